@@ -1,0 +1,65 @@
+using System.Text.Json.Serialization;
+
+namespace CourseMatch.Catalog;
+
+/// <summary>One page of catalog results with the facet counts of the whole result set.</summary>
+public sealed record CatalogPage
+{
+    /// <summary>How many courses match; a lower bound when <see cref="TotalIsLowerBound"/>.</summary>
+    public int Total { get; init; }
+    /// <summary>True when the search matched more than <see cref="CatalogSearch.CandidateCap"/> courses and counting stopped there.</summary>
+    public bool TotalIsLowerBound { get; init; }
+    public int Page { get; init; }
+    public int PageSize { get; init; }
+    public int PageCount => Total == 0 ? 0 : (Total + PageSize - 1) / PageSize;
+    /// <summary>Set when the search text matched nothing and a corrected spelling was searched instead.</summary>
+    public string? CorrectedQuery { get; init; }
+    /// <summary>How the text matched: "words", "spelling" (after correction), "title-similarity", or null without text.</summary>
+    public string? MatchMode { get; init; }
+    public IReadOnlyList<CourseCard> Items { get; init; } = [];
+    public IReadOnlyList<Facet> Facets { get; init; } = [];
+}
+
+public sealed record CourseCard
+{
+    public required string Slug { get; init; }
+    public required string Title { get; init; }
+    public required string ProviderSlug { get; init; }
+    public required string ProviderName { get; init; }
+    public string? Summary { get; init; }
+    public required string Format { get; init; }
+    public required string Pacing { get; init; }
+    public required string Level { get; init; }
+    public required string Kind { get; init; }
+    public required string Language { get; init; }
+    public string? City { get; init; }
+    public string? Country { get; init; }
+    public decimal? Price { get; init; }
+    public string? Currency { get; init; }
+    public bool FreeToAudit { get; init; }
+    public bool Certificate { get; init; }
+    public int? DurationWeeks { get; init; }
+    public decimal? HoursPerWeek { get; init; }
+    public decimal? EffortHours { get; init; }
+    public decimal? Rating { get; init; }
+    public int RatingCount { get; init; }
+    public IReadOnlyList<string> Skills { get; init; } = [];
+}
+
+public sealed record Facet(string Name, string Label, IReadOnlyList<FacetValue> Values);
+
+public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
+
+/// <summary>The row shapes PostgreSQL's json_build_object returns; turned into the public records above.</summary>
+internal sealed record RawPage(
+    [property: JsonPropertyName("total")] int Total,
+    [property: JsonPropertyName("items")] List<RawCard> Items,
+    [property: JsonPropertyName("facets")] List<RawFacet> Facets);
+
+internal sealed record RawCard(
+    string slug, string title, string provider_slug, string provider_name, string? summary, string format,
+    string pacing, string level, string kind, string language, string? city, string? country, decimal? price,
+    string? currency, bool free_to_audit, bool certificate, int? duration_weeks, decimal? hours_per_week,
+    decimal? effort_hours, decimal? rating, int rating_count, List<string> skills);
+
+internal sealed record RawFacet(string name, string value, string label, int n);

@@ -1,0 +1,172 @@
+namespace CourseMatch.Catalog;
+
+public enum CatalogSort { Relevance, Price, PriceDesc, Duration, Rating, Newest }
+
+public enum PriceFilter { Free, Paid }
+
+/// <summary>Price bands, compared with the course's listed amount.</summary>
+public enum PriceBand { Under100, From100To500, From500To2000, Over2000 }
+
+/// <summary>Duration bands over total effort in hours.</summary>
+public enum DurationBand { UnderTenHours, TenToFiftyHours, FiftyTo150Hours, Over150Hours }
+
+/// <summary>
+/// A catalog search as it travels in the query string. Parsing collects one message per bad
+/// parameter, so a page can show them and the API can answer 400 naming each parameter.
+/// </summary>
+public sealed record CatalogQuery
+{
+    public const int MaxQueryLength = 200;
+    public const int MaxPageSize = 100;
+    public const int DefaultPageSize = 20;
+
+    public string? Q { get; init; }
+    public IReadOnlyList<CourseFormat> Formats { get; init; } = [];
+    public IReadOnlyList<PriceFilter> Prices { get; init; } = [];
+    public IReadOnlyList<PriceBand> PriceBands { get; init; } = [];
+    public IReadOnlyList<DurationBand> Durations { get; init; } = [];
+    public IReadOnlyList<CourseLevel> Levels { get; init; } = [];
+    public IReadOnlyList<string> Providers { get; init; } = [];
+    public IReadOnlyList<string> Skills { get; init; } = [];
+    public IReadOnlyList<string> Languages { get; init; } = [];
+    public IReadOnlyList<Pacing> Pacings { get; init; } = [];
+    public CatalogSort Sort { get; init; } = CatalogSort.Relevance;
+    public int Page { get; init; } = 1;
+    public int PageSize { get; init; } = DefaultPageSize;
+
+    public bool HasText => !string.IsNullOrWhiteSpace(Q);
+
+    public static readonly IReadOnlyDictionary<PriceBand, string> PriceBandNames = new Dictionary<PriceBand, string>
+    {
+        [PriceBand.Under100] = "under-100", [PriceBand.From100To500] = "100-500",
+        [PriceBand.From500To2000] = "500-2000", [PriceBand.Over2000] = "over-2000",
+    };
+
+    public static readonly IReadOnlyDictionary<DurationBand, string> DurationBandNames = new Dictionary<DurationBand, string>
+    {
+        [DurationBand.UnderTenHours] = "under-10h", [DurationBand.TenToFiftyHours] = "10-50h",
+        [DurationBand.FiftyTo150Hours] = "50-150h", [DurationBand.Over150Hours] = "over-150h",
+    };
+
+    public static readonly IReadOnlyDictionary<CatalogSort, string> SortNames = new Dictionary<CatalogSort, string>
+    {
+        [CatalogSort.Relevance] = "relevance", [CatalogSort.Price] = "price", [CatalogSort.PriceDesc] = "price-desc",
+        [CatalogSort.Duration] = "duration", [CatalogSort.Rating] = "rating", [CatalogSort.Newest] = "newest",
+    };
+
+    /// <summary>Parses query-string values. Unknown parameters are ignored; bad values are reported by parameter name.</summary>
+    public static (CatalogQuery Query, Dictionary<string, string[]> Errors) Parse(Func<string, IReadOnlyList<string?>> get)
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string name, string message) => errors[name] = [message];
+
+        string? q = get("q").LastOrDefault(v => !string.IsNullOrWhiteSpace(v))?.Trim();
+        if (q is { Length: > MaxQueryLength })
+        {
+            Fail("q", $"The search text is {q.Length} characters long; at most {MaxQueryLength} are allowed.");
+            q = q[..MaxQueryLength];
+        }
+        if (q is not null && q.Any(ch => char.IsControl(ch)))
+        {
+            q = new string(q.Select(ch => char.IsControl(ch) ? ' ' : ch).ToArray()).Trim();
+        }
+
+        List<T> Enums<T>(string name) where T : struct, Enum
+        {
+            var list = new List<T>();
+            foreach (var raw in Values(get, name))
+            {
+                if (EnumText.TryParse<T>(raw, out var v)) { if (!list.Contains(v)) list.Add(v); }
+                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", EnumText.Names<T>())}.");
+            }
+            return list;
+        }
+
+        List<T> Named<T>(string name, IReadOnlyDictionary<T, string> names) where T : notnull
+        {
+            var list = new List<T>();
+            foreach (var raw in Values(get, name))
+            {
+                var hit = names.FirstOrDefault(kv => string.Equals(kv.Value, raw, StringComparison.OrdinalIgnoreCase));
+                if (hit.Value is not null) { if (!list.Contains(hit.Key)) list.Add(hit.Key); }
+                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", names.Values)}.");
+            }
+            return list;
+        }
+
+        List<string> Slugs(string name, int maxLength)
+        {
+            var list = new List<string>();
+            foreach (var raw in Values(get, name))
+            {
+                var v = raw.ToLowerInvariant();
+                if (v.Length <= maxLength && v.All(ch => ch is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+                { if (!list.Contains(v)) list.Add(v); }
+                else Fail(name, $"'{Shorten(raw)}' is not a valid {name} identifier.");
+            }
+            return list;
+        }
+
+        int Int(string name, int fallback, int min, int max)
+        {
+            var raw = get(name).LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
+            if (raw is null) return fallback;
+            if (!int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            { Fail(name, $"'{Shorten(raw)}' is not a whole number."); return fallback; }
+            if (n < min || n > max) { Fail(name, $"{name} must be between {min} and {max}."); return Math.Clamp(n, min, max); }
+            return n;
+        }
+
+        var sortRaw = get("sort").LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        var sort = CatalogSort.Relevance;
+        if (sortRaw is not null)
+        {
+            var hit = SortNames.FirstOrDefault(kv => string.Equals(kv.Value, sortRaw, StringComparison.OrdinalIgnoreCase));
+            if (hit.Value is not null) sort = hit.Key;
+            else Fail("sort", $"'{Shorten(sortRaw)}' is not a valid sort; use one of: {string.Join(", ", SortNames.Values)}.");
+        }
+
+        var query = new CatalogQuery
+        {
+            Q = string.IsNullOrWhiteSpace(q) ? null : q,
+            Formats = Enums<CourseFormat>("format"),
+            Prices = Enums<PriceFilter>("price"),
+            PriceBands = Named("priceBand", PriceBandNames),
+            Durations = Named("duration", DurationBandNames),
+            Levels = Enums<CourseLevel>("level"),
+            Providers = Slugs("provider", 80),
+            Skills = Slugs("skill", 80),
+            Languages = Slugs("language", 8),
+            Pacings = Enums<Pacing>("pacing"),
+            Sort = sort,
+            PageSize = Int("pageSize", DefaultPageSize, 1, MaxPageSize),
+        };
+        query = query with { Page = Int("page", 1, 1, CatalogSearch.CandidateCap / Math.Max(1, query.PageSize) + 1) };
+        return (query, errors);
+    }
+
+    private static IEnumerable<string> Values(Func<string, IReadOnlyList<string?>> get, string name) =>
+        get(name).Where(v => !string.IsNullOrWhiteSpace(v))
+                 .SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                 .Take(50);
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    /// <summary>The query as query-string pairs, for links that keep the current search.</summary>
+    public IEnumerable<KeyValuePair<string, string>> ToQueryPairs()
+    {
+        if (HasText) yield return new("q", Q!);
+        foreach (var v in Formats) yield return new("format", v.ToKebab());
+        foreach (var v in Prices) yield return new("price", v.ToKebab());
+        foreach (var v in PriceBands) yield return new("priceBand", PriceBandNames[v]);
+        foreach (var v in Durations) yield return new("duration", DurationBandNames[v]);
+        foreach (var v in Levels) yield return new("level", v.ToKebab());
+        foreach (var v in Providers) yield return new("provider", v);
+        foreach (var v in Skills) yield return new("skill", v);
+        foreach (var v in Languages) yield return new("language", v);
+        foreach (var v in Pacings) yield return new("pacing", v.ToKebab());
+        if (Sort != CatalogSort.Relevance) yield return new("sort", SortNames[Sort]);
+        if (PageSize != DefaultPageSize) yield return new("pageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (Page != 1) yield return new("page", Page.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,307 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CourseMatch.Catalog;
+
+/// <summary>
+/// Catalog search: full text (websearch syntax) with title matches first, spelling correction
+/// and a trigram fallback for typos, filters, facets and paging, in one SQL round trip.
+/// </summary>
+/// <remarks>
+/// Every search works on a bounded candidate set: at most <see cref="CandidateCap"/> matching courses,
+/// taken in the requested order (or, for text, the title matches first). Facet counts and the total
+/// are counted within that set, so a search that matches most of a million courses costs about the
+/// same as one that matches a few hundred. See docs/decisions/0003-bounded-candidate-set.md.
+/// </remarks>
+public sealed partial class CatalogSearch(NpgsqlDataSource db)
+{
+    public const int CandidateCap = 1000;
+
+    public enum TextMode { None, Words, TitleSimilarity }
+
+    public async Task<CatalogPage> SearchAsync(CatalogQuery query, CancellationToken ct = default)
+    {
+        if (!query.HasText) return await RunAsync(query, TextMode.None, query.Q, ct);
+
+        var page = await RunAsync(query, TextMode.Words, query.Q, ct);
+        if (page.Total > 0) return page with { MatchMode = "words" };
+
+        var corrected = await CorrectSpellingAsync(query.Q!, ct);
+        if (corrected is not null)
+        {
+            page = await RunAsync(query, TextMode.Words, corrected, ct);
+            if (page.Total > 0) return page with { CorrectedQuery = corrected, MatchMode = "spelling" };
+        }
+
+        page = await RunAsync(query, TextMode.TitleSimilarity, query.Q, ct);
+        return page.Total > 0 ? page with { MatchMode = "title-similarity" } : page;
+    }
+
+    private async Task<CatalogPage> RunAsync(CatalogQuery query, TextMode mode, string? text, CancellationToken ct)
+    {
+        await using var cmd = Build(query, mode, text).ToCommand(db);
+        var json = (string?)await cmd.ExecuteScalarAsync(ct) ?? "{}";
+        var raw = JsonSerializer.Deserialize<RawPage>(json)!;
+        return new CatalogPage
+        {
+            Total = raw.Total,
+            TotalIsLowerBound = raw.Total >= CandidateCap,
+            Page = query.Page,
+            PageSize = query.PageSize,
+            Items = raw.Items.Select(ToCard).ToList(),
+            Facets = Facets(raw.Facets, query),
+        };
+    }
+
+    /// <summary>The SQL and parameters of one search; the benchmark runs the same text as its raw-Npgsql baseline.</summary>
+    public sealed record SqlCommandSpec(string Sql, IReadOnlyList<NpgsqlParameter> Parameters)
+    {
+        public NpgsqlCommand ToCommand(NpgsqlDataSource source)
+        {
+            var cmd = source.CreateCommand(Sql);
+            foreach (var p in Parameters) cmd.Parameters.Add(p.Clone());
+            return cmd;
+        }
+    }
+
+    public static SqlCommandSpec Build(CatalogQuery query, TextMode mode, string? text)
+    {
+        var ps = new List<NpgsqlParameter>
+        {
+            new("cap", NpgsqlDbType.Integer) { Value = CandidateCap },
+            new("offset", NpgsqlDbType.Integer) { Value = (query.Page - 1) * query.PageSize },
+            new("page_size", NpgsqlDbType.Integer) { Value = query.PageSize },
+        };
+        if (mode != TextMode.None) ps.Add(new("q", NpgsqlDbType.Text) { Value = text ?? "" });
+        var filters = Filters(query, ps);
+
+        var order = (query.Sort, mode) switch
+        {
+            (CatalogSort.Relevance, not TextMode.None) => "rank DESC, c.rating_count DESC, c.id",
+            (CatalogSort.Relevance, _) => "c.rating_count DESC, c.id",
+            (CatalogSort.Price, _) => "c.price ASC NULLS LAST, c.id",
+            (CatalogSort.PriceDesc, _) => "c.price DESC NULLS LAST, c.id",
+            (CatalogSort.Duration, _) => "c.effort_hours ASC NULLS LAST, c.id",
+            (CatalogSort.Rating, _) => "c.rating DESC NULLS LAST, c.rating_count DESC, c.id",
+            _ => "c.created_at DESC, c.id DESC",
+        };
+
+        // The candidate set. For text, each branch stops at the cap before anything is ranked; the title
+        // branch also checks the whole query, so "-word" still excludes courses whose title lacks the word.
+        var candidates = mode switch
+        {
+            TextMode.Words => $"""
+                SELECT c.*, ts_rank(c.search_vector, tsq.query) AS rank
+                FROM courses c, (SELECT websearch_to_tsquery('english', @q) AS query) tsq
+                WHERE c.id IN (
+                    (SELECT c.id FROM courses c WHERE c.title_vector @@ websearch_to_tsquery('english', @q)
+                        AND c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap)
+                    UNION
+                    (SELECT c.id FROM courses c WHERE c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap))
+                """,
+            TextMode.TitleSimilarity => $"""
+                SELECT c.*, word_similarity(@q, c.title) AS rank
+                FROM courses c
+                WHERE c.id IN (SELECT c.id FROM courses c WHERE @q <% c.title {filters} LIMIT @cap)
+                """,
+            _ => $"SELECT c.*, 0::real AS rank FROM courses c WHERE TRUE {filters}",
+        };
+
+        var sql = $"""
+            WITH cand AS MATERIALIZED (
+                SELECT c.id, c.provider_id, c.format, c.price, c.effort_hours, c.level, c.language, c.pacing,
+                       row_number() OVER (ORDER BY {order}) AS ord
+                FROM ({candidates}) c
+                ORDER BY {order}
+                LIMIT @cap
+            )
+            SELECT json_build_object(
+              'total', (SELECT count(*) FROM cand),
+              'items', coalesce((SELECT json_agg(row_to_json(p) ORDER BY p.ord) FROM (
+                  SELECT k.ord, c.slug, c.title, pr.slug AS provider_slug, pr.name AS provider_name, c.summary,
+                         c.format, c.pacing, c.level, c.kind, c.language, c.city, c.country, c.price, c.currency,
+                         c.free_to_audit, c.certificate, c.duration_weeks, c.hours_per_week, c.effort_hours,
+                         c.rating, c.rating_count,
+                         ARRAY(SELECT s.name FROM course_skills cs JOIN skills s ON s.id = cs.skill_id
+                               WHERE cs.course_id = c.id ORDER BY cs.level DESC, s.name) AS skills
+                  FROM cand k JOIN courses c ON c.id = k.id JOIN providers pr ON pr.id = c.provider_id
+                  WHERE k.ord > @offset AND k.ord <= @offset + @page_size) p), '[]'::json),
+              'facets', coalesce((SELECT json_agg(f) FROM (
+                  SELECT 'format' AS name, format AS value, format AS label, count(*) AS n FROM cand GROUP BY format
+                  UNION ALL
+                  SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand WHERE price IS NOT NULL GROUP BY 2
+                  UNION ALL
+                  SELECT 'priceBand', CASE WHEN price < 100 THEN 'under-100' WHEN price < 500 THEN '100-500'
+                                           WHEN price < 2000 THEN '500-2000' ELSE 'over-2000' END, '', count(*)
+                  FROM cand WHERE price IS NOT NULL GROUP BY 2
+                  UNION ALL
+                  SELECT 'duration', CASE WHEN effort_hours < 10 THEN 'under-10h' WHEN effort_hours < 50 THEN '10-50h'
+                                          WHEN effort_hours < 150 THEN '50-150h' ELSE 'over-150h' END, '', count(*)
+                  FROM cand WHERE effort_hours IS NOT NULL GROUP BY 2
+                  UNION ALL
+                  SELECT 'level', level, '', count(*) FROM cand GROUP BY level
+                  UNION ALL
+                  SELECT 'provider', pr.slug, pr.name, count(*) FROM cand JOIN providers pr ON pr.id = cand.provider_id GROUP BY pr.slug, pr.name
+                  UNION ALL
+                  SELECT 'skill', s.slug, s.name, count(*) FROM cand JOIN course_skills cs ON cs.course_id = cand.id
+                         JOIN skills s ON s.id = cs.skill_id GROUP BY s.slug, s.name
+                  UNION ALL
+                  SELECT 'language', language, '', count(*) FROM cand GROUP BY language
+                  UNION ALL
+                  SELECT 'pacing', pacing, '', count(*) FROM cand GROUP BY pacing) f), '[]'::json)
+            )::text
+            """;
+        return new SqlCommandSpec(sql, ps);
+    }
+
+    private static string Filters(CatalogQuery q, List<NpgsqlParameter> ps)
+    {
+        var sb = new StringBuilder(" AND c.status = 'Published'");
+        void Any(string column, string name, IEnumerable<string> values)
+        {
+            var arr = values.ToArray();
+            if (arr.Length == 0) return;
+            ps.Add(new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = arr });
+            sb.Append($" AND {column} = ANY(@{name})");
+        }
+        void AnyOf(IEnumerable<string> conditions)
+        {
+            var list = conditions.ToList();
+            if (list.Count > 0) sb.Append(" AND (").Append(string.Join(" OR ", list)).Append(')');
+        }
+
+        Any("c.format", "formats", q.Formats.Select(f => f.ToString()));
+        Any("c.level", "levels", q.Levels.Select(f => f.ToString()));
+        Any("c.pacing", "pacings", q.Pacings.Select(f => f.ToString()));
+        Any("c.language", "languages", q.Languages);
+        if (q.Providers.Count > 0)
+        {
+            ps.Add(new("providers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Providers.ToArray() });
+            sb.Append(" AND c.provider_id IN (SELECT id FROM providers WHERE slug = ANY(@providers))");
+        }
+        if (q.Skills.Count > 0)
+        {
+            ps.Add(new("skills", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Skills.ToArray() });
+            sb.Append(" AND EXISTS (SELECT 1 FROM course_skills cs WHERE cs.course_id = c.id AND cs.skill_id IN (SELECT id FROM skills WHERE slug = ANY(@skills)))");
+        }
+        AnyOf(q.Prices.Select(p => p == PriceFilter.Free ? "c.price = 0" : "c.price > 0"));
+        AnyOf(q.PriceBands.Select(b => b switch
+        {
+            PriceBand.Under100 => "c.price < 100",
+            PriceBand.From100To500 => "(c.price >= 100 AND c.price < 500)",
+            PriceBand.From500To2000 => "(c.price >= 500 AND c.price < 2000)",
+            _ => "c.price >= 2000",
+        }));
+        AnyOf(q.Durations.Select(d => d switch
+        {
+            DurationBand.UnderTenHours => "c.effort_hours < 10",
+            DurationBand.TenToFiftyHours => "(c.effort_hours >= 10 AND c.effort_hours < 50)",
+            DurationBand.FiftyTo150Hours => "(c.effort_hours >= 50 AND c.effort_hours < 150)",
+            _ => "c.effort_hours >= 150",
+        }));
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Replaces each word the catalog does not know with its nearest known word (trigram similarity
+    /// over the vocabulary in search_terms). Returns null when nothing could be corrected.
+    /// </summary>
+    public async Task<string?> CorrectSpellingAsync(string text, CancellationToken ct = default)
+    {
+        var words = WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).Where(w => w.Length >= 3).Distinct().Take(10).ToArray();
+        if (words.Length == 0) return null;
+
+        await using var cmd = db.CreateCommand("""
+            SELECT w, (SELECT t.word FROM search_terms t WHERE t.word % w
+                       ORDER BY similarity(t.word, w) DESC, t.documents DESC LIMIT 1)
+            FROM unnest(@words) AS w
+            WHERE NOT EXISTS (SELECT 1 FROM search_terms t WHERE t.word = w)
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter("words", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = words });
+        var fixes = new Dictionary<string, string>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+            while (await reader.ReadAsync(ct))
+                if (!reader.IsDBNull(1)) fixes[reader.GetString(0)] = reader.GetString(1);
+        if (fixes.Count == 0) return null;
+
+        return WordPattern().Replace(text, m => fixes.TryGetValue(m.Value.ToLowerInvariant(), out var fix) ? fix : m.Value);
+    }
+
+    /// <summary>Rebuilds the vocabulary used for spelling correction from the published catalog.</summary>
+    public static async Task RefreshVocabularyAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand("""
+            BEGIN;
+            DELETE FROM search_terms;
+            INSERT INTO search_terms (word, documents)
+            SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || search_keywords || ' ' || coalesce(summary, ''))
+                                            FROM courses WHERE status = 'Published'$$)
+            WHERE length(word) BETWEEN 3 AND 40 AND word ~ '^[[:alpha:]]+$';
+            COMMIT;
+            """);
+        cmd.CommandTimeout = 600;
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    [GeneratedRegex(@"\p{L}+")]
+    private static partial Regex WordPattern();
+
+    private static CourseCard ToCard(RawCard r) => new()
+    {
+        Slug = r.slug, Title = r.title, ProviderSlug = r.provider_slug, ProviderName = r.provider_name, Summary = r.summary,
+        Format = EnumText.Kebab(r.format), Pacing = EnumText.Kebab(r.pacing), Level = EnumText.Kebab(r.level),
+        Kind = EnumText.Kebab(r.kind), Language = r.language, City = r.city, Country = r.country, Price = r.price,
+        Currency = r.currency, FreeToAudit = r.free_to_audit, Certificate = r.certificate, DurationWeeks = r.duration_weeks,
+        HoursPerWeek = r.hours_per_week, EffortHours = r.effort_hours, Rating = r.rating, RatingCount = r.rating_count,
+        Skills = r.skills,
+    };
+
+    private static readonly (string Name, string Label)[] FacetOrder =
+    [
+        ("format", "Format"), ("price", "Price"), ("priceBand", "Price band"), ("duration", "Duration"),
+        ("level", "Level"), ("skill", "Skill"), ("provider", "Provider"), ("language", "Language"), ("pacing", "Pacing"),
+    ];
+
+    private static List<Facet> Facets(List<RawFacet> raw, CatalogQuery q)
+    {
+        var selected = q.ToQueryPairs().ToLookup(kv => kv.Key, kv => kv.Value);
+        var result = new List<Facet>();
+        foreach (var (name, label) in FacetOrder)
+        {
+            var values = raw.Where(f => f.name == name)
+                .Select(f =>
+                {
+                    var value = name is "format" or "price" or "level" or "pacing" ? EnumText.Kebab(f.value) : f.value;
+                    return new FacetValue(value, ValueLabel(name, value, f.label), f.n, selected[name].Contains(value));
+                })
+                .ToList();
+            // A selected value stays visible (with 0) so it can be unticked.
+            foreach (var s in selected[name].Where(s => values.All(v => v.Value != s)))
+                values.Add(new FacetValue(s, ValueLabel(name, s, s), 0, true));
+            values = name switch
+            {
+                "priceBand" => values.OrderBy(v => CatalogQuery.PriceBandNames.Values.ToList().IndexOf(v.Value)).ToList(),
+                "duration" => values.OrderBy(v => CatalogQuery.DurationBandNames.Values.ToList().IndexOf(v.Value)).ToList(),
+                "provider" or "skill" or "language" => values.OrderByDescending(v => v.Count).ThenBy(v => v.Label).ToList(),
+                _ => values.OrderBy(v => v.Label).ToList(),
+            };
+            result.Add(new Facet(name, label, values));
+        }
+        return result;
+    }
+
+    private static string ValueLabel(string facet, string value, string label) => facet switch
+    {
+        "format" => EnumText.TryParse<CourseFormat>(value, out var f) ? f.Label() : value,
+        "pacing" => EnumText.TryParse<Pacing>(value, out var p) ? p.Label() : value,
+        "level" => EnumText.TryParse<CourseLevel>(value, out var l) ? l.Label() : value,
+        "price" => value == "free" ? "Free" : "Paid",
+        "priceBand" => value switch { "under-100" => "Under 100", "100-500" => "100 – 500", "500-2000" => "500 – 2,000", _ => "Over 2,000" },
+        "duration" => value switch { "under-10h" => "Under 10 hours", "10-50h" => "10 – 50 hours", "50-150h" => "50 – 150 hours", _ => "Over 150 hours" },
+        "language" => Languages.Name(value),
+        _ => string.IsNullOrEmpty(label) ? value : label,
+    };
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+
+namespace CourseMatch.Catalog;
+
+/// <summary>How prices, durations and places read to a person; shared by pages, cards and compare.</summary>
+public static class Display
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Price(decimal? price, string? currency, bool freeToAudit)
+    {
+        if (price is null) return freeToAudit ? "Free to audit; price not listed" : "Price not listed";
+        if (price == 0) return "Free";
+        var amount = price.Value % 1 == 0 ? price.Value.ToString("#,0", Invariant) : price.Value.ToString("#,0.00", Invariant);
+        var text = currency switch
+        {
+            "USD" => "$" + amount, "GBP" => "£" + amount, "EUR" => "€" + amount,
+            _ => $"{amount} {currency}",
+        };
+        if (currency is "USD" or "GBP" or "EUR") text += " " + currency;
+        return freeToAudit ? $"Free to audit · {text} with certificate" : text;
+    }
+
+    public static string Duration(int? weeks, decimal? hoursPerWeek, decimal? totalHours)
+    {
+        var parts = new List<string>();
+        if (weeks is int w) parts.Add(w == 1 ? "1 week" : $"{w} weeks");
+        if (hoursPerWeek is decimal h) parts.Add($"{Num(h)} h/week");
+        if (totalHours is decimal t) parts.Add(t == 1 ? "1 hour in all" : $"{Num(t)} hours in all");
+        return parts.Count == 0 ? "Duration not listed" : string.Join(" · ", parts);
+    }
+
+    public static string Place(string? city, string? region, string? country) =>
+        string.Join(", ", new[] { city, region, country }.Where(s => !string.IsNullOrWhiteSpace(s)));
+
+    public static string Num(decimal d) => d % 1 == 0 ? d.ToString("0", Invariant) : d.ToString("0.#", Invariant);
+
+    public static string Rating(decimal? rating, int count) =>
+        rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({count.ToString("#,0", Invariant)} ratings)" : "");
+}

@@ -1,0 +1,42 @@
+using CourseMatch.Catalog;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CourseMatch.Data;
+
+public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : DbContext(options)
+{
+    public DbSet<Provider> Providers => Set<Provider>();
+    public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<Course> Courses => Set<Course>();
+    public DbSet<CourseSession> CourseSessions => Set<CourseSession>();
+    public DbSet<CourseSkill> CourseSkills => Set<CourseSkill>();
+    public DbSet<CoursePrerequisite> CoursePrerequisites => Set<CoursePrerequisite>();
+    public DbSet<CoursePrerequisiteCourse> CoursePrerequisiteCourses => Set<CoursePrerequisiteCourse>();
+    public DbSet<SearchTerm> SearchTerms => Set<SearchTerm>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.HasPostgresExtension("pg_trgm");
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(CourseMatchDb).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored as their names: readable in psql, safe to reorder in code.
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    /// <summary>The one place that knows how CourseMatch talks to PostgreSQL.</summary>
+    public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsAssembly("CourseMatch.Migrations"))
+               .UseSnakeCaseNamingConvention();
+
+    public static CourseMatchDb Create(NpgsqlDataSource dataSource)
+    {
+        var options = new DbContextOptionsBuilder<CourseMatchDb>();
+        Configure(options, dataSource);
+        return new CourseMatchDb(options.Options);
+    }
+}
+

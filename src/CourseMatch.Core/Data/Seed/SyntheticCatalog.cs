@@ -1,0 +1,193 @@
+using CourseMatch.Catalog;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CourseMatch.Data.Seed;
+
+/// <summary>
+/// A deterministic synthetic catalog for scale work (benchmarks), loaded with binary COPY. Its courses
+/// use the slug prefix "syn-" and providers "synthetic-", so they are never confused with the demo catalog.
+/// </summary>
+/// <remarks>
+/// Word frequencies are designed so the benchmark's query classes mean the same thing at every size:
+/// "data" is in about 80% of courses (frequent), each topic phrase in about 1.5% (mid-frequency),
+/// each rare word in about 0.05%.
+/// </remarks>
+public static class SyntheticCatalog
+{
+    public const string SlugPrefix = "syn-";
+    public const string FrequentWord = "data";
+    public static readonly string[] RareWords = ["wasserstein", "ergodic", "quaternion", "hilbert", "martingale"];
+
+    private static readonly string[] Topics =
+    [
+        "Linear Algebra", "Matrix Calculus", "Multivariable Calculus", "Probability Theory", "Bayesian Statistics",
+        "Statistical Inference", "Discrete Mathematics", "Graph Theory", "Convex Optimization", "Numerical Methods",
+        "Python Programming", "Data Analysis with Pandas", "Machine Learning", "Deep Learning", "Neural Networks",
+        "Reinforcement Learning", "Time Series Forecasting", "Regression Models", "Information Theory", "Causal Inference",
+        "Natural Language Processing", "Computer Vision", "Dimensionality Reduction", "Stochastic Processes", "Gradient Methods",
+        "Monte Carlo Methods", "Experimental Design", "Hypothesis Testing", "Real Analysis", "Eigenvalues and Eigenvectors",
+        "Kernel Methods", "Decision Trees and Ensembles", "Clustering", "Recommender Systems", "Generative Models",
+        "Scientific Computing", "Algorithms and Complexity", "Combinatorics", "Applied Statistics", "Bayesian Optimization",
+        "Markov Chains", "Support Vector Machines", "Tensor Calculus", "Optimization for Machine Learning", "Statistical Learning",
+        "Probabilistic Programming", "Linear Regression", "Feature Engineering", "Model Evaluation", "Matrix Factorization",
+        "Graph Neural Networks", "Sampling Methods", "Variational Inference", "Functional Programming in Python", "SQL for Data Science",
+        "Data Visualisation", "Numerical Linear Algebra", "Differential Equations", "Game Theory", "Signal Processing",
+    ];
+    private static readonly string[] Openers = ["Introduction to", "Foundations of", "Applied", "Advanced", "Practical", "Essential", "Modern", "Hands-on"];
+    private static readonly string[] Cities = ["London", "New York", "San Francisco", "Berlin", "Paris", "Toronto", "Singapore", "Sydney", "Bangalore", "Boston", "Madrid", "Amsterdam"];
+    private static readonly string[] CityCountries = ["GB", "US", "US", "DE", "FR", "CA", "SG", "AU", "IN", "US", "ES", "NL"];
+    private static readonly string[] Languages = ["en", "en", "en", "en", "en", "en", "es", "fr", "de", "pt"];
+    private static readonly string[] Currencies = ["USD", "USD", "USD", "GBP", "EUR"];
+
+    public static async Task<int> LoadAsync(NpgsqlDataSource db, int count, Action<int>? progress = null, CancellationToken ct = default)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        var skillIds = new List<(int Id, string Name)>();
+        await using (var cmd = new NpgsqlCommand("SELECT id, name FROM skills ORDER BY id", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) skillIds.Add((r.GetInt32(0), r.GetString(1)));
+        if (skillIds.Count == 0) throw new InvalidOperationException("Seed the skills taxonomy first (coursematch seed).");
+
+        var providerIds = await EnsureProvidersAsync(conn, ct);
+        long firstId;
+        await using (var cmd = new NpgsqlCommand("SELECT coalesce(max(id), 0) + 1 FROM courses", conn))
+            firstId = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct));
+        int existing;
+        await using (var cmd = new NpgsqlCommand($"SELECT count(*) FROM courses WHERE slug LIKE '{SlugPrefix}%'", conn))
+            existing = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
+
+        var rng = new Random(20261124 + existing);
+        var created = DateTimeOffset.UtcNow.AddYears(-3);
+        const int batch = 50_000;
+        for (var start = 0; start < count; start += batch)
+        {
+            var n = Math.Min(batch, count - start);
+            var rows = Enumerable.Range(0, n).Select(i => Make(rng, firstId + start + i, existing + start + i, providerIds, skillIds, created)).ToList();
+            await using (var writer = await conn.BeginBinaryImportAsync("""
+                COPY courses (id, slug, title, provider_id, kind, summary, description, url, format, pacing, city, country,
+                              duration_weeks, hours_per_week, total_hours, price, currency, free_to_audit, level, language,
+                              certificate, rating, rating_count, status, source, as_of, created_at, search_keywords)
+                FROM STDIN (FORMAT BINARY)
+                """, ct))
+            {
+                foreach (var c in rows)
+                {
+                    await writer.StartRowAsync(ct);
+                    await writer.WriteAsync((int)c.Id, NpgsqlDbType.Integer, ct);
+                    await writer.WriteAsync(c.Slug, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.Title, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.ProviderId, NpgsqlDbType.Integer, ct);
+                    await writer.WriteAsync(c.Kind, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.Summary, NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(c.Description, NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(c.Url, NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(c.Format, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.Pacing, NpgsqlDbType.Varchar, ct);
+                    await WriteNullable(writer, c.City, NpgsqlDbType.Text, ct);
+                    await WriteNullable(writer, c.Country, NpgsqlDbType.Varchar, ct);
+                    await WriteNullable(writer, c.Weeks, NpgsqlDbType.Integer, ct);
+                    await WriteNullable(writer, c.HoursPerWeek, NpgsqlDbType.Numeric, ct);
+                    await WriteNullable(writer, c.TotalHours, NpgsqlDbType.Numeric, ct);
+                    await writer.WriteAsync(c.Price, NpgsqlDbType.Numeric, ct);
+                    await writer.WriteAsync(c.Currency, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.FreeToAudit, NpgsqlDbType.Boolean, ct);
+                    await writer.WriteAsync(c.Level, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.Language, NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync(c.Certificate, NpgsqlDbType.Boolean, ct);
+                    await WriteNullable(writer, c.Rating, NpgsqlDbType.Numeric, ct);
+                    await writer.WriteAsync(c.RatingCount, NpgsqlDbType.Integer, ct);
+                    await writer.WriteAsync("Published", NpgsqlDbType.Varchar, ct);
+                    await writer.WriteAsync("synthetic", NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(DateOnly.FromDateTime(DateTime.UtcNow), NpgsqlDbType.Date, ct);
+                    await writer.WriteAsync(c.Created, NpgsqlDbType.TimestampTz, ct);
+                    await writer.WriteAsync(c.Keywords, NpgsqlDbType.Text, ct);
+                }
+                await writer.CompleteAsync(ct);
+            }
+            await using (var writer = await conn.BeginBinaryImportAsync("COPY course_skills (course_id, skill_id, level) FROM STDIN (FORMAT BINARY)", ct))
+            {
+                foreach (var c in rows)
+                    foreach (var (skill, level) in c.Skills)
+                    {
+                        await writer.StartRowAsync(ct);
+                        await writer.WriteAsync((int)c.Id, NpgsqlDbType.Integer, ct);
+                        await writer.WriteAsync(skill, NpgsqlDbType.Integer, ct);
+                        await writer.WriteAsync(level, NpgsqlDbType.Integer, ct);
+                    }
+                await writer.CompleteAsync(ct);
+            }
+            progress?.Invoke(start + n);
+        }
+        await using (var cmd = new NpgsqlCommand("SELECT setval(pg_get_serial_sequence('courses', 'id'), (SELECT max(id) FROM courses)); ANALYZE courses; ANALYZE course_skills;", conn))
+        {
+            cmd.CommandTimeout = 600;
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return count;
+    }
+
+    private static Task WriteNullable<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
+        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
+
+    private static Task WriteNullable(NpgsqlBinaryImporter w, string? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
+
+    private static async Task<int[]> EnsureProvidersAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using (var cmd = new NpgsqlCommand("""
+            INSERT INTO providers (slug, name, kind, website, country)
+            SELECT 'synthetic-' || lpad(i::text, 3, '0'), 'Synthetic Provider ' || lpad(i::text, 3, '0'),
+                   (ARRAY['University','Bootcamp','Platform','Nonprofit','Publisher'])[1 + i % 5], NULL, NULL
+            FROM generate_series(1, 200) i
+            ON CONFLICT (slug) DO NOTHING
+            """, conn))
+            await cmd.ExecuteNonQueryAsync(ct);
+        var ids = new List<int>();
+        await using (var cmd = new NpgsqlCommand("SELECT id FROM providers WHERE slug LIKE 'synthetic-%' ORDER BY id", conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) ids.Add(r.GetInt32(0));
+        return [.. ids];
+    }
+
+    private sealed record Row(long Id, string Slug, string Title, int ProviderId, string Kind, string Summary, string Description,
+        string Url, string Format, string Pacing, string? City, string? Country, int? Weeks, decimal? HoursPerWeek, decimal? TotalHours,
+        decimal Price, string Currency, bool FreeToAudit, string Level, string Language, bool Certificate, decimal? Rating,
+        int RatingCount, DateTimeOffset Created, string Keywords, List<(int Skill, int Level)> Skills);
+
+    private static Row Make(Random rng, long id, int ordinal, int[] providers, List<(int Id, string Name)> skills, DateTimeOffset created)
+    {
+        var topic = Topics[rng.Next(Topics.Length)];
+        var second = Topics[rng.Next(Topics.Length)];
+        var title = $"{Openers[rng.Next(Openers.Length)]} {topic}";
+        var words = new List<string> { $"A course on {topic.ToLowerInvariant()} with worked examples and exercises." };
+        if (rng.NextDouble() < 0.8) words.Add($"Uses real {FrequentWord} sets throughout.");
+        if (rng.NextDouble() < 0.3) words.Add($"Touches on {second.ToLowerInvariant()}.");
+        foreach (var rare in RareWords)
+            if (rng.NextDouble() < 0.0005) words.Add($"Includes a unit on {rare} methods.");
+        var summary = string.Join(' ', words);
+
+        var formatRoll = rng.NextDouble();
+        var format = formatRoll < 0.15 ? "InPerson" : formatRoll < 0.22 ? "Hybrid" : "Online";
+        var cityIndex = rng.Next(Cities.Length);
+        var free = rng.NextDouble() < 0.25 && format == "Online";
+        var price = free ? 0m : Math.Round((decimal)(rng.NextDouble() * rng.NextDouble() * 5000 + 20));
+        var weeks = rng.Next(1, 30);
+        var skillCount = rng.Next(1, 4);
+        var picked = skills.OrderBy(_ => rng.Next()).Take(skillCount).ToList();
+        var courseSkills = picked.Select(s => (s.Id, rng.Next(1, 5))).ToList();
+        var rated = rng.NextDouble() < 0.7;
+        return new Row(
+            id, $"{SlugPrefix}{ordinal + 1:D7}", title, providers[rng.Next(providers.Length)],
+            (new[] { "Course", "Course", "Course", "Program", "Bootcamp", "Seminar", "Book" })[rng.Next(7)],
+            summary, $"**{title}** — synthetic description for load testing.\n\n- {topic}\n- {second}",
+            $"https://example.org/courses/{ordinal + 1}", format, rng.NextDouble() < 0.6 ? "SelfPaced" : "Scheduled",
+            format == "Online" ? null : Cities[cityIndex], format == "Online" ? null : CityCountries[cityIndex],
+            weeks, rng.Next(2, 15), null, price, free ? "USD" : Currencies[rng.Next(Currencies.Length)],
+            !free && rng.NextDouble() < 0.2, (new[] { "Beginner", "Intermediate", "Advanced", "All" })[rng.Next(4)],
+            Languages[rng.Next(Languages.Length)], rng.NextDouble() < 0.5,
+            rated ? Math.Round((decimal)(3 + rng.NextDouble() * 2), 1) : null, rated ? rng.Next(1, 50_000) : 0,
+            created.AddMinutes(rng.Next(0, 1_500_000)),
+            $"Synthetic Provider {string.Join(' ', picked.Select(s => s.Name))}", courseSkills);
+    }
+}

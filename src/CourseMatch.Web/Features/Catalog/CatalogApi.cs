@@ -1,0 +1,103 @@
+using CourseMatch.Catalog;
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CourseMatch.Web.Features.Catalog;
+
+public static class CatalogApi
+{
+    public static void MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Catalog");
+
+        api.MapGet("/courses", async (HttpRequest request, CatalogSearch search, CancellationToken ct) =>
+        {
+            var (query, errors) = CatalogQuery.Parse(name => request.Query[name].ToArray());
+            if (errors.Count > 0)
+                return Results.ValidationProblem(errors, title: "The search has invalid parameters.");
+            return Results.Ok(await search.SearchAsync(query, ct));
+        })
+        .WithName("SearchCourses")
+        .WithSummary("Search and filter the published catalog; returns total, items and facet counts.")
+        .Produces<CatalogPage>()
+        .ProducesValidationProblem();
+
+        api.MapGet("/courses/{slug}", async (string slug, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var course = slug.Length <= 120 ? await db.PublishedBySlugAsync(slug, ct) : null;
+            return course is null
+                ? Results.Problem(statusCode: 404, title: "Course not found", detail: $"No published course has the slug '{Truncate(slug)}'.")
+                : Results.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
+        })
+        .WithName("GetCourse")
+        .Produces<CourseDocument>()
+        .ProducesProblem(404);
+
+        api.MapGet("/skills", async (IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            return (await db.SkillsAsync(ct)).Select(s => new SkillDocument(s.Slug, s.Name, s.Category.ToKebab(), s.LevelDescriptors));
+        })
+        .WithName("ListSkills");
+
+        api.MapGet("/providers", async (IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            return (await db.ProvidersAsync(ct)).Select(p => p with { Kind = EnumText.Kebab(p.Kind) });
+        })
+        .WithName("ListProviders");
+    }
+
+    private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
+}
+
+public sealed record SkillDocument(string Slug, string Name, string Category, string[] Levels);
+
+public sealed record CourseDocument
+{
+    public required string Slug { get; init; }
+    public required string Title { get; init; }
+    public required object Provider { get; init; }
+    public required string Kind { get; init; }
+    public string? Summary { get; init; }
+    public string? Description { get; init; }
+    public string? Url { get; init; }
+    public required string Format { get; init; }
+    public required string Pacing { get; init; }
+    public object? Location { get; init; }
+    public int? DurationWeeks { get; init; }
+    public decimal? HoursPerWeek { get; init; }
+    public decimal? TotalHours { get; init; }
+    public decimal? Price { get; init; }
+    public string? Currency { get; init; }
+    public bool FreeToAudit { get; init; }
+    public required string Level { get; init; }
+    public required string Language { get; init; }
+    public bool Certificate { get; init; }
+    public decimal? Rating { get; init; }
+    public int RatingCount { get; init; }
+    public string? Source { get; init; }
+    public DateOnly? AsOf { get; init; }
+    public required IReadOnlyList<object> UpcomingSessions { get; init; }
+    public required IReadOnlyList<object> Skills { get; init; }
+    public required IReadOnlyList<object> Prerequisites { get; init; }
+    public required IReadOnlyList<object> PrerequisiteCourses { get; init; }
+
+    public static CourseDocument From(Course c, DateOnly today) => new()
+    {
+        Slug = c.Slug, Title = c.Title,
+        Provider = new { c.Provider.Slug, c.Provider.Name, Kind = c.Provider.Kind.ToKebab(), c.Provider.Website },
+        Kind = c.Kind.ToKebab(), Summary = c.Summary, Description = c.Description, Url = c.Url,
+        Format = c.Format.ToKebab(), Pacing = c.Pacing.ToKebab(),
+        Location = c.City is null ? null : new { c.City, c.Region, c.Country },
+        DurationWeeks = c.DurationWeeks, HoursPerWeek = c.HoursPerWeek, TotalHours = c.TotalHours,
+        Price = c.Price, Currency = c.Currency, FreeToAudit = c.FreeToAudit, Level = c.Level.ToKebab(),
+        Language = c.Language, Certificate = c.Certificate, Rating = c.Rating, RatingCount = c.RatingCount,
+        Source = c.Source, AsOf = c.AsOf,
+        UpcomingSessions = c.Upcoming(today).Select(s => (object)new { start = s.StartDate, end = s.EndDate }).ToList(),
+        Skills = c.Skills.OrderByDescending(s => s.Level).Select(s => (object)new { skill = s.Skill.Slug, s.Skill.Name, s.Level }).ToList(),
+        Prerequisites = c.Prerequisites.Select(p => (object)new { skill = p.Skill.Slug, p.Skill.Name, minLevel = p.MinLevel }).ToList(),
+        PrerequisiteCourses = c.PrerequisiteCourses.Select(p => (object)new { p.RequiredCourse.Slug, p.RequiredCourse.Title }).ToList(),
+    };
+}

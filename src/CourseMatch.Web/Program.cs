@@ -1,0 +1,34 @@
+using CourseMatch.Data;
+using CourseMatch.Web;
+using CourseMatch.Web.Components;
+using CourseMatch.Web.Features.Catalog;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddCourseMatchData();
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddProblemDetails();
+builder.Services.AddOpenApi();
+builder.Services.AddHealthChecks().AddDbContextCheck<CourseMatchDb>("database");
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+    app.UseHsts();
+}
+app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+app.UseSecurityHeaders();
+app.UseAntiforgery();
+
+app.MapStaticAssets();
+app.MapOpenApi();
+app.MapHealthChecks("/health", HealthReport.Options);
+app.MapCatalogApi();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+
+app.Run();
+
+/// <summary>Visible to WebApplicationFactory in tests and the benchmark.</summary>
+public partial class Program;
