@@ -33,6 +33,8 @@ PY
 }
 
 start_local_postgres() {
+  mkdir -p "$COURSEMATCH_DATA"
+  COURSEMATCH_DATA="$(cd "$COURSEMATCH_DATA" && pwd)"   # absolute: the socket path and pg_ctl need it
   PG_DIR="$COURSEMATCH_DATA/pg"
   mkdir -p "$COURSEMATCH_DATA"
   if [ ! -f "$PG_DIR/PG_VERSION" ]; then

@@ -26,7 +26,7 @@ app.MapStaticAssets();
 app.MapOpenApi();
 app.MapHealthChecks("/health", HealthReport.Options);
 app.MapCatalogApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();
 

@@ -1,0 +1,107 @@
+using System.Globalization;
+
+namespace CourseMatch.Bench;
+
+/// <summary>Command-line settings of one benchmark run.</summary>
+public sealed record BenchOptions
+{
+    public IReadOnlyList<int> Sizes { get; init; } = [10_000, 100_000, 1_000_000];
+    public int DurationSeconds { get; init; } = 10;
+    public int WarmupSeconds { get; init; } = 3;
+    public int Concurrency { get; init; } = 8;
+    public bool Quick { get; init; }
+    public bool LoadOnly { get; init; }
+    public string? Output { get; init; }
+
+    public const string Usage = """
+        CourseMatch catalog search benchmark: API (real Kestrel on 127.0.0.1) against raw Npgsql running the same SQL.
+
+        dotnet run -c Release --project bench/CourseMatch.Bench -- [options]
+
+          --sizes 10000,100000,1000000   catalog sizes, grown in order in one throwaway database (default: all three)
+          --duration-seconds 10          measured time per query class, for the API and again for the baseline
+          --warmup-seconds 3             unmeasured warm-up before each measurement
+          --concurrency 8                client tasks in a closed loop (the baseline uses as many)
+          --quick                        smoke run: 5,000 courses, 2 s per class, 1 s warm-up, 4 clients;
+                                         writes bench/results/quick.md only
+          --load-only                    load and time the sizes, measure nothing
+          --output PATH                  also write the Markdown report to PATH
+          -h, --help                     this text
+        """;
+
+    public static BenchOptions? Parse(string[] args, TextWriter error)
+    {
+        var o = new BenchOptions();
+        bool sizesGiven = false, durationGiven = false, warmupGiven = false, concurrencyGiven = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next()
+            {
+                if (i + 1 >= args.Length) throw new FormatException($"{args[i]} needs a value.");
+                return args[++i];
+            }
+            int PositiveInt(string name, string raw, int max)
+            {
+                if (!int.TryParse(raw.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) || v < 1 || v > max)
+                    throw new FormatException($"{name}: '{raw}' is not a whole number between 1 and {max:#,0}.");
+                return v;
+            }
+            try
+            {
+                switch (args[i])
+                {
+                    case "--sizes":
+                        var raw = Next();
+                        var sizes = raw.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt("--sizes", s, 5_000_000)).ToList();
+                        if (sizes.Count == 0) throw new FormatException("--sizes: give at least one size.");
+                        for (var k = 1; k < sizes.Count; k++)
+                            if (sizes[k] <= sizes[k - 1]) throw new FormatException("--sizes: give increasing sizes (the catalog grows between them).");
+                        o = o with { Sizes = sizes };
+                        sizesGiven = true;
+                        break;
+                    case "--duration-seconds":
+                        o = o with { DurationSeconds = PositiveInt("--duration-seconds", Next(), 600) };
+                        durationGiven = true;
+                        break;
+                    case "--warmup-seconds":
+                        o = o with { WarmupSeconds = PositiveInt("--warmup-seconds", Next(), 120) };
+                        warmupGiven = true;
+                        break;
+                    case "--concurrency":
+                        o = o with { Concurrency = PositiveInt("--concurrency", Next(), 64) };
+                        concurrencyGiven = true;
+                        break;
+                    case "--quick": o = o with { Quick = true }; break;
+                    case "--load-only": o = o with { LoadOnly = true }; break;
+                    case "--output": o = o with { Output = Next() }; break;
+                    case "-h" or "--help":
+                        Console.WriteLine(Usage);
+                        return null;
+                    default:
+                        throw new FormatException($"Unknown option '{args[i]}'.");
+                }
+            }
+            catch (FormatException e)
+            {
+                error.WriteLine(e.Message);
+                error.WriteLine();
+                error.WriteLine(Usage);
+                return null;
+            }
+        }
+        if (o.Quick)
+        {
+            if (!sizesGiven) o = o with { Sizes = [5_000] };
+            if (!durationGiven) o = o with { DurationSeconds = 2 };
+            if (!warmupGiven) o = o with { WarmupSeconds = 1 };
+            if (!concurrencyGiven) o = o with { Concurrency = 4 };
+        }
+        return o;
+    }
+
+    public string Describe() =>
+        $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; " +
+        $"{Concurrency} concurrent clients; {WarmupSeconds} s warm-up + {DurationSeconds} s measured per class (API and baseline each)" +
+        (Quick ? "; quick smoke run" : "");
+}

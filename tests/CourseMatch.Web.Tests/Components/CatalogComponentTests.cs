@@ -1,0 +1,72 @@
+using Bunit;
+using CourseMatch.Catalog;
+using CourseMatch.Web.Features.Catalog;
+
+namespace CourseMatch.Web.Tests.Components;
+
+public class CatalogComponentTests : BunitContext
+{
+    private static CourseCard Card(decimal? price = 0, string format = "online", string? city = null) => new()
+    {
+        Slug = "khan-linear-algebra", Title = "Linear Algebra", ProviderSlug = "khan-academy", ProviderName = "Khan Academy",
+        Summary = "Vectors and matrices.", Format = format, Pacing = "self-paced", Level = "beginner", Kind = "course",
+        Language = "en", Price = price, Currency = "USD", City = city, Country = city is null ? null : "US",
+        Skills = ["Linear algebra"],
+    };
+
+    [Fact]
+    public void CourseCardLinksToTheCourseAndSaysFree()
+    {
+        var cut = Render<CourseCardView>(p => p.Add(x => x.Course, Card()));
+        Assert.Equal("/courses/khan-linear-algebra", cut.Find("h3 a").GetAttribute("href"));
+        Assert.Contains("Free", cut.Find(".price").TextContent);
+        Assert.Contains("Online", cut.Find(".badge").TextContent);
+        Assert.Empty(cut.FindAll("input[name=c]"));
+    }
+
+    [Fact]
+    public void CourseCardShowsPlaceAndPriceForInPersonCourses()
+    {
+        var cut = Render<CourseCardView>(p => p.Add(x => x.Course, Card(3950, "in-person", "New York")).Add(x => x.CompareForm, "compare"));
+        Assert.Contains("$3,950 USD", cut.Find(".price").TextContent);
+        Assert.Contains("New York, US", cut.Markup);
+        Assert.Equal("In person", cut.Find(".badge").TextContent);
+        Assert.Equal("compare", cut.Find("input[name=c]").GetAttribute("form"));
+    }
+
+    [Fact]
+    public void FacetPanelTicksSelectedValuesAndLabelsEveryCheckbox()
+    {
+        Facet[] facets =
+        [
+            new("format", "Format", [new("online", "Online", 28, true), new("in-person", "In person", 3, false)]),
+            new("skill", "Skill", [new("calculus", "Calculus", 8, false)]),
+            new("language", "Language", []),
+        ];
+        var cut = Render<FacetPanel>(p => p.Add(x => x.Facets, facets));
+        var boxes = cut.FindAll("input[type=checkbox]");
+        Assert.Equal(3, boxes.Count);
+        Assert.True(boxes[0].HasAttribute("checked"));
+        Assert.False(boxes[1].HasAttribute("checked"));
+        foreach (var box in boxes)
+            Assert.NotNull(cut.Find($"label[for='{box.Id}']"));
+        Assert.Contains("(28)", cut.Find($"label[for='{boxes[0].Id}']").TextContent);
+        Assert.Equal(2, cut.FindAll("fieldset").Count); // an empty facet is not shown
+    }
+
+    [Fact]
+    public void PagerMarksTheCurrentPageAndLinksNeighbours()
+    {
+        var cut = Render<Pager>(p => p.Add(x => x.Page, 2).Add(x => x.PageCount, 5).Add(x => x.Href, n => $"/courses?page={n}"));
+        Assert.Equal("2", cut.Find("[aria-current=page]").TextContent);
+        Assert.Equal("/courses?page=1", cut.Find("a[rel=prev]").GetAttribute("href"));
+        Assert.Equal("/courses?page=3", cut.Find("a[rel=next]").GetAttribute("href"));
+    }
+
+    [Fact]
+    public void PagerIsHiddenForASinglePage()
+    {
+        var cut = Render<Pager>(p => p.Add(x => x.Page, 1).Add(x => x.PageCount, 1).Add(x => x.Href, n => ""));
+        Assert.Empty(cut.Markup.Trim());
+    }
+}

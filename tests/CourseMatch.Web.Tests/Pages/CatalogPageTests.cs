@@ -1,0 +1,122 @@
+using System.Net;
+using CourseMatch.Catalog;
+using AngleSharp.Dom;
+using AngleSharp.Html.Parser;
+using Microsoft.EntityFrameworkCore;
+
+namespace CourseMatch.Web.Tests.Pages;
+
+public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
+{
+    private readonly HttpClient http = app.CreateClient();
+
+    /// <summary>Status, the raw HTML, and the parsed document (so assertions read text as a person would).</summary>
+    private async Task<(HttpStatusCode Status, string Html, IDocument Doc)> Get(string url)
+    {
+        var response = await http.GetAsync(url);
+        var html = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, html, new HtmlParser().ParseDocument(html));
+    }
+
+    [Fact]
+    public async Task HomeSaysWhatCourseMatchIsAndOffersSearch()
+    {
+        var (status, _, doc) = await Get("/");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("machine learning", doc.QuerySelector("h1")!.TextContent);
+        Assert.NotNull(doc.QuerySelector("form[action='/courses'][method=get] input[name=q]"));
+        Assert.NotNull(doc.QuerySelector("a[href='/courses']"));
+    }
+
+    [Fact]
+    public async Task CatalogRendersResultsWithoutJavaScript()
+    {
+        var (status, _, doc) = await Get("/courses?q=statistics&format=online");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.NotNull(doc.QuerySelector("form#catalog[method=get]"));
+        Assert.True(doc.QuerySelector("input[name=format][value=online]")!.HasAttribute("checked"));
+        Assert.Matches(@"\d+–\d+ of \d+\+? courses", doc.QuerySelector("#results-heading")!.TextContent);
+        Assert.NotEmpty(doc.QuerySelectorAll("ol.cards article"));
+    }
+
+    [Fact]
+    public async Task BadQueryStringShowsAMessageNamingEachParameter()
+    {
+        var (status, _, doc) = await Get("/courses?page=-1&pageSize=100000&format=teleport&sort=%5C&q=" + new string('a', 10_000));
+        Assert.Equal(HttpStatusCode.OK, status);
+        var named = doc.QuerySelectorAll(".notice li strong").Select(e => e.TextContent).ToList();
+        Assert.Equal(["format", "page", "pageSize", "q", "sort"], named.Order());
+    }
+
+    [Theory]
+    [InlineData("%22")]
+    [InlineData("%26")]
+    [InlineData("%3A*")]
+    [InlineData("%5C")]
+    [InlineData("%F0%9F%A7%AE")]
+    public async Task HostileSearchTextStillRendersAPage(string q)
+    {
+        var (status, _, _) = await Get("/courses?q=" + q);
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task SearchTextIsRenderedAsText()
+    {
+        var (_, html, doc) = await Get("/courses?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+        Assert.DoesNotContain("<script>alert(1)</script>", html);
+        Assert.Equal("<script>alert(1)</script>", doc.QuerySelector("input#q")!.GetAttribute("value"));
+    }
+
+    [Fact]
+    public async Task CoursePageShowsFactsAndRendersMarkdownSafely()
+    {
+        await using (var db = app.Db.Context())
+        {
+            db.Courses.Add(new Course
+            {
+                Slug = "markdown-probe", Title = "Markdown Probe", Provider = await db.Providers.FirstAsync(),
+                Description = "**Bold claim** <script>alert('x')</script>", Price = 120, Currency = "EUR",
+                Source = "https://example.org/probe", AsOf = new DateOnly(2026, 1, 2),
+            });
+            await db.SaveChangesAsync();
+        }
+        var (status, html, doc) = await Get("/courses/markdown-probe");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("Bold claim", doc.QuerySelector(".markdown strong")!.TextContent);
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.Contains("<script>alert('x')</script>", doc.QuerySelector(".markdown")!.TextContent);
+        Assert.Contains("€120 EUR", doc.QuerySelector(".facts-panel")!.TextContent);
+        Assert.Contains("2 January 2026", doc.QuerySelector(".source")!.TextContent);
+        Assert.NotNull(doc.QuerySelector("a[href='https://example.org/probe']"));
+    }
+
+    [Fact]
+    public async Task UnknownCourseIsA404PageWithSearch()
+    {
+        var (status, _, doc) = await Get("/courses/not-a-real-course");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("We could not find that page", doc.QuerySelector("h1")!.TextContent);
+        Assert.NotNull(doc.QuerySelector("form[role=search]"));
+    }
+
+    [Fact]
+    public async Task CompareShowsCoursesSideBySideAndCapsAtThree()
+    {
+        await using var db = app.Db.Context();
+        var slugs = await db.Courses.OrderBy(c => c.Id).Select(c => c.Slug).Take(4).ToListAsync();
+        var (status, _, doc) = await Get($"/compare?c={string.Join(",", slugs)}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("the comparison shows the first 3", doc.QuerySelector(".notice")!.TextContent);
+        var columns = doc.QuerySelectorAll("table.compare thead th a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal(slugs.Take(3).Select(s => $"/courses/{s}"), columns);
+    }
+
+    [Fact]
+    public async Task UnknownPageIs404()
+    {
+        var (status, _, doc) = await Get("/no/such/page");
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Contains("could not find", doc.QuerySelector("h1")!.TextContent);
+    }
+}
