@@ -40,6 +40,19 @@ public static class SyntheticCatalog
     private static readonly string[] Languages = ["en", "en", "en", "en", "en", "en", "es", "fr", "de", "pt"];
     private static readonly string[] Currencies = ["USD", "USD", "USD", "GBP", "EUR"];
 
+    /// <summary>
+    /// From this many rows on, a load drops the secondary indexes of courses and course_skills, copies, and
+    /// builds them again from their definitions: building a GIN index once is far cheaper than maintaining it row by row.
+    /// </summary>
+    public const int RebuildIndexesFrom = 100_000;
+
+    /// <summary>Adds <paramref name="count"/> synthetic courses (with their skills) by binary COPY.</summary>
+    /// <remarks>
+    /// A large load (at least <see cref="RebuildIndexesFrom"/> rows) runs in one transaction: the secondary indexes
+    /// (not the primary keys, nor unique indexes, which keep checking the rows) are dropped and rebuilt with a larger
+    /// maintenance_work_mem, so a failure at any point rolls back to the catalog as it was, indexes included.
+    /// Meanwhile readers of courses wait for the load to finish. A smaller load copies in autocommitted batches.
+    /// </remarks>
     public static async Task<int> LoadAsync(NpgsqlDataSource db, int count, Action<int>? progress = null, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -56,6 +69,9 @@ public static class SyntheticCatalog
         int existing;
         await using (var cmd = new NpgsqlCommand($"SELECT count(*) FROM courses WHERE slug LIKE '{SlugPrefix}%'", conn))
             existing = Convert.ToInt32(await cmd.ExecuteScalarAsync(ct));
+
+        await using var tx = count >= RebuildIndexesFrom ? await conn.BeginTransactionAsync(ct) : null;
+        var dropped = tx is null ? [] : await DropSecondaryIndexesAsync(conn, ct);
 
         var rng = new Random(20261124 + existing);
         var created = DateTimeOffset.UtcNow.AddYears(-3);
@@ -119,12 +135,50 @@ public static class SyntheticCatalog
             }
             progress?.Invoke(start + n);
         }
+        foreach (var definition in dropped)
+        {
+            await using var cmd = new NpgsqlCommand(definition, conn) { CommandTimeout = 3600 };
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
         await using (var cmd = new NpgsqlCommand("SELECT setval(pg_get_serial_sequence('courses', 'id'), (SELECT max(id) FROM courses)); ANALYZE courses; ANALYZE course_skills;", conn))
         {
             cmd.CommandTimeout = 600;
             await cmd.ExecuteNonQueryAsync(ct);
         }
+        if (tx is not null) await tx.CommitAsync(ct);
         return count;
+    }
+
+    /// <summary>
+    /// Drops the indexes of courses and course_skills that only serve reads (inside the caller's transaction) and
+    /// returns their definitions, to be run again after the load. Primary keys, unique indexes and indexes behind
+    /// constraints stay.
+    /// </summary>
+    private static async Task<List<string>> DropSecondaryIndexesAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        var indexes = new List<(string Name, string Definition)>();
+        await using (var cmd = new NpgsqlCommand("""
+            SELECT format('%I.%I', ix.schemaname, ix.indexname), ix.indexdef
+            FROM pg_indexes ix
+            JOIN pg_class c ON c.relname = ix.indexname
+            JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = ix.schemaname
+            JOIN pg_index i ON i.indexrelid = c.oid
+            WHERE ix.schemaname = current_schema() AND ix.tablename IN ('courses', 'course_skills')
+              AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid)
+            ORDER BY ix.tablename, ix.indexname
+            """, conn))
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) indexes.Add((r.GetString(0), r.GetString(1)));
+        // Room for sorting: the rebuilt GIN and btree indexes then build in memory. SET LOCAL ends with the transaction.
+        await using (var cmd = new NpgsqlCommand("SET LOCAL maintenance_work_mem = '512MB'", conn))
+            await cmd.ExecuteNonQueryAsync(ct);
+        foreach (var (name, _) in indexes)
+        {
+            await using var cmd = new NpgsqlCommand($"DROP INDEX {name}", conn);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+        return indexes.Select(ix => ix.Definition).ToList();
     }
 
     private static Task WriteNullable<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
