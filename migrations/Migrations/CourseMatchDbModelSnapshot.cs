@@ -114,6 +114,10 @@ namespace CourseMatch.Migrations
                         .HasColumnType("character varying(32)")
                         .HasColumnName("pacing");
 
+                    b.Property<int?>("PlaceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("place_id");
+
                     b.Property<decimal?>("Price")
                         .HasPrecision(12, 2)
                         .HasColumnType("numeric(12,2)")
@@ -198,6 +202,9 @@ namespace CourseMatch.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_courses");
+
+                    b.HasIndex("PlaceId")
+                        .HasDatabaseName("ix_courses_place_id");
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_courses_provider_id");
@@ -484,14 +491,434 @@ namespace CourseMatch.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CourseMatch.Learners.LearnerProfile", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<decimal?>("BudgetAmount")
+                        .HasPrecision(12, 2)
+                        .HasColumnType("numeric(12,2)")
+                        .HasColumnName("budget_amount");
+
+                    b.Property<string>("BudgetCurrency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("budget_currency");
+
+                    b.Property<bool>("BudgetStrict")
+                        .HasColumnType("boolean")
+                        .HasColumnName("budget_strict");
+
+                    b.Property<string>("City")
+                        .HasColumnType("text")
+                        .HasColumnName("city");
+
+                    b.Property<string>("Country")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("format");
+
+                    b.Property<string>("Goal")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("goal");
+
+                    b.Property<int>("HoursPerWeek")
+                        .HasColumnType("integer")
+                        .HasColumnName("hours_per_week");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("language");
+
+                    b.Property<string>("OwnerId")
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Pacing")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pacing");
+
+                    b.Property<int?>("PlaceId")
+                        .HasColumnType("integer")
+                        .HasColumnName("place_id");
+
+                    b.Property<int>("RadiusKm")
+                        .HasColumnType("integer")
+                        .HasColumnName("radius_km");
+
+                    b.Property<string>("Skills")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("skills");
+
+                    b.Property<int>("StartWithinWeeks")
+                        .HasColumnType("integer")
+                        .HasColumnName("start_within_weeks");
+
+                    b.Property<bool>("WantsCertificate")
+                        .HasColumnType("boolean")
+                        .HasColumnName("wants_certificate");
+
+                    b.HasKey("Id")
+                        .HasName("pk_learner_profiles");
+
+                    b.HasIndex("OwnerId")
+                        .HasDatabaseName("ix_learner_profiles_owner_id");
+
+                    b.HasIndex("PlaceId")
+                        .HasDatabaseName("ix_learner_profiles_place_id");
+
+                    b.ToTable("learner_profiles", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_learner_profiles_budget", "budget_amount IS NULL OR budget_amount >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("CourseMatch.Places.ExchangeRate", b =>
+                {
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateOnly>("AsOf")
+                        .HasColumnType("date")
+                        .HasColumnName("as_of");
+
+                    b.Property<decimal>("UsdPerUnit")
+                        .HasPrecision(18, 8)
+                        .HasColumnType("numeric(18,8)")
+                        .HasColumnName("usd_per_unit");
+
+                    b.HasKey("Currency")
+                        .HasName("pk_exchange_rates");
+
+                    b.ToTable("exchange_rates", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_exchange_rates_positive", "usd_per_unit > 0");
+                        });
+                });
+
+            modelBuilder.Entity("CourseMatch.Places.Place", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Admin1")
+                        .HasColumnType("text")
+                        .HasColumnName("admin1");
+
+                    b.Property<string>("AsciiName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ascii_name");
+
+                    b.Property<string>("Country")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("country");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Population")
+                        .HasColumnType("integer")
+                        .HasColumnName("population");
+
+                    b.HasKey("Id")
+                        .HasName("pk_places");
+
+                    b.HasIndex("AsciiName")
+                        .HasDatabaseName("ix_places_ascii_name_trgm");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("AsciiName"), "GIN");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("AsciiName"), new[] { "gin_trgm_ops" });
+
+                    b.HasIndex("Country", "AsciiName")
+                        .HasDatabaseName("ix_places_country_ascii_name");
+
+                    b.ToTable("places", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Ranking.ModelVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("LabelSources")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("label_sources");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics");
+
+                    b.Property<byte[]>("Model")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("model");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("promoted_at");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_model_versions");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ux_model_versions_one_active")
+                        .HasFilter("status = 'Active'");
+
+                    b.ToTable("model_versions", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.Feedback", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int?>("ModelVersionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version_id");
+
+                    b.Property<int>("ProfileId")
+                        .HasColumnType("integer")
+                        .HasColumnName("profile_id");
+
+                    b.Property<int?>("RecommendationId")
+                        .HasColumnType("integer")
+                        .HasColumnName("recommendation_id");
+
+                    b.Property<string>("Who")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)")
+                        .HasColumnName("who");
+
+                    b.HasKey("Id")
+                        .HasName("pk_feedback");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_feedback_course_id");
+
+                    b.HasIndex("ModelVersionId")
+                        .HasDatabaseName("ix_feedback_model_version_id");
+
+                    b.HasIndex("RecommendationId")
+                        .HasDatabaseName("ix_feedback_recommendation_id");
+
+                    b.HasIndex("ProfileId", "CourseId")
+                        .HasDatabaseName("ix_feedback_profile_id_course_id");
+
+                    b.ToTable("feedback", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.Recommendation", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("EmptyReasons")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("empty_reasons");
+
+                    b.Property<int?>("ModelVersionId")
+                        .HasColumnType("integer")
+                        .HasColumnName("model_version_id");
+
+                    b.PrimitiveCollection<int[]>("Path")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("path");
+
+                    b.Property<int>("ProfileId")
+                        .HasColumnType("integer")
+                        .HasColumnName("profile_id");
+
+                    b.Property<string>("Ranker")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("ranker");
+
+                    b.Property<string>("Reaches")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("reaches");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recommendations");
+
+                    b.HasIndex("ModelVersionId")
+                        .HasDatabaseName("ix_recommendations_model_version_id");
+
+                    b.HasIndex("ProfileId")
+                        .HasDatabaseName("ix_recommendations_profile_id");
+
+                    b.HasIndex("Token")
+                        .IsUnique()
+                        .HasDatabaseName("ix_recommendations_token");
+
+                    b.ToTable("recommendations", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.RecommendationItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.PrimitiveCollection<float[]>("Features")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("features");
+
+                    b.Property<int>("Rank")
+                        .HasColumnType("integer")
+                        .HasColumnName("rank");
+
+                    b.PrimitiveCollection<string[]>("Reasons")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("reasons");
+
+                    b.Property<int>("RecommendationId")
+                        .HasColumnType("integer")
+                        .HasColumnName("recommendation_id");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("double precision")
+                        .HasColumnName("score");
+
+                    b.Property<string>("Track")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("track");
+
+                    b.HasKey("Id")
+                        .HasName("pk_recommendation_items");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_recommendation_items_course_id");
+
+                    b.HasIndex("RecommendationId")
+                        .HasDatabaseName("ix_recommendation_items_recommendation_id");
+
+                    b.ToTable("recommendation_items", (string)null);
+                });
+
             modelBuilder.Entity("CourseMatch.Catalog.Course", b =>
                 {
+                    b.HasOne("CourseMatch.Places.Place", "Place")
+                        .WithMany()
+                        .HasForeignKey("PlaceId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_courses_places_place_id");
+
                     b.HasOne("CourseMatch.Catalog.Provider", "Provider")
                         .WithMany("Courses")
                         .HasForeignKey("ProviderId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_courses_providers_provider_id");
+
+                    b.Navigation("Place");
 
                     b.Navigation("Provider");
                 });
@@ -563,6 +990,83 @@ namespace CourseMatch.Migrations
                     b.Navigation("Skill");
                 });
 
+            modelBuilder.Entity("CourseMatch.Learners.LearnerProfile", b =>
+                {
+                    b.HasOne("CourseMatch.Places.Place", "Place")
+                        .WithMany()
+                        .HasForeignKey("PlaceId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_learner_profiles_places_place_id");
+
+                    b.Navigation("Place");
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.Feedback", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", null)
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_feedback_courses_course_id");
+
+                    b.HasOne("CourseMatch.Ranking.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_feedback_model_versions_model_version_id");
+
+                    b.HasOne("CourseMatch.Learners.LearnerProfile", null)
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_feedback_learner_profiles_profile_id");
+
+                    b.HasOne("CourseMatch.Recommendations.Recommendation", null)
+                        .WithMany()
+                        .HasForeignKey("RecommendationId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_feedback_recommendations_recommendation_id");
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.Recommendation", b =>
+                {
+                    b.HasOne("CourseMatch.Ranking.ModelVersion", null)
+                        .WithMany()
+                        .HasForeignKey("ModelVersionId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_recommendations_model_versions_model_version_id");
+
+                    b.HasOne("CourseMatch.Learners.LearnerProfile", "Profile")
+                        .WithMany()
+                        .HasForeignKey("ProfileId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendations_learner_profiles_profile_id");
+
+                    b.Navigation("Profile");
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.RecommendationItem", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", "Course")
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_items_courses_course_id");
+
+                    b.HasOne("CourseMatch.Recommendations.Recommendation", null)
+                        .WithMany("Items")
+                        .HasForeignKey("RecommendationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_recommendation_items_recommendations_recommendation_id");
+
+                    b.Navigation("Course");
+                });
+
             modelBuilder.Entity("CourseMatch.Catalog.Course", b =>
                 {
                     b.Navigation("PrerequisiteCourses");
@@ -577,6 +1081,11 @@ namespace CourseMatch.Migrations
             modelBuilder.Entity("CourseMatch.Catalog.Provider", b =>
                 {
                     b.Navigation("Courses");
+                });
+
+            modelBuilder.Entity("CourseMatch.Recommendations.Recommendation", b =>
+                {
+                    b.Navigation("Items");
                 });
 #pragma warning restore 612, 618
         }

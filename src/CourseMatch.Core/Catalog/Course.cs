@@ -20,6 +20,9 @@ public class Course
     public string? City { get; set; }
     public string? Region { get; set; }
     public string? Country { get; set; }
+    /// <summary>The gazetteer city the course takes place in (in-person and hybrid), for distances.</summary>
+    public int? PlaceId { get; set; }
+    public Places.Place? Place { get; set; }
 
     public int? DurationWeeks { get; set; }
     public decimal? HoursPerWeek { get; set; }

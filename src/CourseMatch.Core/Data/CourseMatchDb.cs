@@ -14,6 +14,13 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : DbContext(
     public DbSet<CoursePrerequisite> CoursePrerequisites => Set<CoursePrerequisite>();
     public DbSet<CoursePrerequisiteCourse> CoursePrerequisiteCourses => Set<CoursePrerequisiteCourse>();
     public DbSet<SearchTerm> SearchTerms => Set<SearchTerm>();
+    public DbSet<Places.Place> Places => Set<Places.Place>();
+    public DbSet<Places.ExchangeRate> ExchangeRates => Set<Places.ExchangeRate>();
+    public DbSet<Learners.LearnerProfile> LearnerProfiles => Set<Learners.LearnerProfile>();
+    public DbSet<Recommendations.Recommendation> Recommendations => Set<Recommendations.Recommendation>();
+    public DbSet<Recommendations.RecommendationItem> RecommendationItems => Set<Recommendations.RecommendationItem>();
+    public DbSet<Recommendations.Feedback> Feedback => Set<Recommendations.Feedback>();
+    public DbSet<Ranking.ModelVersion> ModelVersions => Set<Ranking.ModelVersion>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -20,8 +20,10 @@ public static class Database
     /// <summary>Loads the demo catalog (idempotent) and refreshes the spelling vocabulary.</summary>
     public static async Task<int> SeedDemoAsync(NpgsqlDataSource source, CancellationToken ct = default)
     {
+        await Places.Gazetteer.SeedAsync(source, ct);
         await using var db = CourseMatchDb.Create(source);
         var n = await CatalogSeeder.SeedAsync(db, SeedCatalog.LoadEmbedded(), ct);
+        await Places.Gazetteer.LocateCoursesAsync(source, ct);
         await CatalogSearch.RefreshVocabularyAsync(source, ct);
         return n;
     }

@@ -69,6 +69,7 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
         b.HasIndex(c => c.ProviderId);
 
         b.HasOne(c => c.Provider).WithMany(p => p.Courses).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne(c => c.Place).WithMany().OnDelete(DeleteBehavior.SetNull);
         b.HasMany(c => c.Sessions).WithOne().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Skills).WithOne().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Cascade);
         b.HasMany(c => c.Prerequisites).WithOne().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Cascade);

@@ -1,0 +1,39 @@
+namespace CourseMatch.Recommendations;
+
+/// <summary>A published course that passed the learner's hard constraints, with what ranking needs to know of it.</summary>
+public sealed record CandidateCourse
+{
+    public required int Id { get; init; }
+    public required string Slug { get; init; }
+    public required string Title { get; init; }
+    public required string Provider { get; init; }
+    public required string Kind { get; init; }
+    public required string Format { get; init; }
+    public required string Pacing { get; init; }
+    public decimal? Price { get; init; }
+    public string? Currency { get; init; }
+    /// <summary>Price in the learner's budget currency (after exchange), when the price is known.</summary>
+    public decimal? PriceInBudgetCurrency { get; init; }
+    public bool FreeToAudit { get; init; }
+    public required string Level { get; init; }
+    public required string Language { get; init; }
+    public bool Certificate { get; init; }
+    public decimal? Rating { get; init; }
+    public int RatingCount { get; init; }
+    public int? DurationWeeks { get; init; }
+    public decimal? HoursPerWeek { get; init; }
+    public decimal? EffortHours { get; init; }
+    public string? City { get; init; }
+    public string? Country { get; init; }
+    public double? DistanceKm { get; init; }
+    public DateOnly? NextSessionStart { get; init; }
+    public bool HasSessions { get; init; }
+    /// <summary>Skill slug → level the course takes a learner to.</summary>
+    public IReadOnlyDictionary<string, int> Teaches { get; init; } = new Dictionary<string, int>();
+    /// <summary>Skill slug → minimum level expected.</summary>
+    public IReadOnlyDictionary<string, int> Requires { get; init; } = new Dictionary<string, int>();
+    public IReadOnlyList<int> RequiredCourseIds { get; init; } = [];
+
+    public bool IsFree => Price == 0m;
+    public bool IsInPerson => Format is "InPerson" or "Hybrid";
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using CourseMatch.Learners;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CourseMatch.Recommendations;
+
+/// <summary>
+/// Step 1 of recommending: published courses that pass the learner's hard constraints, in one SQL query.
+/// Hard constraints: language; a strict budget (unknown prices excluded, since they cannot be checked);
+/// in person only within the learner's radius; a scheduled course must start within the window when its
+/// dates are known; not dismissed before; and it must teach something the learner does not know yet.
+/// </summary>
+/// <remarks>
+/// Each track is a separate branch bounded to <see cref="PerTrack"/> courses, read in popularity order,
+/// so the cost does not grow with the catalog. In-person candidates come only from places within the
+/// radius, found first by a bounding box over the gazetteer.
+/// </remarks>
+public sealed class Candidates(NpgsqlDataSource db)
+{
+    public const int PerTrack = 150;
+
+    public sealed record Context(double? Latitude, double? Longitude, decimal? BudgetUsd, decimal? UsdPerBudgetUnit);
+
+    public async Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(Sql);
+        var slugs = learner.Skills.Keys.ToArray();
+        cmd.Parameters.Add(new("skill_slugs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = slugs });
+        cmd.Parameters.Add(new("skill_levels", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = slugs.Select(s => learner.Skills[s]).ToArray() });
+        cmd.Parameters.Add(new("language", NpgsqlDbType.Text) { Value = learner.Language });
+        cmd.Parameters.Add(new("strict", NpgsqlDbType.Boolean) { Value = learner.BudgetStrict && context.BudgetUsd is not null });
+        cmd.Parameters.Add(new("budget_usd", NpgsqlDbType.Numeric) { Value = (object?)context.BudgetUsd ?? DBNull.Value });
+        cmd.Parameters.Add(new("usd_per_budget_unit", NpgsqlDbType.Numeric) { Value = context.UsdPerBudgetUnit ?? 1m });
+        cmd.Parameters.Add(new("online_ok", NpgsqlDbType.Boolean) { Value = learner.Format != FormatPreference.InPerson });
+        cmd.Parameters.Add(new("in_person_ok", NpgsqlDbType.Boolean) { Value = learner.Format != FormatPreference.Online && context.Latitude is not null });
+        cmd.Parameters.Add(new("lat", NpgsqlDbType.Double) { Value = context.Latitude ?? 0 });
+        cmd.Parameters.Add(new("lon", NpgsqlDbType.Double) { Value = context.Longitude ?? 0 });
+        cmd.Parameters.Add(new("radius_km", NpgsqlDbType.Double) { Value = (double)learner.RadiusKm });
+        cmd.Parameters.Add(new("today", NpgsqlDbType.Date) { Value = today });
+        cmd.Parameters.Add(new("window_end", NpgsqlDbType.Date) { Value = today.AddDays(learner.StartWithinWeeks * 7) });
+        cmd.Parameters.Add(new("profile_id", NpgsqlDbType.Integer) { Value = learner.Id });
+        cmd.Parameters.Add(new("per_track", NpgsqlDbType.Integer) { Value = PerTrack });
+
+        var list = new List<CandidateCourse>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            list.Add(new CandidateCourse
+            {
+                Id = r.GetInt32(0), Slug = r.GetString(1), Title = r.GetString(2), Provider = r.GetString(3), Kind = r.GetString(4),
+                Format = r.GetString(5), Pacing = r.GetString(6),
+                Price = r.IsDBNull(7) ? null : r.GetDecimal(7), Currency = r.IsDBNull(8) ? null : r.GetString(8),
+                PriceInBudgetCurrency = r.IsDBNull(9) ? null : Math.Round(r.GetDecimal(9), 2),
+                FreeToAudit = r.GetBoolean(10), Level = r.GetString(11), Language = r.GetString(12), Certificate = r.GetBoolean(13),
+                Rating = r.IsDBNull(14) ? null : r.GetDecimal(14), RatingCount = r.GetInt32(15),
+                DurationWeeks = r.IsDBNull(16) ? null : r.GetInt32(16), HoursPerWeek = r.IsDBNull(17) ? null : r.GetDecimal(17),
+                EffortHours = r.IsDBNull(18) ? null : r.GetDecimal(18), City = r.IsDBNull(19) ? null : r.GetString(19),
+                Country = r.IsDBNull(20) ? null : r.GetString(20), DistanceKm = r.IsDBNull(21) ? null : r.GetDouble(21),
+                NextSessionStart = r.IsDBNull(22) ? null : DateOnly.FromDateTime(r.GetDateTime(22)), HasSessions = r.GetBoolean(23),
+                Teaches = JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(24))!,
+                Requires = JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(25))!,
+                RequiredCourseIds = r.GetFieldValue<int[]>(26),
+            });
+        }
+        return list;
+    }
+
+    private const string Sql = """
+        WITH learner AS (
+            SELECT s.id AS skill_id, l.level
+            FROM unnest(@skill_slugs, @skill_levels) AS l(slug, level) JOIN skills s ON s.slug = l.slug
+        ),
+        near AS (
+            SELECT p.id, 2 * 6371 * asin(least(1, sqrt(
+                       power(sin(radians(p.latitude - @lat) / 2), 2) +
+                       cos(radians(@lat)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - @lon) / 2), 2)))) AS km
+            FROM places p
+            WHERE @in_person_ok
+              AND p.latitude BETWEEN @lat - @radius_km / 111.0 AND @lat + @radius_km / 111.0
+              AND (abs(@lat) > 80 OR p.longitude BETWEEN @lon - @radius_km / (111.0 * cos(radians(@lat))) AND @lon + @radius_km / (111.0 * cos(radians(@lat))))
+        ),
+        eligible AS (
+            SELECT c.*, c.price * coalesce(er.usd_per_unit, CASE WHEN c.price = 0 THEN 1 END) / @usd_per_budget_unit AS price_budget
+            FROM courses c LEFT JOIN exchange_rates er ON er.currency = c.currency
+            WHERE c.status = 'Published'
+              AND c.language = @language
+              AND (NOT @strict OR c.price = 0 OR c.price * er.usd_per_unit <= @budget_usd)
+              AND (c.pacing = 'SelfPaced'
+                   OR NOT EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id)
+                   OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.start_date BETWEEN @today AND @window_end))
+              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id AND f.kind IN ('Dismissed', 'AdvisorExcluded'))
+              AND EXISTS (SELECT 1 FROM course_skills cs LEFT JOIN learner l ON l.skill_id = cs.skill_id
+                          WHERE cs.course_id = c.id AND cs.level > coalesce(l.level, 0))
+        ),
+        picked AS (
+            (SELECT e.*, n.km FROM eligible e JOIN near n ON n.id = e.place_id
+             WHERE e.format IN ('InPerson', 'Hybrid') AND n.km <= @radius_km
+             ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
+            UNION ALL
+            (SELECT e.*, NULL::float8 FROM eligible e
+             WHERE @online_ok AND e.format = 'Online' AND e.price IS DISTINCT FROM 0
+             ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
+            UNION ALL
+            (SELECT e.*, NULL::float8 FROM eligible e
+             WHERE @online_ok AND e.format = 'Online' AND e.price = 0
+             ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
+        )
+        SELECT c.id, c.slug, c.title, pr.name, c.kind, c.format, c.pacing, c.price, c.currency, c.price_budget,
+               c.free_to_audit, c.level, c.language, c.certificate, c.rating, c.rating_count, c.duration_weeks,
+               c.hours_per_week, c.effort_hours, c.city, c.country, c.km,
+               (SELECT min(s.start_date) FROM course_sessions s WHERE s.course_id = c.id AND s.start_date >= @today),
+               EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id),
+               coalesce((SELECT json_object_agg(sk.slug, cs.level) FROM course_skills cs JOIN skills sk ON sk.id = cs.skill_id WHERE cs.course_id = c.id), '{}')::text,
+               coalesce((SELECT json_object_agg(sk.slug, cp.min_level) FROM course_prerequisites cp JOIN skills sk ON sk.id = cp.skill_id WHERE cp.course_id = c.id), '{}')::text,
+               ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id)
+        FROM picked c JOIN providers pr ON pr.id = c.provider_id
+        """;
+}
