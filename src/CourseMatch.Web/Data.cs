@@ -1,5 +1,6 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
+using CourseMatch.Recommendations;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
@@ -19,5 +20,7 @@ public static class DataRegistration
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextFactory<CourseMatchDb>(o => CourseMatchDb.Configure(o, dataSource));
         builder.Services.AddSingleton<CatalogSearch>();
+        builder.Services.AddSingleton<IRankerSource, RubricOnly>();
+        builder.Services.AddSingleton<RecommendationService>();
     }
 }

@@ -2,6 +2,7 @@ using CourseMatch.Data;
 using CourseMatch.Web;
 using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Catalog;
+using CourseMatch.Web.Features.Match;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -26,6 +27,7 @@ app.MapStaticAssets();
 app.MapOpenApi();
 app.MapHealthChecks("/health", HealthReport.Options);
 app.MapCatalogApi();
+app.MapRecommendationsApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text.Json;
+using CourseMatch.Catalog;
+
+namespace CourseMatch.Learners;
+
+/// <summary>
+/// The questionnaire's answers as they arrive (API JSON or the /match form), before they are trusted.
+/// <see cref="Validate"/> names each bad field the way the API reports it: "skills.linear-algebra", "budget.amount", ...
+/// </summary>
+public sealed class ProfileInput
+{
+    public static readonly string[] SkillSlugs =
+        ["linear-algebra", "calculus", "probability", "statistics", "discrete-math", "optimization", "python", "machine-learning"];
+
+    public Dictionary<string, int> Skills { get; set; } = SkillSlugs.ToDictionary(s => s, _ => 0);
+    public string? Goal { get; set; }
+    public decimal? BudgetAmount { get; set; }
+    public string BudgetCurrency { get; set; } = "USD";
+    public bool BudgetStrict { get; set; }
+    public string Format { get; set; } = "any";
+    public string? City { get; set; }
+    public string? Country { get; set; }
+    public int RadiusKm { get; set; } = 50;
+    public int HoursPerWeek { get; set; } = 5;
+    public int StartWithinWeeks { get; set; } = 12;
+    public string Pacing { get; set; } = "any";
+    public string Language { get; set; } = "en";
+    public bool WantsCertificate { get; set; }
+
+    public bool WantsInPerson => Format == "in-person";
+
+    /// <summary>Every problem with the answers, keyed by field; empty when they can be used.</summary>
+    public Dictionary<string, string[]> Validate()
+    {
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors[field] = [message];
+
+        foreach (var (skill, level) in Skills)
+        {
+            if (!SkillSlugs.Contains(skill)) Fail($"skills.{skill}", $"'{skill}' is not one of the skills: {string.Join(", ", SkillSlugs)}.");
+            else if (level is < 0 or > 4) Fail($"skills.{skill}", "Pick a level from 0 (new to it) to 4 (expert).");
+        }
+        if (Goal is null) Fail("goal", "Choose a goal: career-switch, upskill, academic or curiosity.");
+        else if (!EnumText.TryParse<Goal>(Goal, out _)) Fail("goal", $"'{Goal}' is not a goal; use career-switch, upskill, academic or curiosity.");
+        if (BudgetAmount is < 0) Fail("budget.amount", "The budget cannot be negative.");
+        else if (BudgetAmount is > 1_000_000) Fail("budget.amount", "The budget must be at most 1,000,000.");
+        if (BudgetCurrency is not { Length: 3 } || !BudgetCurrency.All(char.IsAsciiLetterUpper))
+            Fail("budget.currency", "Use a three-letter currency code such as USD, EUR or GBP.");
+        if (!EnumText.TryParse<FormatPreference>(Format, out _)) Fail("format", "Choose in-person, online or any.");
+        if (WantsInPerson || !string.IsNullOrWhiteSpace(City))
+        {
+            if (string.IsNullOrWhiteSpace(City)) Fail("location.city", "Tell us the city you would travel from for in-person courses.");
+            else if (City.Length > 100) Fail("location.city", "The city name is too long (at most 100 characters).");
+            if (Country is not { Length: 2 } || !Country.All(char.IsAsciiLetter)) Fail("location.country", "Use a two-letter country code such as US, GB or DE.");
+        }
+        if (RadiusKm is < 1 or > LearnerProfile.MaxRadiusKm) Fail("location.radiusKm", $"The travel radius must be between 1 and {LearnerProfile.MaxRadiusKm:#,0} km.");
+        if (HoursPerWeek is < 1 or > LearnerProfile.MaxHoursPerWeek) Fail("hoursPerWeek", $"Hours a week must be between 1 and {LearnerProfile.MaxHoursPerWeek}.");
+        if (StartWithinWeeks is < 0 or > 104) Fail("startWithinWeeks", "When you want to start must be between 0 and 104 weeks from now.");
+        if (!EnumText.TryParse<PacingPreference>(Pacing, out _)) Fail("pacing", "Choose self-paced, scheduled or any.");
+        if (Language is not { Length: 2 } || !Language.All(char.IsAsciiLetterLower)) Fail("language", "Use a two-letter language code such as en.");
+        return errors;
+    }
+
+    /// <summary>The trusted profile; call only when <see cref="Validate"/> found nothing.</summary>
+    public LearnerProfile ToProfile() => new()
+    {
+        Skills = SkillSlugs.ToDictionary(s => s, s => Skills.GetValueOrDefault(s)),
+        Goal = EnumText.TryParse<Goal>(Goal, out var g) ? g : Learners.Goal.Curiosity,
+        BudgetAmount = BudgetAmount,
+        BudgetCurrency = BudgetCurrency,
+        BudgetStrict = BudgetStrict && BudgetAmount is not null,
+        Format = EnumText.TryParse<FormatPreference>(Format, out var f) ? f : FormatPreference.Any,
+        City = string.IsNullOrWhiteSpace(City) ? null : City.Trim(),
+        Country = string.IsNullOrWhiteSpace(Country) ? null : Country.Trim().ToUpperInvariant(),
+        RadiusKm = RadiusKm,
+        HoursPerWeek = HoursPerWeek,
+        StartWithinWeeks = StartWithinWeeks,
+        Pacing = EnumText.TryParse<PacingPreference>(Pacing, out var p) ? p : PacingPreference.Any,
+        Language = Language,
+        WantsCertificate = WantsCertificate,
+    };
+
+    public static ProfileInput FromProfile(LearnerProfile p) => new()
+    {
+        Skills = SkillSlugs.ToDictionary(s => s, p.Level),
+        Goal = p.Goal.ToKebab(), BudgetAmount = p.BudgetAmount, BudgetCurrency = p.BudgetCurrency, BudgetStrict = p.BudgetStrict,
+        Format = p.Format.ToKebab(), City = p.City, Country = p.Country, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
+        StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
+    };
+
+    /// <summary>
+    /// Reads the API's JSON by hand, so a wrong type is reported against its field ("hoursPerWeek must be a
+    /// whole number") instead of failing the whole document.
+    /// </summary>
+    public static (ProfileInput Input, Dictionary<string, string[]> Errors) FromJson(JsonElement json)
+    {
+        var input = new ProfileInput();
+        var errors = new Dictionary<string, string[]>();
+        void Fail(string field, string message) => errors.TryAdd(field, [message]);
+        if (json.ValueKind != JsonValueKind.Object) { Fail("$", "Send a JSON object with the learner's answers."); return (input, errors); }
+
+        bool Get(JsonElement parent, string name, out JsonElement value) =>
+            parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+        int? Int(JsonElement parent, string name, string field)
+        {
+            if (!Get(parent, name, out var v)) return null;
+            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n)) return n;
+            Fail(field, $"{field} must be a whole number."); return null;
+        }
+        string? Str(JsonElement parent, string name, string field)
+        {
+            if (!Get(parent, name, out var v)) return null;
+            if (v.ValueKind == JsonValueKind.String) return v.GetString();
+            Fail(field, $"{field} must be text."); return null;
+        }
+        bool? Bool(JsonElement parent, string name, string field)
+        {
+            if (!Get(parent, name, out var v)) return null;
+            if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) return v.GetBoolean();
+            Fail(field, $"{field} must be true or false."); return null;
+        }
+
+        if (Get(json, "skills", out var skills))
+        {
+            if (skills.ValueKind != JsonValueKind.Object) Fail("skills", "skills must be an object of skill → level (0–4).");
+            else foreach (var p in skills.EnumerateObject())
+            {
+                var field = $"skills.{p.Name}";
+                if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var level)) input.Skills[p.Name] = level;
+                else Fail(field, $"{field} must be a whole number from 0 to 4.");
+            }
+        }
+        input.Goal = Str(json, "goal", "goal");
+        if (Get(json, "budget", out var budget))
+        {
+            if (budget.ValueKind != JsonValueKind.Object) Fail("budget", "budget must be an object with amount, currency and strict.");
+            else
+            {
+                if (Get(budget, "amount", out var amount))
+                {
+                    if (amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var a)) input.BudgetAmount = a;
+                    else Fail("budget.amount", "budget.amount must be a number.");
+                }
+                input.BudgetCurrency = Str(budget, "currency", "budget.currency")?.ToUpperInvariant() ?? input.BudgetCurrency;
+                input.BudgetStrict = Bool(budget, "strict", "budget.strict") ?? false;
+            }
+        }
+        input.Format = Str(json, "format", "format") ?? input.Format;
+        if (Get(json, "location", out var location))
+        {
+            if (location.ValueKind != JsonValueKind.Object) Fail("location", "location must be an object with city, country and radiusKm.");
+            else
+            {
+                input.City = Str(location, "city", "location.city");
+                input.Country = Str(location, "country", "location.country")?.ToUpperInvariant();
+                input.RadiusKm = Int(location, "radiusKm", "location.radiusKm") ?? input.RadiusKm;
+            }
+        }
+        input.HoursPerWeek = Int(json, "hoursPerWeek", "hoursPerWeek") ?? input.HoursPerWeek;
+        input.StartWithinWeeks = Int(json, "startWithinWeeks", "startWithinWeeks") ?? input.StartWithinWeeks;
+        input.Pacing = Str(json, "pacing", "pacing") ?? input.Pacing;
+        input.Language = Str(json, "language", "language")?.ToLowerInvariant() ?? input.Language;
+        input.WantsCertificate = Bool(json, "wantsCertificate", "wantsCertificate") ?? false;
+
+        foreach (var (k, v) in input.Validate()) errors.TryAdd(k, v);
+        return (input, errors);
+    }
+
+    public static string Money(decimal amount, string currency) => currency switch
+    {
+        "USD" => "$" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "GBP" => "£" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "EUR" => "€" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        _ => amount.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + currency,
+    };
+}

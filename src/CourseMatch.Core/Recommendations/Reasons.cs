@@ -1,0 +1,62 @@
+using System.Globalization;
+using CourseMatch.Learners;
+
+namespace CourseMatch.Recommendations;
+
+/// <summary>Plain-words reasons for a pick, built from the same facts the ranker's features come from.</summary>
+public static class Reasons
+{
+    public static string[] For(LearnerProfile learner, CandidateCourse c, IReadOnlyDictionary<string, string> skillNames, string? placeName)
+    {
+        var reasons = new List<string>();
+        string Name(string slug) => skillNames.TryGetValue(slug, out var n) ? n.ToLowerInvariant() is var l && l == "python programming" ? "Python" : n : slug;
+
+        foreach (var (skill, taught) in c.Teaches.Where(t => t.Value > learner.Level(t.Key)).OrderByDescending(t => t.Value - learner.Level(t.Key)).Take(2))
+            reasons.Add($"Teaches {Name(skill)} to level {taught}; you are at {learner.Level(skill)}");
+        var already = c.Teaches.Where(t => t.Value <= learner.Level(t.Key)).Select(t => Name(t.Key)).ToList();
+        if (already.Count > 0 && already.Count == c.Teaches.Count)
+            reasons.Add($"Mostly revision: you already know {string.Join(" and ", already)} at this level");
+
+        if (c.Requires.Count == 0) reasons.Add("No prerequisites listed");
+        else
+        {
+            var gaps = c.Requires.Where(r => learner.Level(r.Key) < r.Value).ToList();
+            if (gaps.Count == 0) reasons.Add("You meet its prerequisites");
+            else foreach (var (skill, min) in gaps.Take(2))
+                reasons.Add($"Expects {Name(skill)} at level {min}; you are at {learner.Level(skill)}");
+        }
+
+        if (c.IsFree) reasons.Add("Free");
+        else if (c.Price is null) reasons.Add(c.FreeToAudit ? "Free to audit; the certificate's price is not listed" : "Price not listed");
+        else if (learner.BudgetAmount is decimal budget && c.PriceInBudgetCurrency is decimal inBudget)
+        {
+            var converted = c.Currency != learner.BudgetCurrency ? $" (about {ProfileInput.Money(inBudget, learner.BudgetCurrency)} at an approximate exchange rate)" : "";
+            var price = ProfileInput.Money(c.Price.Value, c.Currency ?? "USD");
+            reasons.Add(inBudget <= budget
+                ? $"Within your {ProfileInput.Money(budget, learner.BudgetCurrency)} budget: {price}{converted}"
+                : $"Over your {ProfileInput.Money(budget, learner.BudgetCurrency)} budget: {price}{converted}");
+        }
+        else reasons.Add($"Costs {ProfileInput.Money(c.Price.Value, c.Currency ?? "USD")}");
+        if (c.FreeToAudit && c.Price is > 0) reasons.Add("Free to audit without the certificate");
+
+        var weekly = c.HoursPerWeek ?? (c.EffortHours is decimal e && c.DurationWeeks is int w && w > 0 ? Math.Round(e / w, 1) : null);
+        if (weekly is decimal h)
+            reasons.Add(h <= learner.HoursPerWeek
+                ? $"Fits {learner.HoursPerWeek} hours a week (needs about {Num(h)})"
+                : $"Needs about {Num(h)} hours a week; you have {learner.HoursPerWeek}");
+        else if (c.EffortHours is decimal total)
+            reasons.Add($"About {Num(total)} hours in all: roughly {Math.Ceiling(total / Math.Max(1, learner.HoursPerWeek))} weeks at {learner.HoursPerWeek} hours a week");
+
+        if (c.IsInPerson && c.DistanceKm is double km)
+            reasons.Add(km < 5 ? $"In {c.City}" : $"{Math.Round(km):0} km from {placeName ?? learner.City}, in {c.City}");
+        if (c.Pacing == "SelfPaced") reasons.Add("Self-paced: start any time");
+        else if (c.NextSessionStart is DateOnly s) reasons.Add($"Next starts {s.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}");
+
+        if (learner.Goal == Goal.CareerSwitch && c.Kind is "Bootcamp" or "Program") reasons.Add("A structured program suits a career switch");
+        if (learner.WantsCertificate && c.Certificate) reasons.Add("Gives a certificate");
+        if (learner.WantsCertificate && !c.Certificate) reasons.Add("No certificate");
+        return [.. reasons];
+    }
+
+    private static string Num(decimal d) => d.ToString("0.#", CultureInfo.InvariantCulture);
+}
