@@ -3,6 +3,10 @@ using System.Diagnostics;
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CourseMatch.Data.Seed;
+using System.Text.Json;
+using CourseMatch.Learners;
+using CourseMatch.Recommendations;
+using CourseMatch.Cli;
 using Npgsql;
 
 var migrate = new Command("migrate", "Apply database migrations.");
@@ -37,7 +41,28 @@ seed.SetAction((parse, ct) => WithDatabase(async db =>
     return 0;
 }));
 
-var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed };
+var profileFile = new Option<FileInfo>("--profile") { Description = "A JSON file with the learner's answers (the body of POST /api/recommendations).", Required = true };
+var recommend = new Command("recommend", "Print a plan for a learner profile, as the API returns it.") { profileFile };
+recommend.SetAction((parse, ct) => WithDatabase(async db =>
+{
+    var file = parse.GetValue(profileFile)!;
+    if (!file.Exists) { Console.Error.WriteLine($"--profile: {file.FullName} does not exist."); return 2; }
+    JsonElement json;
+    try { using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file.FullName, ct)); json = doc.RootElement.Clone(); }
+    catch (JsonException e) { Console.Error.WriteLine($"--profile: {file.Name} is not valid JSON: {e.Message}"); return 2; }
+    var (input, errors) = ProfileInput.FromJson(json);
+    var outcome = errors.Count > 0 ? new RecommendationService.Outcome(null, errors)
+        : await new RecommendationService(db, await CliRanker.CreateAsync(db)).RecommendAsync(input, ct);
+    if (outcome.Plan is null)
+    {
+        foreach (var (field, messages) in outcome.Errors) Console.Error.WriteLine($"{field}: {string.Join(" ", messages)}");
+        return 2;
+    }
+    Console.WriteLine(JsonSerializer.Serialize(outcome.Plan, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    return 0;
+}));
+
+var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend };
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)
