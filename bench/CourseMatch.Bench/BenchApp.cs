@@ -20,6 +20,9 @@ public sealed class BenchApp : WebApplicationFactory<global::Program>
 
     public static BenchApp Start(string connectionString)
     {
+        // WebApplicationFactory checks this setting before guessing the web project's folder from the solution
+        // (which fails when the bench runs from a published folder).
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_COURSEMATCH_WEB", WebContentRoot());
         var app = new BenchApp(connectionString);
         app.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         app.StartServer();
@@ -33,7 +36,7 @@ public sealed class BenchApp : WebApplicationFactory<global::Program>
 
     /// <summary>
     /// The web project's folder, from the manifest Mvc.Testing writes next to this program (WebApplicationFactory
-    /// only looks for it in the current directory, and its solution-relative guess misses src/).
+    /// only looks for it in the current directory, and its solution-relative guess misses src/); else this folder.
     /// </summary>
     private static string WebContentRoot()
     {

@@ -11,6 +11,7 @@ public sealed record BenchOptions
     public int Concurrency { get; init; } = 8;
     public bool Quick { get; init; }
     public bool LoadOnly { get; init; }
+    public bool KeepCluster { get; init; }
     public string? Output { get; init; }
 
     public const string Usage = """
@@ -24,7 +25,8 @@ public sealed record BenchOptions
           --concurrency 8                client tasks in a closed loop (the baseline uses as many)
           --quick                        smoke run: 5,000 courses, 2 s per class, 1 s warm-up, 4 clients;
                                          writes bench/results/quick.md only
-          --load-only                    load and time the sizes, measure nothing
+          --load-only                    load and time the sizes, measure nothing; writes bench/results/load.md only
+          --keep-cluster                 leave the database running at the end (to EXPLAIN by hand); prints how to stop it
           --output PATH                  also write the Markdown report to PATH
           -h, --help                     this text
         """;
@@ -74,6 +76,7 @@ public sealed record BenchOptions
                         break;
                     case "--quick": o = o with { Quick = true }; break;
                     case "--load-only": o = o with { LoadOnly = true }; break;
+                    case "--keep-cluster": o = o with { KeepCluster = true }; break;
                     case "--output": o = o with { Output = Next() }; break;
                     case "-h" or "--help":
                         Console.WriteLine(Usage);
@@ -100,8 +103,9 @@ public sealed record BenchOptions
         return o;
     }
 
-    public string Describe() =>
-        $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; " +
+    public string Describe() => LoadOnly
+        ? $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; load only"
+        : $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; " +
         $"{Concurrency} concurrent clients; {WarmupSeconds} s warm-up + {DurationSeconds} s measured per class (API and baseline each)" +
         (Quick ? "; quick smoke run" : "");
 }

@@ -34,7 +34,8 @@ public static class BenchProgram
         try
         {
             Log("Starting a throwaway PostgreSQL cluster…");
-            await using var pg = await LocalPostgres.StartThrowawayAsync("bench");
+            var pg = await LocalPostgres.StartThrowawayAsync("bench");
+            await using var stopCluster = options.KeepCluster ? null : pg;
             await using (var admin = new NpgsqlConnection(pg.ConnectionString("postgres") + ";Pooling=false"))
             {
                 await admin.OpenAsync(ct);
@@ -106,6 +107,7 @@ public static class BenchProgram
                         $"{result.Courses:#,0} published courses, courses table with indexes {result.TableMegabytes:#,0} MB");
                     if (options.LoadOnly) continue;
 
+                    var plans = new System.Text.StringBuilder($"EXPLAIN (ANALYZE, BUFFERS) of each class's search statements at {size:#,0} courses, one at a time on an idle database.\n\n");
                     foreach (var qc in QueryClass.All)
                     {
                         ct.ThrowIfCancellationRequested();
@@ -121,6 +123,14 @@ public static class BenchProgram
                             var duration = TimeSpan.FromSeconds(options.DurationSeconds);
                             row.Api = await LoadRunner.MeasureAsync(c => GetAsync(http!, qc.Path, c), options.Concurrency, warmup, duration, ct);
                             row.Baseline = await LoadRunner.MeasureAsync(plan.RunAsync, options.Concurrency, warmup, duration, ct);
+
+                            // The same with one client on the otherwise idle machine: the cost of one request, without queueing.
+                            var single = TimeSpan.FromSeconds(Math.Max(1, options.DurationSeconds / 5.0));
+                            row.SingleApi = await LoadRunner.MeasureAsync(c => GetAsync(http!, qc.Path, c), 1, TimeSpan.Zero, single, ct);
+                            row.SingleBaseline = await LoadRunner.MeasureAsync(plan.RunAsync, 1, TimeSpan.Zero, single, ct);
+                            var explain = await plan.ExplainAsync(ct);
+                            row.ExecutionMs = ExecutionTimes(explain);
+                            plans.AppendLine($"==== {qc.Name}: {qc.Path}").AppendLine().AppendLine(explain);
                         }
                         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                         {
@@ -129,6 +139,13 @@ public static class BenchProgram
                         Log("   " + report.ConsoleLine(result, row));
                     }
                     Log("   " + report.CheckLine(result));
+                    if (!options.Quick)
+                    {
+                        var plansPath = Path.Combine(Report.RepositoryRoot(), "bench", "results", "plans", $"{Report.SizeLabel(size)}.txt");
+                        Directory.CreateDirectory(Path.GetDirectoryName(plansPath)!);
+                        await File.WriteAllTextAsync(plansPath, plans.ToString(), ct);
+                        Log($"   EXPLAIN ANALYZE of every class: {plansPath}");
+                    }
                 }
             }
             finally
@@ -137,7 +154,12 @@ public static class BenchProgram
                 if (app is not null) await app.DisposeAsync();
                 NpgsqlConnection.ClearAllPools();
             }
-            Log("Stopping and deleting the cluster…");
+            if (options.KeepCluster)
+            {
+                Log($"The cluster keeps running: {connectionString}");
+                Log($"Stop and delete it with: runuser -u postgres -- {Path.Combine(LocalPostgres.FindBinaries(), "pg_ctl")} -D {pg.DataDirectory} -m fast stop && rm -rf {pg.DataDirectory}");
+            }
+            else Log("Stopping and deleting the cluster…");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -171,6 +193,10 @@ public static class BenchProgram
         cmd.CommandTimeout = 3600;
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    private static string ExecutionTimes(string explain) => string.Join(" + ",
+        System.Text.RegularExpressions.Regex.Matches(explain, @"Execution Time: ([0-9.]+) ms")
+            .Select(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture).ToString("0.0", CultureInfo.InvariantCulture)));
 
     private static async Task GetAsync(HttpClient http, string path, CancellationToken ct)
     {

@@ -46,6 +46,25 @@ public sealed class BaselinePlan
     /// <summary>Human-readable steps, for the report.</summary>
     public List<string> Description { get; } = [];
 
+    /// <summary>The search statements among the steps (the spelling correction's SQL is private to CatalogSearch).</summary>
+    public List<(string Description, CatalogSearch.SqlCommandSpec Spec)> Searches { get; } = [];
+
+    /// <summary>EXPLAIN (ANALYZE, BUFFERS) of each search statement, run once on an idle database.</summary>
+    public async Task<string> ExplainAsync(CancellationToken ct)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var (description, spec) in Searches)
+        {
+            await using var cmd = new CatalogSearch.SqlCommandSpec("EXPLAIN (ANALYZE, BUFFERS) " + spec.Sql, spec.Parameters).ToCommand(db);
+            cmd.CommandTimeout = 300;
+            sb.AppendLine($"-- {description}");
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct)) sb.AppendLine(reader.GetString(0));
+            sb.AppendLine();
+        }
+        return sb.ToString();
+    }
+
     private BaselinePlan(NpgsqlDataSource db)
     {
         this.db = db;
@@ -92,6 +111,7 @@ public sealed class BaselinePlan
     private void AddSearch(CatalogSearch.SqlCommandSpec spec, string description)
     {
         Description.Add(description);
+        Searches.Add((description, spec));
         steps.Add(async ct =>
         {
             await using var cmd = spec.ToCommand(db);

@@ -14,6 +14,10 @@ public sealed class ClassResult(QueryClass query)
     public List<string> BaselineSteps { get; set; } = [];
     public Measurement? Api { get; set; }
     public Measurement? Baseline { get; set; }
+    public Measurement? SingleApi { get; set; }
+    public Measurement? SingleBaseline { get; set; }
+    /// <summary>EXPLAIN ANALYZE execution time of each search statement, "a + b" for several.</summary>
+    public string? ExecutionMs { get; set; }
     public string? Failure { get; set; }
     public double Ratio => Api is null || Baseline is null ? double.NaN : Api.P95 / Baseline.P95;
 }
@@ -97,7 +101,8 @@ public sealed class Report(BenchOptions options)
     public IEnumerable<string> OutputPaths()
     {
         var root = RepositoryRoot();
-        if (options.Quick) yield return Path.Combine(root, "bench", "results", "quick.md");
+        if (options.LoadOnly) yield return Path.Combine(root, "bench", "results", "load.md");
+        else if (options.Quick) yield return Path.Combine(root, "bench", "results", "quick.md");
         else
         {
             yield return Path.Combine(root, "bench", "results", "latest.md");
@@ -106,7 +111,7 @@ public sealed class Report(BenchOptions options)
         if (options.Output is { Length: > 0 } extra) yield return Path.GetFullPath(extra);
     }
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
@@ -173,6 +178,18 @@ public sealed class Report(BenchOptions options)
             sb.AppendLine();
             foreach (var s in Sizes.Where(s => s.Classes.Count > 0))
                 sb.AppendLine($"- {CheckLine(s)}");
+            sb.AppendLine();
+
+            sb.AppendLine("## One client");
+            sb.AppendLine();
+            sb.AppendLine("The same requests with a single client after the measurement above: what one request costs without queueing. " +
+                          "`EXPLAIN ANALYZE` is the server's execution time of each search statement, run once (plans in bench/results/plans/).");
+            sb.AppendLine();
+            sb.AppendLine("| size | class | API p50 | API p95 | baseline p50 | baseline p95 | EXPLAIN ANALYZE ms |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+            foreach (var s in Sizes)
+                foreach (var c in s.Classes.Where(c => c.SingleApi is not null && c.SingleBaseline is not null))
+                    sb.AppendLine($"| {SizeLabel(s.Size)} | {c.Query.Name} | {Ms(c.SingleApi!.P50)} | {Ms(c.SingleApi.P95)} | {Ms(c.SingleBaseline!.P50)} | {Ms(c.SingleBaseline.P95)} | {c.ExecutionMs} |");
             sb.AppendLine();
 
             var errors = Sizes.SelectMany(s => s.Classes.Select(c => (s, c))).Where(x => (x.c.Api?.Errors ?? 0) + (x.c.Baseline?.Errors ?? 0) > 0).ToList();

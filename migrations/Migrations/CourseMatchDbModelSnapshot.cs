@@ -240,6 +240,8 @@ namespace CourseMatch.Migrations
                         .IsDescending(false, true, false)
                         .HasDatabaseName("ix_courses_status_rating_count_id");
 
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "Status", "RatingCount", "Id" }, "ix_courses_popular"), new[] { "ProviderId", "Format", "Price", "EffortHours", "Level", "Language", "Pacing" });
+
                     b.HasIndex(new[] { "Status", "Price", "Id" }, "ix_courses_price")
                         .HasDatabaseName("ix_courses_status_price_id");
 

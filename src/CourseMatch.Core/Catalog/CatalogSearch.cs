@@ -89,25 +89,32 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
             _ => "c.created_at DESC, c.id DESC",
         };
 
-        // The candidate set. For text, each branch stops at the cap before anything is ranked; the title
-        // branch also checks the whole query, so "-word" still excludes courses whose title lacks the word.
+        // The candidate set, carrying only the columns ordering and facets need (never the tsvectors).
+        // For text, each branch stops at the cap and ranks only what it returns. The title branch checks the
+        // whole query too (so "-word" still excludes), but only after the title match: OFFSET 0 keeps
+        // PostgreSQL from combining the two GIN indexes, which would read the full-text index's whole
+        // posting list for common words.
+        const string cols = "id, provider_id, format, price, effort_hours, level, language, pacing, rating, rating_count, created_at";
+        var c_cols = string.Join(", ", cols.Split(", ").Select(col => "c." + col));
+        var t_cols = string.Join(", ", cols.Split(", ").Select(col => "t." + col));
         var candidates = mode switch
         {
             TextMode.Words => $"""
-                SELECT c.*, ts_rank(c.search_vector, tsq.query) AS rank
-                FROM courses c, (SELECT websearch_to_tsquery('english', @q) AS query) tsq
-                WHERE c.id IN (
-                    (SELECT c.id FROM courses c WHERE c.title_vector @@ websearch_to_tsquery('english', @q)
-                        AND c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap)
-                    UNION
-                    (SELECT c.id FROM courses c WHERE c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap))
+                SELECT DISTINCT ON (u.id) u.* FROM (
+                    (SELECT {t_cols}, ts_rank(t.sv, websearch_to_tsquery('english', @q)) AS rank
+                     FROM (SELECT {c_cols}, c.search_vector AS sv FROM courses c
+                           WHERE c.title_vector @@ websearch_to_tsquery('english', @q) {filters} OFFSET 0) t
+                     WHERE t.sv @@ websearch_to_tsquery('english', @q) LIMIT @cap)
+                    UNION ALL
+                    (SELECT {c_cols}, ts_rank(c.search_vector, websearch_to_tsquery('english', @q)) AS rank
+                     FROM courses c WHERE c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap)
+                ) u ORDER BY u.id, u.rank DESC
                 """,
             TextMode.TitleSimilarity => $"""
-                SELECT c.*, word_similarity(@q, c.title) AS rank
-                FROM courses c
-                WHERE c.id IN (SELECT c.id FROM courses c WHERE @q <% c.title {filters} LIMIT @cap)
+                SELECT {c_cols}, word_similarity(@q, c.title) AS rank
+                FROM courses c WHERE @q <% c.title {filters} LIMIT @cap
                 """,
-            _ => $"SELECT c.*, 0::real AS rank FROM courses c WHERE TRUE {filters}",
+            _ => $"SELECT {c_cols}, 0::real AS rank FROM courses c WHERE TRUE {filters}",
         };
 
         var sql = $"""
