@@ -38,6 +38,8 @@ dotnet build src/CourseMatch.Cli -c Release -o "$COURSEMATCH_DATA/cli" --nologo 
 echo "==> Migrating and seeding"
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" migrate
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" seed
+echo "==> Training the first ranking model (only on a database without one)"
+dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" train --promote --if-no-model
 
 echo "==> CourseMatch at http://127.0.0.1:$COURSEMATCH_PORT  (Ctrl-C stops it)"
 set -m

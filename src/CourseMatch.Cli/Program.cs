@@ -5,6 +5,7 @@ using CourseMatch.Data;
 using CourseMatch.Data.Seed;
 using System.Text.Json;
 using CourseMatch.Learners;
+using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Cli;
 using Npgsql;
@@ -62,7 +63,34 @@ recommend.SetAction((parse, ct) => WithDatabase(async db =>
     return 0;
 }));
 
-var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend };
+var promote = new Option<bool>("--promote") { Description = "Make the new model active if it is at least as good as the rubric and the active model." };
+var firstOnly = new Option<bool>("--if-no-model") { Description = "Do nothing when a model is already active (run.sh uses this on start-up)." };
+var learners = new Option<int?>("--learners") { Description = "How many synthetic learners to sample (default 600)." };
+var train = new Command("train", "Train a ranking model; print NDCG@k of the model, the rubric and popularity on the same held-out groups.") { promote, firstOnly, learners };
+train.SetAction((parse, ct) => WithDatabase(async db =>
+{
+    if (parse.GetValue(firstOnly) && await new ModelRegistry(db).ActiveAsync(ct) is { } active)
+    {
+        Console.WriteLine($"Model version {active.Id} is active; not training.");
+        return 0;
+    }
+    var n = parse.GetValue(learners);
+    if (n is < 10 or > 100_000) { Console.Error.WriteLine("--learners: give a number between 10 and 100,000."); return 2; }
+    var options = new TrainingOptions { Promote = parse.GetValue(promote) };
+    if (n is int count) options = options with { SyntheticLearners = count };
+    var report = await RankerTraining.TrainAsync(db, options, new Progress<string>(m => Console.Error.WriteLine(m)), ct);
+    Console.WriteLine(report.ToTable());
+    return 0;
+}));
+
+var evaluate = new Command("evaluate", "NDCG@1/3/5/10 of the active model, the rubric and popularity on fresh held-out learners.");
+evaluate.SetAction((_, ct) => WithDatabase(async db =>
+{
+    Console.WriteLine((await RankerTraining.EvaluateAsync(db, ct: ct)).ToTable());
+    return 0;
+}));
+
+var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend, train, evaluate };
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)

@@ -20,7 +20,7 @@ public static class DataRegistration
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContextFactory<CourseMatchDb>(o => CourseMatchDb.Configure(o, dataSource));
         builder.Services.AddSingleton<CatalogSearch>();
-        builder.Services.AddSingleton<IRankerSource, RubricOnly>();
+        builder.Services.AddSingleton<IRankerSource, CourseMatch.Ranking.ModelRankerSource>();
         builder.Services.AddSingleton<RecommendationService>();
     }
 }

@@ -1,0 +1,168 @@
+using CourseMatch.Learners;
+using CourseMatch.Ranking;
+using CourseMatch.Recommendations;
+using CourseMatch.Tests.Infrastructure;
+
+namespace CourseMatch.Tests.Ranking;
+
+public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public void FeedbackKindsMapToDocumentedGrades()
+    {
+        Assert.Equal(4, FeedbackLabels.Grade(FeedbackKind.AdvisorPinned));
+        Assert.Equal(4, FeedbackLabels.Grade(FeedbackKind.Enrolled));
+        Assert.Equal(3, FeedbackLabels.Grade(FeedbackKind.Saved));
+        Assert.Equal(3, FeedbackLabels.Grade(FeedbackKind.Helpful));
+        Assert.Equal(2, FeedbackLabels.Grade(FeedbackKind.AdvisorReordered));
+        Assert.Equal(1, FeedbackLabels.Grade(FeedbackKind.NotHelpful));
+        Assert.Equal(0, FeedbackLabels.Grade(FeedbackKind.Dismissed));
+        Assert.Equal(0, FeedbackLabels.Grade(FeedbackKind.AdvisorExcluded));
+        Assert.All(Enum.GetValues<FeedbackKind>(), k => Assert.InRange(FeedbackLabels.Grade(k), 0, 4));
+    }
+
+    [Fact]
+    public void AdvisorsOutrankLearnersAndAnEnrolmentOutranksLaterOpinions()
+    {
+        Assert.Equal(0, FeedbackLabels.Resolve([FeedbackKind.Saved, FeedbackKind.Dismissed]));
+        Assert.Equal(4, FeedbackLabels.Resolve([FeedbackKind.Enrolled, FeedbackKind.NotHelpful]));
+        Assert.Equal(0, FeedbackLabels.Resolve([FeedbackKind.AdvisorExcluded, FeedbackKind.Enrolled]));
+        Assert.Equal(4, FeedbackLabels.Resolve([FeedbackKind.AdvisorExcluded, FeedbackKind.AdvisorPinned, FeedbackKind.Dismissed]));
+    }
+
+    [Fact]
+    public async Task RealGroupsUseTheFeaturesThePlanShowedAndSkipWhatCannotBeATrainingRow()
+    {
+        await using var db = fixture.Db.Context();
+        var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(4).ToList();
+        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        db.LearnerProfiles.Add(profile);
+        await db.SaveChangesAsync();
+        float[] F(float v) => [.. Enumerable.Repeat(v, FeatureVector.Count)];
+        var plan = new Recommendation
+        {
+            Token = "labels-plan", ProfileId = profile.Id, Ranker = "rubric",
+            Items = [.. courses.Select((c, i) => new RecommendationItem { CourseId = c, Track = Track.Online, Rank = i + 1, Features = F(i / 10f) })],
+        };
+        var single = new Recommendation { Token = "labels-single", ProfileId = profile.Id, Ranker = "rubric", Items = [new RecommendationItem { CourseId = courses[0], Features = F(0) }] };
+        db.Recommendations.AddRange(plan, single);
+        await db.SaveChangesAsync();
+        Feedback On(Recommendation r, int course, FeedbackKind kind) => new() { ProfileId = profile.Id, RecommendationId = r.Id, CourseId = course, Kind = kind };
+        db.Feedback.AddRange(
+            On(plan, courses[0], FeedbackKind.AdvisorPinned),
+            On(plan, courses[1], FeedbackKind.Saved), On(plan, courses[1], FeedbackKind.Dismissed),
+            On(plan, courses[2], FeedbackKind.Enrolled),
+            // courses[3] is in the plan but nobody reacted to it: not a label.
+            On(single, courses[0], FeedbackKind.Saved), // one graded course says nothing about order
+            new Feedback { ProfileId = profile.Id, CourseId = courses[3], Kind = FeedbackKind.Saved }); // no plan, no features
+        await db.SaveChangesAsync();
+
+        var (groups, stats) = await FeedbackLabels.LoadGroupsAsync(fixture.Db.Source);
+        var group = Assert.Single(groups);
+        Assert.Equal($"real:{plan.Id}", group.Key);
+        Assert.Equal(LabelSource.Real, group.Source);
+        Assert.Equal(courses.Take(3), group.CourseIds);
+        Assert.Equal([4, 0, 4], group.Labels);
+        Assert.Equal(F(0.1f), group.Features[1]);
+        Assert.Equal((6, 1, 1), (stats.FeedbackRows, stats.SkippedWithoutFeatures, stats.SkippedSmallGroups));
+    }
+}
+
+/// <summary>
+/// The loop learns: advisors consistently contradict the rubric for career switchers — they pin textbooks
+/// (which the rubric ranks low for a career switch) and exclude the rubric's own top picks. After retraining
+/// on that feedback the model ranks textbooks higher for new career switchers; the rubric's order does not move.
+/// </summary>
+public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<DatabaseFixture>
+{
+    private readonly TrainingOptions options = new()
+    {
+        SyntheticLearners = 200, DataSeed = RankingTestData.Seed, Ranker = RankingTestData.Settings, Today = RankingTestData.Today,
+    };
+
+    private async Task<(LearnerProfile Profile, List<CandidateCourse> Candidates, List<float[]> Features)> SwitcherAsync(int seed)
+    {
+        var rng = new Random(seed);
+        var profile = (seed % 2 == 0 ? Personas.CityCareerSwitcher : Personas.OnlineCareerSwitcher).Sample(rng);
+        profile.Format = FormatPreference.Any;
+        var context = await LearnerContext.ResolveAsync(fixture.Db.Source, profile);
+        var candidates = await new Candidates(fixture.Db.Source).FindAsync(profile, context, RankingTestData.Today);
+        return (profile, candidates, [.. candidates.Select(c => FeatureVector.Compute(profile, c, RankingTestData.Today))]);
+    }
+
+    /// <summary>Mean position of the books among all candidates (0 = first, 1 = last), and how often a book is in the top 3.</summary>
+    private static (double MeanRank, double InTop3) Books(List<CandidateCourse> candidates, float[] scores)
+    {
+        var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
+        var books = order.Select((c, pos) => (c, pos)).Where(x => candidates[x.c].Kind == "Book").ToList();
+        return (books.Average(b => b.pos / (double)(candidates.Count - 1)), books.Any(b => b.pos < 3) ? 1 : 0);
+    }
+
+    private async Task<(double Model, double Rubric, double Top3)> MeasureAsync(RankerModel model)
+    {
+        double m = 0, r = 0, top = 0;
+        const int n = 24;
+        for (var i = 0; i < n; i++)
+        {
+            var (_, candidates, features) = await SwitcherAsync(50_000 + i);
+            m += Books(candidates, model.Score(features)).MeanRank;
+            top += Books(candidates, model.Score(features)).InTop3;
+            r += Books(candidates, [.. features.Select(f => Rubric.Score(f))]).MeanRank;
+        }
+        return (m / n, r / n, top / n);
+    }
+
+    [Fact]
+    public async Task FeedbackThatContradictsTheRubricChangesTheModelButNotTheRubric()
+    {
+        var registry = new ModelRegistry(fixture.Db.Source);
+        var before = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        var beforeModel = RankerModel.Load((await registry.FindAsync(before.ModelVersionId))!.Model);
+        var (modelBefore, rubricBefore, top3Before) = await MeasureAsync(beforeModel);
+
+        // Advisors review 60 career switchers' plans: every textbook pinned, the rubric's top three excluded.
+        await using (var db = fixture.Db.Context())
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                var (profile, candidates, features) = await SwitcherAsync(10_000 + i);
+                db.LearnerProfiles.Add(profile);
+                await db.SaveChangesAsync();
+                var rubricTop = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind != "Book")
+                    .OrderByDescending(c => Rubric.Score(features[c])).Take(3).ToList();
+                var books = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind == "Book").ToList();
+                var shown = rubricTop.Concat(books).ToList();
+                var plan = new Recommendation
+                {
+                    Token = $"loop-{i}", ProfileId = profile.Id, Ranker = ActiveRanker.RubricKind,
+                    Items = [.. shown.Select((c, rank) => new RecommendationItem
+                    {
+                        CourseId = candidates[c].Id, Rank = rank + 1, Score = Rubric.Score(features[c]), Features = features[c],
+                        Track = candidates[c].IsFree ? Track.Free : candidates[c].IsInPerson ? Track.InPerson : Track.Online,
+                    })],
+                };
+                db.Recommendations.Add(plan);
+                await db.SaveChangesAsync();
+                db.Feedback.AddRange(shown.Select(c => new Feedback
+                {
+                    ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = candidates[c].Id, Who = "advisor-1",
+                    Kind = candidates[c].Kind == "Book" ? FeedbackKind.AdvisorPinned : FeedbackKind.AdvisorExcluded,
+                }));
+                await db.SaveChangesAsync();
+            }
+        }
+
+        var after = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        Assert.True(after.Labels.RealGroups >= 30, $"real groups trained on: {after.Labels.RealGroups}");
+        var afterModel = RankerModel.Load((await registry.FindAsync(after.ModelVersionId))!.Model);
+        var (modelAfter, rubricAfter, top3After) = await MeasureAsync(afterModel);
+
+        output.WriteLine($"textbooks' mean position for new career switchers (0 = first): model before {modelBefore:0.000}, after {modelAfter:0.000}; rubric {rubricBefore:0.000} → {rubricAfter:0.000}; a textbook in the model's top 3: {top3Before:P0} → {top3After:P0}");
+        output.WriteLine(after.ToTable());
+        Assert.True(rubricBefore > 0.5, $"the rubric ranks textbooks low for career switchers (mean position {rubricBefore:0.00})");
+        Assert.Equal(rubricBefore, rubricAfter); // the rubric does not learn
+        Assert.True(modelAfter < modelBefore - 0.15,
+            $"textbooks' mean position for new career switchers: before {modelBefore:0.00}, after {modelAfter:0.00} (rubric {rubricAfter:0.00})");
+        Assert.True(top3After > top3Before, $"a textbook in the top 3: before {top3Before:P0}, after {top3After:P0}");
+    }
+}
