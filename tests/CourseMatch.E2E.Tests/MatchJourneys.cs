@@ -1,0 +1,187 @@
+using Microsoft.Playwright;
+
+namespace CourseMatch.E2E;
+
+[Collection(nameof(BrowserCollection))]
+public class MatchJourneys(BrowserApp app)
+{
+    private const string DraftKey = "coursematch.match.draft";
+
+    /// <summary>The questionnaire is prerendered: a click before the circuit is up would be lost.</summary>
+    private static Task WaitForCircuit(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    private static Task Choose(IPage page, string inputId) => page.Locator($"label[for={inputId}]").ClickAsync();
+
+    private static ILocator Heading(IPage page) => page.Locator("h1");
+
+    [Fact]
+    public async Task LearnerAnswersTheQuestionnaireGetsAPlanSharesItAndDismissesAPick()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/match");
+        await WaitForCircuit(page);
+        await Assertions.Expect(page.Locator(".progress .label")).ToContainTextAsync("Step 1 of 3");
+
+        await Choose(page, "skill-linear-algebra-1");
+        await Choose(page, "skill-calculus-1");
+        await Choose(page, "skill-probability-1");
+        await Choose(page, "skill-statistics-1");
+        // Keyboard: arrows move within a skill's radio group.
+        await page.Locator("#skill-python-0").FocusAsync();
+        await page.Keyboard.PressAsync("ArrowRight");
+        await page.Keyboard.PressAsync("ArrowRight");
+        await Assertions.Expect(page.Locator("#skill-python-2")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator("#skill-linear-algebra-1")).ToBeCheckedAsync();
+        await page.Mouse.MoveAsync(0, 0);
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("match.png") });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your goal");
+        await Assertions.Expect(page.Locator(".progress .label")).ToContainTextAsync("Step 2 of 3");
+
+        // Next without a goal is blocked, with the message beside the choice.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(page.Locator(".error-summary")).ToBeFocusedAsync();
+        await Assertions.Expect(page.Locator("#goal-error")).ToContainTextAsync("Choose the goal that fits you best");
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your goal");
+        await Choose(page, "goal-career-switch");
+        await Assertions.Expect(page.Locator("#goal-error")).ToBeEmptyAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
+
+        // Back keeps the answer.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-career-switch")).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+
+        await page.GetByLabel("Total you can spend").FillAsync("5000");
+        await page.GetByLabel("Currency").SelectOptionAsync("USD");
+        await Choose(page, "budget-flexible");
+        await Choose(page, "format-any");
+        await page.GetByLabel("Hours a week").FillAsync("0");
+        await page.GetByLabel("Hours a week").PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#hours-error")).ToContainTextAsync("between 1 and 80");
+        await page.GetByLabel("Hours a week").FillAsync("8");
+        await page.GetByLabel("Hours a week").PressAsync("Tab");
+        await Assertions.Expect(page.Locator("#hours-error")).ToBeEmptyAsync();
+        await page.Locator("#city").FillAsync("New York");
+        await page.Locator("#country").SelectOptionAsync("US");
+        await page.Locator("#radius").FillAsync("80");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
+
+        await page.WaitForURLAsync("**/plans/*");
+        await Assertions.Expect(page.Locator("h2", new() { HasText = "Your learning path" })).ToBeVisibleAsync();
+        await WaitForCircuit(page);
+        var picks = await page.Locator("ol.picks h4").AllInnerTextsAsync();
+        Assert.NotEmpty(picks);
+        Assert.Equal(3, await page.Locator("section.track").CountAsync());
+        await Assertions.Expect(page.Locator(".skills [role=img]")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("Linear algebra 1 now"));
+
+        // Reactions are stored and shown.
+        var first = page.Locator("ol.picks > li").First;
+        await first.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Assertions.Expect(first.Locator("button.save")).ToContainTextAsync("Saved ✓");
+        await first.GetByRole(AriaRole.Button, new() { Name = "Helpful", Exact = true }).ClickAsync();
+        await Assertions.Expect(first.GetByRole(AriaRole.Button, new() { Name = "Helpful", Exact = true })).ToHaveAttributeAsync("aria-pressed", "true");
+        await Assertions.Expect(first.Locator("button.save")).ToContainTextAsync("Saved ✓");
+        await page.Mouse.MoveAsync(0, 0);
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("plan.png"), FullPage = true });
+
+        // The share link, opened in a fresh browser context, shows the same plan.
+        var shareUrl = await page.Locator(".share a.url").InnerTextAsync();
+        var other = await app.NewPageAsync();
+        await other.GotoAsync(shareUrl);
+        await WaitForCircuit(other);
+        Assert.Equal(picks, await other.Locator("ol.picks h4").AllInnerTextsAsync());
+
+        // Dismissing a pick collapses it, and a reload shows it is stored.
+        var victim = other.Locator("ol.picks > li:not(.dismissed)").Nth(1);
+        var title = await victim.Locator("h4").InnerTextAsync();
+        await victim.GetByRole(AriaRole.Button, new() { Name = "Dismiss" }).ClickAsync();
+        var note = other.Locator("ol.picks > li.dismissed", new() { HasText = title });
+        await Assertions.Expect(note).ToBeVisibleAsync();
+        await Assertions.Expect(note.Locator("p")).ToBeFocusedAsync();
+        await other.ReloadAsync();
+        await WaitForCircuit(other);
+        await Assertions.Expect(other.Locator("ol.picks > li.dismissed", new() { HasText = title })).ToContainTextAsync("Dismissed");
+        await Assertions.Expect(other.Locator("ol.picks > li").First.Locator("button.save")).ToContainTextAsync("Saved ✓");
+    }
+
+    [Fact]
+    public async Task AReloadMidQuestionnaireKeepsTheAnswers()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/match");
+        await WaitForCircuit(page);
+        await Choose(page, "skill-optimization-3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Choose(page, "goal-academic");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
+
+        var before = await page.EvaluateAsync<string?>($"sessionStorage.getItem('{DraftKey}')");
+        await page.GetByLabel("Hours a week").FillAsync("9");
+        await page.GetByLabel("Hours a week").PressAsync("Tab");
+        // The draft is written through the circuit; wait until the browser holds the new one.
+        await page.WaitForFunctionAsync($"b => sessionStorage.getItem('{DraftKey}') !== b", before);
+
+        await page.ReloadAsync();
+        await WaitForCircuit(page);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
+        await Assertions.Expect(page.GetByLabel("Hours a week")).ToHaveValueAsync("9");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#goal-academic")).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#skill-optimization-3")).ToBeCheckedAsync();
+    }
+
+    [Fact]
+    public async Task AnUnknownCityIsExplainedBesideTheField()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/match");
+        await WaitForCircuit(page);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Choose(page, "goal-curiosity");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Choose(page, "format-in-person");
+        await page.Locator("#city").FillAsync("Lodnon");
+        await page.Locator("#country").SelectOptionAsync("GB");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator("#city-error")).ToContainTextAsync("Lodnon");
+        await Assertions.Expect(page.Locator("#city")).ToHaveAttributeAsync("aria-invalid", "true");
+        Assert.EndsWith("/match", page.Url);
+    }
+
+    [Fact]
+    public async Task QuestionnaireAndPlanFitAPhone()
+    {
+        var page = await app.NewPageAsync(width: 390, height: 844);
+        await page.GotoAsync("/match");
+        await WaitForCircuit(page);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the questionnaire scrolls sideways on a phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Choose(page, "goal-upskill");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the constraints step scrolls sideways on a phone");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
+        await page.WaitForURLAsync("**/plans/*");
+        await Assertions.Expect(page.Locator("h2", new() { HasText = "Your learning path" })).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the plan scrolls sideways on a phone");
+    }
+
+    [Fact]
+    public async Task HomeLeadsToTheQuestionnaire()
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Get your learning plan" }).ClickAsync();
+        await page.WaitForURLAsync("**/match");
+        await WaitForCircuit(page);
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your skills");
+        await Assertions.Expect(page.Locator("fieldset.skill")).ToHaveCountAsync(8);
+    }
+}
