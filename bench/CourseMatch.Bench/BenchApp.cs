@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using CourseMatch.Ranking;
+using CourseMatch.Recommendations;
+using Npgsql;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +21,9 @@ public sealed class BenchApp : WebApplicationFactory<global::Program>
     private BenchApp(string connectionString) => this.connectionString = connectionString;
 
     public Uri BaseAddress { get; private set; } = null!;
+
+    /// <summary>What the app registered as its IRankerSource, and what the bench serves with (see <see cref="ConfigureWebHost"/>).</summary>
+    public string RankerWiring { get; private set; } = "?";
 
     public static BenchApp Start(string connectionString)
     {
@@ -60,6 +67,21 @@ public sealed class BenchApp : WebApplicationFactory<global::Program>
             logging.ClearProviders();
             logging.AddConsole();
             logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        // Issue 3: "the web app serves the active [model] through a thread-safe pool". When the app still registers
+        // the rubric-only source, the bench serves the active model version itself (ModelRankerSource, as the app
+        // should) so the API is measured with the model ranker; the report says which wiring was found.
+        builder.ConfigureTestServices(services =>
+        {
+            var registered = services.LastOrDefault(d => d.ServiceType == typeof(IRankerSource));
+            var type = registered?.ImplementationType ?? registered?.ImplementationInstance?.GetType();
+            if (registered is null || type == typeof(RubricOnly))
+            {
+                services.AddSingleton<IRankerSource>(sp => new ModelRankerSource(
+                    sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<ILogger<ModelRankerSource>>()));
+                RankerWiring = $"the app registers {(type?.Name ?? "no IRankerSource")}; the bench swapped in ModelRankerSource";
+            }
+            else RankerWiring = $"the app registers {(type?.Name ?? "a factory")} (unchanged)";
         });
     }
 }

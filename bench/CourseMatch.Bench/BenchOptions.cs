@@ -8,7 +8,14 @@ public sealed record BenchOptions
     public IReadOnlyList<int> Sizes { get; init; } = [10_000, 100_000, 1_000_000];
     public int DurationSeconds { get; init; } = 10;
     public int WarmupSeconds { get; init; } = 3;
-    public int Concurrency { get; init; } = 8;
+    public IReadOnlyList<int> Concurrency { get; init; } = [8, 2];
+    /// <summary>Skip the recommendations section (catalog search only).</summary>
+    public bool NoRecommendations { get; init; }
+    /// <summary>Skip training (the demo model and the 2,000 × 200 timing); recommendations then rank with the rubric.</summary>
+    public bool NoTraining { get; init; }
+    /// <summary>Learner groups × candidates of the training-time measurement.</summary>
+    public int TrainingGroups { get; init; } = 2_000;
+    public int TrainingCandidates { get; init; } = 200;
     public bool Quick { get; init; }
     public bool LoadOnly { get; init; }
     public bool KeepCluster { get; init; }
@@ -22,8 +29,12 @@ public sealed record BenchOptions
           --sizes 10000,100000,1000000   catalog sizes, grown in order in one throwaway database (default: all three)
           --duration-seconds 10          measured time per query class, for the API and again for the baseline
           --warmup-seconds 3             unmeasured warm-up before each measurement
-          --concurrency 8                client tasks in a closed loop (the baseline uses as many)
-          --quick                        smoke run: 5,000 courses, 2 s per class, 1 s warm-up, 4 clients;
+          --concurrency 8,2              client counts: every class (and recommendation profile) is measured with each
+                                         number of closed-loop clients (the baseline uses as many)
+          --no-recommendations           measure the catalog search only
+          --no-training                  skip training (recommendations rank with the rubric; no training time)
+          --training-groups 2000         learner groups of the training-time measurement (x --training-candidates 200)
+          --quick                        smoke run: 5,000 courses, 2 s per class, 1 s warm-up, 4 and 2 clients, 200 training groups;
                                          writes bench/results/quick.md only
           --load-only                    load and time the sizes, measure nothing; writes bench/results/load.md only
           --keep-cluster                 leave the database running at the end (to EXPLAIN by hand); prints how to stop it
@@ -34,7 +45,7 @@ public sealed record BenchOptions
     public static BenchOptions? Parse(string[] args, TextWriter error)
     {
         var o = new BenchOptions();
-        bool sizesGiven = false, durationGiven = false, warmupGiven = false, concurrencyGiven = false;
+        bool sizesGiven = false, durationGiven = false, warmupGiven = false, concurrencyGiven = false, trainingGiven = false;
         for (var i = 0; i < args.Length; i++)
         {
             string Next()
@@ -71,9 +82,16 @@ public sealed record BenchOptions
                         warmupGiven = true;
                         break;
                     case "--concurrency":
-                        o = o with { Concurrency = PositiveInt("--concurrency", Next(), 64) };
+                        var list = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt("--concurrency", s, 64)).Distinct().ToList();
+                        if (list.Count == 0) throw new FormatException("--concurrency: give at least one client count.");
+                        o = o with { Concurrency = list };
                         concurrencyGiven = true;
                         break;
+                    case "--no-recommendations": o = o with { NoRecommendations = true }; break;
+                    case "--no-training": o = o with { NoTraining = true }; break;
+                    case "--training-groups": o = o with { TrainingGroups = PositiveInt("--training-groups", Next(), 100_000) }; trainingGiven = true; break;
+                    case "--training-candidates": o = o with { TrainingCandidates = PositiveInt("--training-candidates", Next(), 10_000) }; break;
                     case "--quick": o = o with { Quick = true }; break;
                     case "--load-only": o = o with { LoadOnly = true }; break;
                     case "--keep-cluster": o = o with { KeepCluster = true }; break;
@@ -98,7 +116,8 @@ public sealed record BenchOptions
             if (!sizesGiven) o = o with { Sizes = [5_000] };
             if (!durationGiven) o = o with { DurationSeconds = 2 };
             if (!warmupGiven) o = o with { WarmupSeconds = 1 };
-            if (!concurrencyGiven) o = o with { Concurrency = 4 };
+            if (!concurrencyGiven) o = o with { Concurrency = [4, 2] };
+            if (!trainingGiven) o = o with { TrainingGroups = 200 };
         }
         return o;
     }
@@ -106,6 +125,7 @@ public sealed record BenchOptions
     public string Describe() => LoadOnly
         ? $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; load only"
         : $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; " +
-        $"{Concurrency} concurrent clients; {WarmupSeconds} s warm-up + {DurationSeconds} s measured per class (API and baseline each)" +
+        $"{string.Join(" and ", Concurrency)} concurrent clients; {WarmupSeconds} s warm-up + {DurationSeconds} s measured per class and client count (API and baseline each)" +
+        (NoRecommendations ? "; no recommendations" : "") + (NoTraining ? "; no training" : "") +
         (Quick ? "; quick smoke run" : "");
 }

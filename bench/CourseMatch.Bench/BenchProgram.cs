@@ -5,6 +5,8 @@ using System.Text.Json;
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CourseMatch.Data.Seed;
+using CourseMatch.Ranking;
+using CourseMatch.Recommendations;
 using Npgsql;
 
 namespace CourseMatch.Bench;
@@ -36,6 +38,9 @@ public static class BenchProgram
             Log("Starting a throwaway PostgreSQL cluster…");
             var pg = await LocalPostgres.StartThrowawayAsync("bench");
             await using var stopCluster = options.KeepCluster ? null : pg;
+            await using var cpu = new CpuSampler(pg.DataDirectory);
+            report.Cpu = cpu;
+            cpu.Phase("setup");
             await using (var admin = new NpgsqlConnection(pg.ConnectionString("postgres") + ";Pooling=false"))
             {
                 await admin.OpenAsync(ct);
@@ -52,6 +57,42 @@ public static class BenchProgram
             var demo = await Database.SeedDemoAsync(db, ct);
             Log($"Demo catalog: {demo} courses.");
 
+            // The ranker: a first model trained on the demo catalog (as run.sh does), and the training time at scale.
+            var breakdownRanker = ActiveRanker.RubricRanker;
+            report.BreakdownRanker = "rubric (no training asked)";
+            if (!options.NoTraining)
+            {
+                cpu.Phase("training (demo model)");
+                try
+                {
+                    Log("Training the demo model (RankerTraining.TrainAsync, promote)…");
+                    report.Demo = await TrainingBench.TrainDemoAsync(db, ct);
+                    Log($"   version {report.Demo.ModelVersionId}: trained in {report.Demo.TrainSeconds:0.0} s ({report.Demo.TotalSeconds:0.0} s in all); {(report.Demo.Promoted ? "promoted" : "not promoted")}: {report.Demo.Reason}");
+                    var version = await new ModelRegistry(db).FindAsync(report.Demo.ModelVersionId, ct) ?? throw new InvalidOperationException("The trained version is not stored.");
+                    breakdownRanker = RankerModel.Load(version.Model).AsActiveRanker(version.Id);
+                    report.BreakdownRanker = $"model v{version.Id} (LightGBM, {(report.Demo.Promoted ? "promoted: the API serves it too" : "not promoted: the API serves the rubric")})";
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    report.DemoFailure = $"{e.GetType().Name}: {e.Message}";
+                    report.BreakdownRanker = "rubric (training the demo model failed)";
+                    Log($"   FAILED: {report.DemoFailure}");
+                }
+                cpu.Phase($"training ({options.TrainingGroups:#,0} × {options.TrainingCandidates:#,0})");
+                try
+                {
+                    Log($"Timing RankerTrainer.Train on {options.TrainingGroups:#,0} groups × {options.TrainingCandidates:#,0} candidates…");
+                    report.Training = await Task.Run(() => TrainingBench.Measure(options.TrainingGroups, options.TrainingCandidates), ct);
+                    Log($"   trained in {report.Training.TrainSeconds:0.0} s (rows built in {report.Training.BuildSeconds:0.0} s)");
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    report.TrainingFailure = $"{e.GetType().Name}: {e.Message}";
+                    Log($"   FAILED: {report.TrainingFailure}");
+                }
+                cpu.Phase("setup");
+            }
+
             BenchApp? app = null;
             HttpClient? http = null;
             try
@@ -61,14 +102,15 @@ public static class BenchProgram
                     app = BenchApp.Start(connectionString);
                     http = new HttpClient(new SocketsHttpHandler
                     {
-                        MaxConnectionsPerServer = options.Concurrency,
+                        MaxConnectionsPerServer = options.Concurrency.Max(),
                         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
                         UseProxy = false,
                         UseCookies = false,
                         AutomaticDecompression = DecompressionMethods.None,
                     })
                     { BaseAddress = app.BaseAddress, Timeout = LoadRunner.OperationTimeout };
-                    Log($"API listening on {app.BaseAddress}");
+                    Log($"API listening on {app.BaseAddress}; {app.RankerWiring}");
+                    report.RankerWiring = app.RankerWiring;
                 }
 
                 foreach (var size in options.Sizes)
@@ -80,6 +122,7 @@ public static class BenchProgram
                     var existing = await ScalarAsync<long>(db, "SELECT count(*) FROM courses", ct);
                     var toAdd = (int)Math.Max(0, size - existing);
                     Log($"== {Report.SizeLabel(size)}: {existing:#,0} courses in the catalog, loading {toAdd:#,0} synthetic courses…");
+                    cpu.Phase($"load {Report.SizeLabel(size)}");
                     var clock = Stopwatch.StartNew();
                     if (toAdd > 0)
                     {
@@ -98,14 +141,18 @@ public static class BenchProgram
                     result.LoadSeconds = clock.Elapsed.TotalSeconds;
 
                     clock.Restart();
+                    await Places.Gazetteer.LocateCoursesAsync(db, ct); // in-person candidates need place_id
+                    result.LocateSeconds = clock.Elapsed.TotalSeconds;
+                    clock.Restart();
                     await CatalogSearch.RefreshVocabularyAsync(db, ct);
                     await ExecAsync(db, "VACUUM ANALYZE", ct);
                     result.PrepareSeconds = clock.Elapsed.TotalSeconds;
                     result.Courses = await ScalarAsync<long>(db, "SELECT count(*) FROM courses WHERE status = 'Published'", ct);
                     result.TableMegabytes = await ScalarAsync<long>(db, "SELECT pg_total_relation_size('courses') / 1048576", ct);
                     Log($"   loaded in {result.LoadSeconds:0.0} s; vocabulary + VACUUM ANALYZE {result.PrepareSeconds:0.0} s; " +
-                        $"{result.Courses:#,0} published courses, courses table with indexes {result.TableMegabytes:#,0} MB");
+                        $"{result.Courses:#,0} published courses, courses table with indexes {result.TableMegabytes:#,0} MB; located in {result.LocateSeconds:0.0} s");
                     if (options.LoadOnly) continue;
+                    cpu.Phase($"catalog {Report.SizeLabel(size)}");
 
                     var plans = new System.Text.StringBuilder($"EXPLAIN (ANALYZE, BUFFERS) of each class's search statements at {size:#,0} courses, one at a time on an idle database.\n\n");
                     foreach (var qc in QueryClass.All)
@@ -121,8 +168,12 @@ public static class BenchProgram
 
                             var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
                             var duration = TimeSpan.FromSeconds(options.DurationSeconds);
-                            row.Api = await LoadRunner.MeasureAsync(c => GetAsync(http!, qc.Path, c), options.Concurrency, warmup, duration, ct);
-                            row.Baseline = await LoadRunner.MeasureAsync(plan.RunAsync, options.Concurrency, warmup, duration, ct);
+                            foreach (var clients in options.Concurrency)
+                            {
+                                var api = await LoadRunner.MeasureAsync(c => GetAsync(http!, qc.Path, c), clients, warmup, duration, ct);
+                                var baseline = await LoadRunner.MeasureAsync(plan.RunAsync, clients, warmup, duration, ct);
+                                row.Loads.Add(new LoadPair(clients, api, baseline));
+                            }
 
                             // The same with one client on the otherwise idle machine: the cost of one request, without queueing.
                             var single = TimeSpan.FromSeconds(Math.Max(1, options.DurationSeconds / 5.0));
@@ -138,7 +189,41 @@ public static class BenchProgram
                         }
                         Log("   " + report.ConsoleLine(result, row));
                     }
-                    Log("   " + report.CheckLine(result));
+                    foreach (var clients in options.Concurrency) Log("   " + report.CheckLine(result, clients));
+
+                    if (!options.NoRecommendations)
+                    {
+                        cpu.Phase($"recommendations {Report.SizeLabel(size)}");
+                        var recPlans = new System.Text.StringBuilder($"EXPLAIN (ANALYZE, BUFFERS) of the recommendation candidate statement (Candidates.FindAsync) at {size:#,0} courses, once per learner after its measurements.\n\n");
+                        foreach (var learner in LearnerCase.All)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            var rec = new RecommendationResult(learner);
+                            result.Recommendations.Add(rec);
+                            try
+                            {
+                                rec.Check = await RecommendationBench.CheckAsync(http!, learner, ct);
+                                var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
+                                var duration = TimeSpan.FromSeconds(options.DurationSeconds);
+                                foreach (var clients in options.Concurrency)
+                                    rec.Loads.Add((clients, await LoadRunner.MeasureAsync(c => RecommendationBench.PostAsync(http!, learner.Body, c), clients, warmup, duration, ct)));
+                                rec.Breakdown = await RecommendationBench.BreakdownAsync(db, breakdownRanker, learner, duration * 2, ct);
+                                recPlans.AppendLine($"==== {learner.Name}: {learner.Meaning}").AppendLine().AppendLine(RecommendationBench.LastExplain);
+                            }
+                            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                            {
+                                rec.Failure = $"{e.GetType().Name}: {e.Message}";
+                            }
+                            Log("   " + report.RecommendationLine(rec));
+                        }
+                        Log("   " + report.RecommendationCheckLine(result));
+                        if (!options.Quick)
+                        {
+                            var recPath = Path.Combine(Report.RepositoryRoot(), "bench", "results", "plans", $"{Report.SizeLabel(size)}-recommendations.txt");
+                            Directory.CreateDirectory(Path.GetDirectoryName(recPath)!);
+                            await File.WriteAllTextAsync(recPath, recPlans.ToString(), ct);
+                        }
+                    }
                     if (!options.Quick)
                     {
                         var plansPath = Path.Combine(Report.RepositoryRoot(), "bench", "results", "plans", $"{Report.SizeLabel(size)}.txt");
@@ -160,6 +245,7 @@ public static class BenchProgram
                 Log($"Stop and delete it with: runuser -u postgres -- {Path.Combine(LocalPostgres.FindBinaries(), "pg_ctl")} -D {pg.DataDirectory} -m fast stop && rm -rf {pg.DataDirectory}");
             }
             else Log("Stopping and deleting the cluster…");
+            cpu.Phase("idle");
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
