@@ -80,7 +80,7 @@ public sealed class Candidates(NpgsqlDataSource db)
               AND p.latitude BETWEEN @lat - @radius_km / 111.0 AND @lat + @radius_km / 111.0
               AND (abs(@lat) > 80 OR p.longitude BETWEEN @lon - @radius_km / (111.0 * cos(radians(@lat))) AND @lon + @radius_km / (111.0 * cos(radians(@lat))))
         ),
-        eligible AS (
+        eligible AS NOT MATERIALIZED (
             SELECT c.*, c.price * coalesce(er.usd_per_unit, CASE WHEN c.price = 0 THEN 1 END) / @usd_per_budget_unit AS price_budget
             FROM courses c LEFT JOIN exchange_rates er ON er.currency = c.currency
             WHERE c.status = 'Published'
