@@ -203,9 +203,6 @@ namespace CourseMatch.Migrations
                     b.HasKey("Id")
                         .HasName("pk_courses");
 
-                    b.HasIndex("PlaceId")
-                        .HasDatabaseName("ix_courses_place_id");
-
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_courses_provider_id");
 
@@ -235,6 +232,13 @@ namespace CourseMatch.Migrations
                     b.HasIndex(new[] { "Status", "CreatedAt", "Id" }, "ix_courses_newest")
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_courses_status_created_at_id");
+
+                    b.HasIndex(new[] { "PlaceId", "RatingCount", "Id" }, "ix_courses_place_popular")
+                        .IsDescending(false, true, false)
+                        .HasDatabaseName("ix_courses_place_id_rating_count_id")
+                        .HasFilter("status = 'Published' AND place_id IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex(new[] { "PlaceId", "RatingCount", "Id" }, "ix_courses_place_popular"), new[] { "Format", "Price", "Currency", "Language", "Pacing" });
 
                     b.HasIndex(new[] { "Status", "RatingCount", "Id" }, "ix_courses_popular")
                         .IsDescending(false, true, false)

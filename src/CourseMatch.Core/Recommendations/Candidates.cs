@@ -14,7 +14,8 @@ namespace CourseMatch.Recommendations;
 /// <remarks>
 /// Each track is a separate branch bounded to <see cref="PerTrack"/> courses, read in popularity order,
 /// so the cost does not grow with the catalog. In-person candidates come only from places within the
-/// radius, found first by a bounding box over the gazetteer.
+/// radius, found first by a bounding box over the gazetteer; each nearby place is read on its own through
+/// the (place_id, rating_count) index, so a big city with thousands of courses costs at most one track's worth.
 /// </remarks>
 public sealed class Candidates(NpgsqlDataSource db)
 {
@@ -94,8 +95,10 @@ public sealed class Candidates(NpgsqlDataSource db)
                           WHERE cs.course_id = c.id AND cs.level > coalesce(l.level, 0))
         ),
         picked AS (
-            (SELECT e.*, n.km FROM eligible e JOIN near n ON n.id = e.place_id
-             WHERE e.format IN ('InPerson', 'Hybrid') AND n.km <= @radius_km
+            (SELECT e.*, n.km FROM near n
+             CROSS JOIN LATERAL (SELECT e.* FROM eligible e WHERE e.place_id = n.id AND e.format IN ('InPerson', 'Hybrid')
+                                 ORDER BY e.rating_count DESC, e.id LIMIT @per_track) e
+             WHERE n.km <= @radius_km
              ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
             UNION ALL
             (SELECT e.*, NULL::float8 FROM eligible e

@@ -69,6 +69,11 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
             .HasNullSortOrder(NullSortOrder.Unspecified, NullSortOrder.NullsLast, NullSortOrder.Unspecified, NullSortOrder.Unspecified);
         b.HasIndex(c => new { c.Status, c.CreatedAt, c.Id }, "ix_courses_newest").IsDescending(false, true, true);
         b.HasIndex(c => c.ProviderId);
+        // Recommending reads in-person courses place by place in popularity order (Candidates.cs); this index
+        // answers each place with a short ordered scan instead of a sort over every course in a big city.
+        b.HasIndex(c => new { c.PlaceId, c.RatingCount, c.Id }, "ix_courses_place_popular").IsDescending(false, true, false)
+            .IncludeProperties(c => new { c.Format, c.Price, c.Currency, c.Language, c.Pacing })
+            .HasFilter("status = 'Published' AND place_id IS NOT NULL");
 
         b.HasOne(c => c.Provider).WithMany(p => p.Courses).OnDelete(DeleteBehavior.Restrict);
         b.HasOne(c => c.Place).WithMany().OnDelete(DeleteBehavior.SetNull);
