@@ -40,6 +40,13 @@ dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" migrate
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" seed
 echo "==> Training the first ranking model (only on a database without one)"
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" train --promote --if-no-model
+echo "==> Accounts"
+# Only a database without users gets demo accounts; their generated passwords are kept beside the local data.
+dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" users demo --write-to "$COURSEMATCH_DATA/demo-credentials.txt"
+if [ -f "$COURSEMATCH_DATA/demo-credentials.txt" ]; then
+  echo "    Demo sign-in (local only; kept in $COURSEMATCH_DATA/demo-credentials.txt):"
+  sed 's/^/      /' "$COURSEMATCH_DATA/demo-credentials.txt"
+fi
 
 echo "==> CourseMatch at http://127.0.0.1:$COURSEMATCH_PORT  (Ctrl-C stops it)"
 set -m

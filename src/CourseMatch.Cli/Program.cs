@@ -90,7 +90,8 @@ evaluate.SetAction((_, ct) => WithDatabase(async db =>
     return 0;
 }));
 
-var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend, train, evaluate };
+var users = UsersCommand.Create(WithDatabase);
+var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend, train, evaluate, users };
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)

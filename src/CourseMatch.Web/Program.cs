@@ -1,12 +1,14 @@
 using CourseMatch.Data;
 using CourseMatch.Web;
 using CourseMatch.Web.Components;
+using CourseMatch.Web.Features.Account;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCourseMatchData();
+builder.AddCourseMatchAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
@@ -21,6 +23,9 @@ if (!app.Environment.IsDevelopment())
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapStaticAssets();
@@ -28,6 +33,7 @@ app.MapOpenApi();
 app.MapHealthChecks("/health", HealthReport.Options);
 app.MapCatalogApi();
 app.MapRecommendationsApi();
+app.MapAccountEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();

@@ -1,10 +1,14 @@
+using CourseMatch.Accounts;
 using CourseMatch.Catalog;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace CourseMatch.Data;
 
-public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : DbContext(options)
+/// <summary>The one store: catalog, recommending, models, curation, and the Identity tables (same database, one migration history).</summary>
+public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDbContext<AppUser, IdentityRole, string>(options)
 {
     public DbSet<Provider> Providers => Set<Provider>();
     public DbSet<Skill> Skills => Set<Skill>();
@@ -21,9 +25,12 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : DbContext(
     public DbSet<Recommendations.RecommendationItem> RecommendationItems => Set<Recommendations.RecommendationItem>();
     public DbSet<Recommendations.Feedback> Feedback => Set<Recommendations.Feedback>();
     public DbSet<Ranking.ModelVersion> ModelVersions => Set<Ranking.ModelVersion>();
+    public DbSet<Curation.AuditEntry> AuditEntries => Set<Curation.AuditEntry>();
+    public DbSet<Curation.ImportMapping> ImportMappings => Set<Curation.ImportMapping>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
         modelBuilder.HasPostgresExtension("pg_trgm");
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(CourseMatchDb).Assembly);
     }

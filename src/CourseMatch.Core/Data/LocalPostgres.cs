@@ -61,6 +61,27 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the cluster run.sh keeps in <paramref name="dataDirectory"/>/pg when it exists but is not running (after a
+    /// reboot, say), on the port recorded in pg.port. Returns false when there is no such cluster. The server keeps
+    /// running after the command ends, as if run.sh had started it; stop it with pg_ctl or by running ./run.sh and Ctrl-C.
+    /// </summary>
+    public static async Task<bool> StartManagedIfStoppedAsync(string dataDirectory, int port)
+    {
+        var dir = Path.GetFullPath(Path.Combine(dataDirectory, "pg"));
+        if (!File.Exists(Path.Combine(dir, "PG_VERSION"))) return false;
+        using (var probe = new TcpClient())
+        {
+            try { await probe.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(2)); return true; }
+            catch (Exception e) when (e is SocketException or TimeoutException) { }
+        }
+        var asRoot = Environment.UserName == "root";
+        var cluster = new LocalPostgres(dir, port, ownsDirectory: false);
+        await Console.Error.WriteLineAsync($"Starting the local PostgreSQL in {dir} on port {port}…");
+        await cluster.PgAsync(FindBinaries(), "pg_ctl", $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {dir}\" start", asRoot);
+        return true;
+    }
+
     /// <summary>The newest installed PostgreSQL server binaries, or a clear instruction when there are none.</summary>
     public static string FindBinaries()
     {
