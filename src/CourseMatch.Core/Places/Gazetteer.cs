@@ -7,7 +7,7 @@ namespace CourseMatch.Places;
 public static class Gazetteer
 {
     /// <summary>Common English names that GeoNames spells differently.</summary>
-    private static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
+    internal static readonly Dictionary<string, string> Aliases = new(StringComparer.OrdinalIgnoreCase)
     {
         ["New York"] = "New York City", ["NYC"] = "New York City", ["Bangalore"] = "Bengaluru",
         ["Bombay"] = "Mumbai", ["Calcutta"] = "Kolkata", ["Madras"] = "Chennai", ["Peking"] = "Beijing",

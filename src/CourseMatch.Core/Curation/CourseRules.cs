@@ -1,0 +1,356 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CourseMatch.Catalog;
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CourseMatch.Curation;
+
+/// <summary>A problem with one field, in words an admin can act on.</summary>
+public sealed record FieldError(string Field, string Message)
+{
+    public override string ToString() => $"{Field}: {Message}";
+}
+
+/// <summary>A course record whose every field parsed and passed the rules, with references resolved to ids.</summary>
+public sealed record CheckedCourse
+{
+    public required string Slug { get; init; }
+    public required string Title { get; init; }
+    public required int ProviderId { get; init; }
+    public required string ProviderName { get; init; }
+    public CourseKind Kind { get; init; }
+    public string? Summary { get; init; }
+    public string? Description { get; init; }
+    public string? Url { get; init; }
+    public CourseFormat Format { get; init; }
+    public Pacing Pacing { get; init; }
+    public string? City { get; init; }
+    public string? Region { get; init; }
+    public string? Country { get; init; }
+    public int? PlaceId { get; init; }
+    public int? DurationWeeks { get; init; }
+    public decimal? HoursPerWeek { get; init; }
+    public decimal? TotalHours { get; init; }
+    public decimal? Price { get; init; }
+    public string? Currency { get; init; }
+    public bool FreeToAudit { get; init; }
+    public CourseLevel Level { get; init; }
+    public string Language { get; init; } = "en";
+    public bool Certificate { get; init; }
+    public decimal? Rating { get; init; }
+    public int RatingCount { get; init; }
+    public CourseStatus Status { get; init; }
+    public string? Source { get; init; }
+    public DateOnly? AsOf { get; init; }
+    /// <summary>Skill id → level reached (1–4).</summary>
+    public Dictionary<int, int> Skills { get; init; } = [];
+    /// <summary>Skill id → minimum level (1–4).</summary>
+    public Dictionary<int, int> Prerequisites { get; init; } = [];
+    public List<string> PrerequisiteCourses { get; init; } = [];
+    public List<(DateOnly Start, DateOnly? End)> Sessions { get; init; } = [];
+    public List<string> SkillNames { get; init; } = [];
+
+    /// <summary>
+    /// Writes every field onto the entity (new or tracked). Prerequisite courses are not set here: they need the ids
+    /// of courses that may be created in the same batch, so callers set them once those are saved (<see cref="ApplyPrerequisiteCourses"/>).
+    /// </summary>
+    public void ApplyTo(Course c)
+    {
+        c.Slug = Slug; c.Title = Title; c.ProviderId = ProviderId; c.Kind = Kind; c.Summary = Summary; c.Description = Description;
+        c.Url = Url; c.Format = Format; c.Pacing = Pacing; c.City = City; c.Region = Region; c.Country = Country; c.PlaceId = PlaceId;
+        c.DurationWeeks = DurationWeeks; c.HoursPerWeek = HoursPerWeek; c.TotalHours = TotalHours; c.Price = Price; c.Currency = Currency;
+        c.FreeToAudit = FreeToAudit; c.Level = Level; c.Language = Language; c.Certificate = Certificate; c.Rating = Rating;
+        c.RatingCount = RatingCount; c.Status = Status; c.Source = Source; c.AsOf = AsOf;
+        c.SearchKeywords = Data.Seed.CatalogSeeder.SearchKeywords(ProviderName, SkillNames);
+
+        c.Skills.RemoveAll(s => !Skills.ContainsKey(s.SkillId));
+        foreach (var (id, level) in Skills)
+        {
+            if (c.Skills.FirstOrDefault(s => s.SkillId == id) is { } row) { if (row.Level != level) row.Level = level; }
+            else c.Skills.Add(new CourseSkill { SkillId = id, Level = level });
+        }
+        c.Prerequisites.RemoveAll(s => !Prerequisites.ContainsKey(s.SkillId));
+        foreach (var (id, level) in Prerequisites)
+        {
+            if (c.Prerequisites.FirstOrDefault(s => s.SkillId == id) is { } row) { if (row.MinLevel != level) row.MinLevel = level; }
+            else c.Prerequisites.Add(new CoursePrerequisite { SkillId = id, MinLevel = level });
+        }
+        c.Sessions.RemoveAll(s => !Sessions.Contains((s.StartDate, s.EndDate)));
+        foreach (var (start, end) in Sessions.Where(x => !c.Sessions.Any(s => s.StartDate == x.Start && s.EndDate == x.End)))
+            c.Sessions.Add(new CourseSession { StartDate = start, EndDate = end });
+    }
+
+    /// <summary>Sets the required courses by id (the course itself must have its id already).</summary>
+    public void ApplyPrerequisiteCourses(Course c, IReadOnlyDictionary<string, int> courseIdsBySlug)
+    {
+        var wanted = PrerequisiteCourses.Select(s => courseIdsBySlug[s]).ToHashSet();
+        c.PrerequisiteCourses.RemoveAll(p => !wanted.Contains(p.RequiredCourseId));
+        foreach (var id in wanted.Where(id => c.PrerequisiteCourses.All(p => p.RequiredCourseId != id)))
+            c.PrerequisiteCourses.Add(new CoursePrerequisiteCourse { CourseId = c.Id, RequiredCourseId = id });
+    }
+}
+
+/// <summary>What the rules look things up in: providers, skills, courses, places and the prerequisite graph, read once.</summary>
+public sealed class CatalogLookups
+{
+    public required Dictionary<string, (int Id, string Name)> ProvidersBySlug { get; init; }
+    public required Dictionary<string, string> ProviderSlugsByName { get; init; }
+    public required Dictionary<string, (int Id, string Name)> SkillsBySlug { get; init; }
+    public required Dictionary<string, int> CourseIdsBySlug { get; init; }
+    /// <summary>Course slug → slugs of the courses it requires, as stored.</summary>
+    public required Dictionary<string, List<string>> RequiredCourses { get; init; }
+    /// <summary>"city|CC" (lower-case city, upper-case country) → place id of the most populous match.</summary>
+    public required Dictionary<string, int> Places { get; init; }
+
+    public static async Task<CatalogLookups> LoadAsync(CourseMatchDb db, CancellationToken ct = default)
+    {
+        var providers = await db.Providers.AsNoTracking().Select(p => new { p.Id, p.Slug, p.Name }).ToListAsync(ct);
+        var skills = await db.Skills.AsNoTracking().Select(s => new { s.Id, s.Slug, s.Name }).ToListAsync(ct);
+        var courses = await db.Courses.AsNoTracking().Select(c => new { c.Id, c.Slug }).ToListAsync(ct);
+        var slugById = courses.ToDictionary(c => c.Id, c => c.Slug);
+        var edges = await db.CoursePrerequisiteCourses.AsNoTracking().Select(p => new { p.CourseId, p.RequiredCourseId }).ToListAsync(ct);
+        var places = await db.Places.AsNoTracking().OrderByDescending(p => p.Population)
+            .Select(p => new { p.Id, p.Name, p.AsciiName, p.Country }).ToListAsync(ct);
+        var placeIndex = new Dictionary<string, int>();
+        foreach (var p in places)
+        {
+            placeIndex.TryAdd($"{p.Name.ToLowerInvariant()}|{p.Country}", p.Id);
+            placeIndex.TryAdd($"{p.AsciiName.ToLowerInvariant()}|{p.Country}", p.Id);
+        }
+        return new CatalogLookups
+        {
+            ProvidersBySlug = providers.ToDictionary(p => p.Slug, p => (p.Id, p.Name)),
+            ProviderSlugsByName = providers.GroupBy(p => p.Name.ToLowerInvariant()).ToDictionary(g => g.Key, g => g.First().Slug),
+            SkillsBySlug = skills.ToDictionary(s => s.Slug, s => (s.Id, s.Name)),
+            CourseIdsBySlug = courses.ToDictionary(c => c.Slug, c => c.Id),
+            RequiredCourses = edges.GroupBy(e => slugById[e.CourseId]).ToDictionary(g => g.Key, g => g.Select(e => slugById[e.RequiredCourseId]).ToList()),
+            Places = placeIndex,
+        };
+    }
+
+    public int? FindPlace(string city, string country)
+    {
+        var name = Places_Aliases.TryGetValue(city.Trim(), out var alias) ? alias : city.Trim();
+        return Places.TryGetValue($"{name.ToLowerInvariant()}|{country.Trim().ToUpperInvariant()}", out var id) ? id : null;
+    }
+
+    private static IReadOnlyDictionary<string, string> Places_Aliases => CourseMatch.Places.Gazetteer.Aliases;
+
+    /// <summary>
+    /// A prerequisite cycle the stored graph would have with these courses' requirements replaced, or null.
+    /// </summary>
+    public IReadOnlyList<string>? FindCycle(IEnumerable<(string Slug, IReadOnlyCollection<string> Requires)> changes)
+    {
+        var graph = RequiredCourses.ToDictionary(kv => kv.Key, kv => (IReadOnlyCollection<string>)kv.Value);
+        foreach (var (slug, requires) in changes) graph[slug] = requires;
+        return PrerequisiteGraph.FindCycle(graph);
+    }
+}
+
+public static partial class CourseRules
+{
+    public const int MaxTitle = 300, MaxSlug = 120, MaxSummary = 1000, MaxDescription = 20_000, MaxUrl = 2000, MaxSource = 2000, MaxCity = 100;
+
+    /// <summary>
+    /// Every field of the record against the rules. References (provider, skills, required courses, the city) are
+    /// looked up in <paramref name="lookups"/>; <paramref name="alsoCourses"/> are slugs that will exist by the time this
+    /// is saved (other rows of the same import). Cycles are checked by the caller across the whole batch.
+    /// </summary>
+    public static (CheckedCourse? Course, List<FieldError> Errors) Check(CourseRecord r, CatalogLookups lookups, IReadOnlySet<string>? alsoCourses = null)
+    {
+        var errors = new List<FieldError>();
+        void Error(string field, string message) => errors.Add(new FieldError(field, message));
+        static string? T(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+        var slug = T(r.Slug);
+        if (slug is null) Error("slug", "Required: a short name for the address, like \"mit-18-06-linear-algebra\".");
+        else if (slug.Length > MaxSlug) Error("slug", $"At most {MaxSlug} characters.");
+        else if (!SlugPattern().IsMatch(slug)) Error("slug", "Use lower-case letters, digits and single hyphens only, like \"intro-to-statistics\".");
+
+        var title = T(r.Title);
+        if (title is null) Error("title", "Required.");
+        else if (title.Length > MaxTitle) Error("title", $"At most {MaxTitle} characters.");
+
+        (int Id, string Name) provider = default;
+        var providerText = T(r.Provider);
+        if (providerText is null) Error("provider", "Required: the provider's slug.");
+        else if (!lookups.ProvidersBySlug.TryGetValue(providerText, out provider)
+                 && !(lookups.ProviderSlugsByName.TryGetValue(providerText.ToLowerInvariant(), out var bySlug) && lookups.ProvidersBySlug.TryGetValue(bySlug, out provider)))
+            Error("provider", $"\"{Short(providerText)}\" is not a provider; add it under Providers first, or use an existing provider's slug.");
+
+        var kind = Enum(r.Kind, "kind", CourseKind.Course, errors);
+        var format = Enum(r.Format, "format", CourseFormat.Online, errors);
+        var pacing = Enum(r.Pacing, "pacing", Catalog.Pacing.SelfPaced, errors);
+        var level = Enum(r.Level, "level", CourseLevel.All, errors);
+        var status = Enum(r.Status, "status", CourseStatus.Draft, errors);
+
+        var summary = T(r.Summary);
+        if (summary?.Length > MaxSummary) Error("summary", $"At most {MaxSummary} characters (this has {summary.Length}).");
+        var description = T(r.Description);
+        if (description?.Length > MaxDescription) Error("description", $"At most {MaxDescription:#,0} characters (this has {description.Length:#,0}).");
+
+        var url = T(r.Url);
+        if (url is not null && (url.Length > MaxUrl || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+            Error("url", "Give the full web address, starting with https://.");
+        var source = T(r.Source);
+        if (source?.Length > MaxSource) Error("source", $"At most {MaxSource} characters.");
+
+        var city = T(r.City);
+        var region = T(r.Region);
+        var country = T(r.Country)?.ToUpperInvariant();
+        int? placeId = null;
+        if (city?.Length > MaxCity) Error("city", $"At most {MaxCity} characters.");
+        if (region?.Length > MaxCity) Error("region", $"At most {MaxCity} characters.");
+        if (country is not null && !(country.Length == 2 && country.All(char.IsAsciiLetterUpper))) Error("country", "Use the two-letter ISO 3166 code, like GB or US.");
+        if (format != CourseFormat.Online)
+        {
+            if (city is null) Error("city", $"Required for {(format == CourseFormat.InPerson ? "in-person" : "hybrid")} courses: where it takes place.");
+            if (country is null) Error("country", $"Required for {(format == CourseFormat.InPerson ? "in-person" : "hybrid")} courses.");
+        }
+        if (city is not null && country is { Length: 2 } && country.All(char.IsAsciiLetterUpper) && city.Length <= MaxCity)
+        {
+            placeId = lookups.FindPlace(city, country);
+            if (placeId is null && format != CourseFormat.Online)
+                Error("city", $"\"{Short(city)}\" in {country} is not in our gazetteer (cities of 15,000+ people); use the nearest larger city, so distances work.");
+        }
+
+        var weeks = Int(r.DurationWeeks, "durationWeeks", 1, 520, errors);
+        var hoursPerWeek = Dec(r.HoursPerWeek, "hoursPerWeek", 0.01m, 168m, errors);
+        var totalHours = Dec(r.TotalHours, "totalHours", 0.01m, 100_000m, errors);
+
+        var price = Dec(r.Price, "price", 0m, 1_000_000m, errors, "Must be 0 (free) or more.");
+        var currency = T(r.Currency)?.ToUpperInvariant();
+        if (currency is not null && !(currency.Length == 3 && currency.All(char.IsAsciiLetterUpper)))
+            Error("currency", "Use the three-letter ISO 4217 code, like USD, EUR or GBP.");
+        else if (currency is not null && !IsIso4217(currency))
+            Error("currency", $"\"{currency}\" is not an ISO 4217 currency.");
+        if (price > 0 && currency is null) Error("currency", "Required when there is a price.");
+        if (price == 0 && currency is null) currency = "USD";
+
+        var freeToAudit = Bool(r.FreeToAudit, "freeToAudit", errors);
+        var certificate = Bool(r.Certificate, "certificate", errors);
+        var language = T(r.Language)?.ToLowerInvariant() ?? "en";
+        if (!LanguagePattern().IsMatch(language)) Error("language", "Use a two-letter ISO 639-1 code, like en or fr.");
+        var rating = Dec(r.Rating, "rating", 0m, 5m, errors, "A rating is between 0 and 5.");
+        var ratingCount = Int(r.RatingCount, "ratingCount", 0, int.MaxValue, errors) ?? 0;
+        DateOnly? asOf = null;
+        if (T(r.AsOf) is { } asOfText)
+        {
+            if (DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)) asOf = d;
+            else Error("asOf", "Use a date like 2026-11-24.");
+        }
+
+        var skills = Levels(r.Skills, "skills", lookups, errors);
+        var prerequisites = Levels(r.Prerequisites, "prerequisites", lookups, errors);
+        foreach (var (id, min) in prerequisites)
+            if (skills.TryGetValue(id, out var reached) && reached <= min)
+                Error("prerequisites", $"{lookups.SkillsBySlug.First(s => s.Value.Id == id).Key}: a course cannot require the level it teaches (requires {min}, teaches {reached}).");
+
+        var required = new List<string>();
+        foreach (var part in Split(r.PrerequisiteCourses))
+        {
+            if (part == slug) Error("prerequisiteCourses", "A course cannot require itself.");
+            else if (!lookups.CourseIdsBySlug.ContainsKey(part) && alsoCourses?.Contains(part) != true) Error("prerequisiteCourses", $"\"{Short(part)}\" is not a course in the catalog.");
+            else if (!required.Contains(part)) required.Add(part);
+        }
+
+        var sessions = new List<(DateOnly, DateOnly?)>();
+        foreach (var part in Split(r.Sessions))
+        {
+            var ends = part.Split("..", 2);
+            if (!DateOnly.TryParseExact(ends[0].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var start))
+            { Error("sessions", $"\"{Short(part)}\": write a start date like 2027-01-11, or a range like 2027-01-11..2027-03-05."); continue; }
+            DateOnly? end = null;
+            if (ends.Length == 2)
+            {
+                if (!DateOnly.TryParseExact(ends[1].Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var e))
+                { Error("sessions", $"\"{Short(part)}\": the end date is not a date like 2027-03-05."); continue; }
+                if (e < start) { Error("sessions", $"\"{Short(part)}\": ends before it starts."); continue; }
+                end = e;
+            }
+            if (!sessions.Contains((start, end))) sessions.Add((start, end));
+        }
+
+        if (errors.Count > 0) return (null, errors);
+        return (new CheckedCourse
+        {
+            Slug = slug!, Title = title!, ProviderId = provider.Id, ProviderName = provider.Name!, Kind = kind, Summary = summary,
+            Description = description, Url = url, Format = format, Pacing = pacing, City = city, Region = region, Country = country,
+            PlaceId = placeId, DurationWeeks = weeks, HoursPerWeek = hoursPerWeek, TotalHours = totalHours, Price = price,
+            Currency = price is null ? currency : currency, FreeToAudit = freeToAudit, Level = level, Language = language,
+            Certificate = certificate, Rating = rating, RatingCount = ratingCount, Status = status, Source = source, AsOf = asOf,
+            Skills = skills, Prerequisites = prerequisites, PrerequisiteCourses = required, Sessions = sessions,
+            SkillNames = skills.Keys.Select(id => lookups.SkillsBySlug.First(s => s.Value.Id == id).Value.Name).ToList(),
+        }, errors);
+    }
+
+    private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "…";
+
+    private static IEnumerable<string> Split(string? list) =>
+        (list ?? "").Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(p => p.Length > 0);
+
+    private static T Enum<T>(string? text, string field, T fallback, List<FieldError> errors) where T : struct, System.Enum
+    {
+        if (string.IsNullOrWhiteSpace(text)) return fallback;
+        if (EnumText.TryParse<T>(text.Trim(), out var v)) return v;
+        errors.Add(new FieldError(field, $"\"{Short(text.Trim())}\" is not one of: {string.Join(", ", EnumText.Names<T>())}."));
+        return fallback;
+    }
+
+    private static int? Int(string? text, string field, int min, int max, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return v;
+        errors.Add(new FieldError(field, min == 1 ? "Must be a whole number greater than 0." : $"Must be a whole number from {min} to {max:#,0}."));
+        return null;
+    }
+
+    private static decimal? Dec(string? text, string field, decimal min, decimal max, List<FieldError> errors, string? message = null)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return Math.Round(v, 2);
+        errors.Add(new FieldError(field, message ?? (min > 0 ? "Must be a number greater than 0." : $"Must be a number from {min} to {max:#,0}.")));
+        return null;
+    }
+
+    private static bool Bool(string? text, string field, List<FieldError> errors)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "false" or "no" or "0": return false;
+            case "true" or "yes" or "1": return true;
+            default: errors.Add(new FieldError(field, "Write true or false.")); return false;
+        }
+    }
+
+    private static Dictionary<int, int> Levels(string? text, string field, CatalogLookups lookups, List<FieldError> errors)
+    {
+        var result = new Dictionary<int, int>();
+        foreach (var part in Split(text))
+        {
+            var bits = part.Split(':', 2, StringSplitOptions.TrimEntries);
+            if (bits.Length != 2 || !int.TryParse(bits[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var level))
+            { errors.Add(new FieldError(field, $"\"{Short(part)}\": write skill:level, like linear-algebra:2.")); continue; }
+            if (!lookups.SkillsBySlug.TryGetValue(bits[0], out var skill))
+            { errors.Add(new FieldError(field, $"\"{Short(bits[0])}\" is not a skill; the skills are {string.Join(", ", lookups.SkillsBySlug.Keys.Order())}.")); continue; }
+            if (level is < 1 or > Skill.MaxLevel)
+            { errors.Add(new FieldError(field, $"{bits[0]}: level {level} is not 1–4.")); continue; }
+            if (!result.TryAdd(skill.Id, level)) errors.Add(new FieldError(field, $"{bits[0]} is listed twice."));
+        }
+        return result;
+    }
+
+    private static readonly HashSet<string> Currencies = CultureInfo.GetCultures(CultureTypes.SpecificCultures)
+        .Select(c => { try { return (string?)new RegionInfo(c.Name).ISOCurrencySymbol; } catch (ArgumentException) { return null; } })
+        .OfType<string>().ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>Known ISO 4217 codes, from the runtime's region data (ICU), so "ABC" is caught and not only "abc1".</summary>
+    public static bool IsIso4217(string code) => Currencies.Count == 0 || Currencies.Contains(code);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+
+    [GeneratedRegex("^[a-z]{2}$")]
+    private static partial Regex LanguagePattern();
+}
