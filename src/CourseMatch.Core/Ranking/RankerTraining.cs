@@ -18,7 +18,12 @@ public sealed record TrainingOptions
     public bool Promote { get; init; }
     /// <summary>The day candidates are found for; today (UTC) when null.</summary>
     public DateOnly? Today { get; init; }
+    /// <summary>Who trains (and promotes), for the audit log; <see cref="Curation.Audit.CliActor"/> when null.</summary>
+    public string? Actor { get; init; }
 }
+
+/// <summary>A step of a training run: how far along it is (0–100) and what it is doing, for a progress bar.</summary>
+public sealed record TrainingProgress(int Percent, string Phase);
 
 public sealed record EvaluationOptions
 {
@@ -68,11 +73,20 @@ public static class RankerTraining
     /// out ~20% of them, trains LightGBM LambdaRank on the rest, measures model / rubric / popularity (and the
     /// active model) on the held-out groups, stores a Candidate version and, when asked, promotes it.
     /// </summary>
-    public static async Task<TrainingReport> TrainAsync(NpgsqlDataSource db, TrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default)
+    public static Task<TrainingReport> TrainAsync(NpgsqlDataSource db, TrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default) =>
+        TrainAsync(db, options, progress is null ? null : new PhaseOnly(progress), ct);
+
+    /// <summary>As <see cref="TrainAsync(NpgsqlDataSource, TrainingOptions, IProgress{string}?, CancellationToken)"/>, reporting a percentage with each phase.</summary>
+    /// <remarks>
+    /// The percentages are rough shares of a run's time on the demo catalog (sampling learners and training dominate);
+    /// they only ever increase.
+    /// </remarks>
+    public static async Task<TrainingReport> TrainAsync(NpgsqlDataSource db, TrainingOptions options, IProgress<TrainingProgress>? steps, CancellationToken ct = default)
     {
+        var progress = new Percentages(steps);
         var today = options.Today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var clock = Stopwatch.StartNew();
-        progress?.Report($"Sampling {options.SyntheticLearners:#,0} synthetic learners from {Personas.All.Count} personas over the catalog…");
+        progress.At(2).Report($"Sampling {options.SyntheticLearners:#,0} synthetic learners from {Personas.All.Count} personas over the catalog…");
         var learners = await SyntheticLearners.GenerateAsync(db, options.SyntheticLearners, options.DataSeed, today, ct: ct);
         var groups = learners.Select(l => l.Group).ToList();
         var feedback = new FeedbackLabels.Stats(0, 0, 0, 0, 0);
@@ -80,23 +94,23 @@ public static class RankerTraining
         {
             (var real, feedback) = await FeedbackLabels.LoadGroupsAsync(db, ct);
             groups.AddRange(real);
-            progress?.Report($"Real feedback: {feedback.FeedbackRows:#,0} rows → {real.Count:#,0} plan groups ({feedback.SkippedWithoutFeatures:#,0} rows without features skipped).");
+            progress.At(40).Report($"Real feedback: {feedback.FeedbackRows:#,0} rows → {real.Count:#,0} plan groups ({feedback.SkippedWithoutFeatures:#,0} rows without features skipped).");
         }
         var gather = clock.Elapsed;
 
         var (train, heldOut) = HoldoutSplit.Split(groups, options.HoldoutPercent);
-        progress?.Report($"Training LightGBM LambdaRank on {train.Count:#,0} groups ({train.Sum(g => g.Count):#,0} rows); {heldOut.Count:#,0} groups held out…");
+        progress.At(45).Report($"Training LightGBM LambdaRank on {train.Count:#,0} groups ({train.Sum(g => g.Count):#,0} rows); {heldOut.Count:#,0} groups held out…");
         clock.Restart();
         var model = RankerTrainer.Train(train, options.Ranker);
         var trainTime = clock.Elapsed;
 
-        progress?.Report("Measuring NDCG on the held-out groups…");
+        progress.At(80).Report("Measuring NDCG on the held-out groups…");
         var registry = new ModelRegistry(db);
         var rankers = new List<(string, Func<IReadOnlyList<float[]>, float[]>)> { (RankingMetrics.Model, model.Score) };
         if (await registry.ActiveAsync(ct) is { } active)
         {
             try { rankers.Add(($"{RankingMetrics.Active} (v{active.Id})", RankerModel.Load(active.Model).Score)); }
-            catch (InvalidDataException) { progress?.Report($"The active version {active.Id} cannot be loaded; it is not compared."); }
+            catch (InvalidDataException) { progress.Report($"The active version {active.Id} cannot be loaded; it is not compared."); }
         }
         var metrics = RankingMetrics.Measure(heldOut, rankers);
 
@@ -112,16 +126,32 @@ public static class RankerTraining
             Ranker = options.Ranker, DataSeed = options.DataSeed, SyntheticLearners = options.SyntheticLearners,
             HoldoutPercent = options.HoldoutPercent, Today = today, IncludeRealFeedback = options.IncludeRealFeedback,
         };
-        var version = await registry.SaveCandidateAsync(model, settings, metrics, labels, ct);
-        progress?.Report($"Stored model version {version.Id} as a candidate.");
+        progress.At(92).Report("Storing the new version…");
+        var version = await registry.SaveCandidateAsync(model, settings, metrics, labels, options.Actor, ct);
+        progress.At(options.Promote ? 95 : 100).Report($"Stored model version {version.Id} as a candidate.");
 
         PromotionResult? promotion = null;
         if (options.Promote)
         {
-            promotion = await registry.PromoteAsync(version.Id, heldOut, ct);
-            progress?.Report(promotion.Reason);
+            progress.At(96).Report($"Comparing version {version.Id} with the rubric and the active model…");
+            promotion = await registry.PromoteAsync(version.Id, heldOut, options.Actor, ct);
+            progress.At(100).Report(promotion.Reason);
         }
         return new TrainingReport(version.Id, metrics, labels, train.Count, train.Sum(g => g.Count), gather, trainTime, promotion);
+    }
+
+    /// <summary>Remembers the current percentage so a message without one (a warning) keeps the bar where it is.</summary>
+    private sealed class Percentages(IProgress<TrainingProgress>? steps)
+    {
+        private int percent;
+        public Percentages At(int value) { percent = Math.Max(percent, value); return this; }
+        public void Report(string phase) => steps?.Report(new TrainingProgress(percent, phase));
+    }
+
+    /// <summary>Forwards the phase text only, synchronously (the caller's IProgress decides about threads).</summary>
+    private sealed class PhaseOnly(IProgress<string> inner) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => inner.Report(value.Phase);
     }
 
     /// <summary>
