@@ -1,0 +1,67 @@
+using System.Text.RegularExpressions;
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CourseMatch.Curation;
+
+/// <summary>
+/// What came of saving a provider or skill: the stored values, or the field errors (nothing written), or the values
+/// someone else stored since the admin loaded the form (nothing written), or that the row is gone.
+/// </summary>
+public sealed record ReferenceEditOutcome<T>(T? Saved, IReadOnlyList<FieldError> Errors, T? Conflict = null, bool NotFound = false) where T : class
+{
+    public bool Ok => Saved is not null;
+    public static ReferenceEditOutcome<T> Invalid(IReadOnlyList<FieldError> errors) => new(null, errors);
+    public static ReferenceEditOutcome<T> Stale(T stored) => new(null, [], stored);
+    public static ReferenceEditOutcome<T> Missing() => new(null, [], null, NotFound: true);
+}
+
+/// <summary>What came of merging a duplicate into a survivor: how much moved, or why nothing did.</summary>
+public sealed record ReferenceMergeOutcome(bool Merged, string? Error, int CoursesMoved, string? Note = null)
+{
+    public static ReferenceMergeOutcome Refused(string error) => new(false, error, 0);
+}
+
+/// <summary>Rules and SQL shared by the provider and skill editors.</summary>
+internal static partial class ReferenceEdits
+{
+    public const int MaxSlug = 80;
+
+    public static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
+
+    /// <summary>Checks a slug's shape; uniqueness is the caller's (it needs the database).</summary>
+    public static string? Slug(string? text, List<FieldError> errors, string example)
+    {
+        var slug = Trim(text);
+        if (slug is null) errors.Add(new FieldError("slug", $"Slug is required: a short name for addresses, like \"{example}\"."));
+        else if (slug.Length > MaxSlug) errors.Add(new FieldError("slug", $"Slug must be at most {MaxSlug} characters (it has {slug.Length})."));
+        else if (!SlugPattern().IsMatch(slug)) errors.Add(new FieldError("slug", $"Slug may hold lower-case letters, digits and single hyphens only, like \"{example}\"."));
+        else return slug;
+        return null;
+    }
+
+    public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    private const string KeywordsUpdate = """
+        UPDATE courses c SET search_keywords = concat_ws(' ', p.name,
+            (SELECT string_agg(s.name, ' ' ORDER BY s.name) FROM course_skills cs JOIN skills s ON s.id = cs.skill_id WHERE cs.course_id = c.id))
+        FROM providers p
+        WHERE p.id = c.provider_id
+        """;
+
+    /// <summary>
+    /// Rewrites the B-weighted search words of a provider's courses from its name and the names of the skills each
+    /// teaches: the words <see cref="Data.Seed.CatalogSeeder.SearchKeywords"/> builds, so search keeps finding a course
+    /// by who teaches it after a rename or merge. One UPDATE, because a provider can own many courses.
+    /// </summary>
+    public static Task<int> RefreshProviderKeywordsAsync(CourseMatchDb db, int providerId, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(KeywordsUpdate + " AND c.provider_id = {0}", [providerId], ct);
+
+    /// <summary>The same for every course that teaches the skill.</summary>
+    public static Task<int> RefreshSkillKeywordsAsync(CourseMatchDb db, int skillId, CancellationToken ct) =>
+        db.Database.ExecuteSqlRawAsync(KeywordsUpdate + " AND c.id IN (SELECT course_id FROM course_skills WHERE skill_id = {0})", [skillId], ct);
+
+    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
+    private static partial Regex SlugPattern();
+}

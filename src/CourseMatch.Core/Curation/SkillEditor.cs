@@ -1,0 +1,263 @@
+using CourseMatch.Catalog;
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CourseMatch.Curation;
+
+/// <summary>A skill as the edit form holds it: text, checked by <see cref="SkillEditor"/>.</summary>
+public sealed class SkillForm
+{
+    public string? Slug { get; set; }
+    public string? Name { get; set; }
+    public string? Category { get; set; }
+    /// <summary>Five descriptors, index = level 0–4.</summary>
+    public string?[] Levels { get; set; } = new string?[Skill.MaxLevel + 1];
+
+    public static SkillForm From(SkillValues v) => new() { Slug = v.Slug, Name = v.Name, Category = v.Category, Levels = [.. v.Levels] };
+}
+
+/// <summary>A skill's stored values: what the audit log records, and what an edit is checked against for conflicts.</summary>
+public sealed record SkillValues(string Slug, string Name, string Category, IReadOnlyList<string> Levels)
+{
+    public static SkillValues Of(Skill s) => new(s.Slug, s.Name, s.Category.ToKebab(), [.. s.LevelDescriptors]);
+
+    public bool Equals(SkillValues? other) =>
+        other is not null && Slug == other.Slug && Name == other.Name && Category == other.Category && Levels.SequenceEqual(other.Levels);
+
+    public override int GetHashCode() => HashCode.Combine(Slug, Name, Category, string.Join('\n', Levels));
+}
+
+public sealed record SkillRow(int Id, string Slug, string Name, string Category, IReadOnlyList<string> Levels, int TaughtBy, int RequiredBy)
+{
+    public SkillValues Values => new(Slug, Name, Category, Levels);
+}
+
+/// <summary>What merging a duplicate skill would change, for the confirmation.</summary>
+public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses);
+
+/// <summary>
+/// Lists, creates, edits and merges skills. Every write is checked first (nothing is written when a field is wrong),
+/// audited in the same transaction, and refuses to overwrite values someone else saved since the form loaded.
+/// </summary>
+/// <remarks>
+/// Learner profiles keep their self-ratings keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>), as
+/// the learner answered them. A merge or a slug change leaves those answers as they were: a stored profile is the
+/// record of what was asked and answered, and a plan made from it must stay reproducible. Their answer for the old
+/// slug is simply no longer read; the learner's answer for the surviving skill, if any, still is.
+/// </remarks>
+public sealed class SkillEditor(NpgsqlDataSource source)
+{
+    public const int MaxName = 120, MaxDescriptor = 300;
+
+    private CourseMatchDb Db() => CourseMatchDb.Create(source);
+
+    public async Task<IReadOnlyList<SkillRow>> ListAsync(string? search = null, CancellationToken ct = default)
+    {
+        await using var db = Db();
+        var query = db.Skills.AsNoTracking();
+        if (ReferenceEdits.Trim(search) is { } text)
+        {
+            var pattern = "%" + ProviderEditor.Like(text) + "%";
+            query = query.Where(s => EF.Functions.ILike(s.Name, pattern, "\\") || EF.Functions.ILike(s.Slug, pattern, "\\"));
+        }
+        return await Rows(db, query.OrderBy(s => s.Category).ThenBy(s => s.Name), ct);
+    }
+
+    public async Task<SkillRow?> GetAsync(int id, CancellationToken ct = default)
+    {
+        await using var db = Db();
+        return (await Rows(db, db.Skills.AsNoTracking().Where(s => s.Id == id), ct)).SingleOrDefault();
+    }
+
+    private static async Task<List<SkillRow>> Rows(CourseMatchDb db, IQueryable<Skill> query, CancellationToken ct)
+    {
+        var rows = await query.Select(s => new
+        {
+            s.Id, s.Slug, s.Name, s.Category, s.LevelDescriptors,
+            Taught = db.CourseSkills.Count(cs => cs.SkillId == s.Id),
+            Required = db.CoursePrerequisites.Count(cp => cp.SkillId == s.Id),
+        }).ToListAsync(ct);
+        return [.. rows.Select(r => new SkillRow(r.Id, r.Slug, r.Name, r.Category.ToKebab(), r.LevelDescriptors, r.Taught, r.Required))];
+    }
+
+    /// <summary>Every field against the rules; the slug's uniqueness is checked on save.</summary>
+    public static (SkillValues? Values, List<FieldError> Errors) Check(SkillForm form)
+    {
+        var errors = new List<FieldError>();
+        var slug = ReferenceEdits.Slug(form.Slug, errors, "linear-algebra");
+
+        var name = ReferenceEdits.Trim(form.Name);
+        if (name is null) errors.Add(new FieldError("name", "Name is required."));
+        else if (name.Length > MaxName) errors.Add(new FieldError("name", $"Name must be at most {MaxName} characters (it has {name.Length})."));
+
+        SkillCategory category = default;
+        if (ReferenceEdits.Trim(form.Category) is not { } categoryText) errors.Add(new FieldError("category", $"Category is required: one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
+        else if (!EnumText.TryParse(categoryText, out category)) errors.Add(new FieldError("category", $"Category must be one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
+
+        var levels = new string[Skill.MaxLevel + 1];
+        for (var level = 0; level <= Skill.MaxLevel; level++)
+        {
+            var text = ReferenceEdits.Trim(level < form.Levels.Length ? form.Levels[level] : null);
+            if (text is null) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor is required: what a person at level {level} can do."));
+            else if (text.Length > MaxDescriptor) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor must be at most {MaxDescriptor} characters (it has {text.Length})."));
+            else levels[level] = text;
+        }
+        return errors.Count > 0 ? (null, errors) : (new SkillValues(slug!, name!, category.ToKebab(), levels), errors);
+    }
+
+    /// <summary>The field name of a level descriptor, as errors name it: "level0" … "level4".</summary>
+    public static string LevelField(int level) => $"level{level}";
+
+    public async Task<ReferenceEditOutcome<SkillValues>> CreateAsync(SkillForm form, string actor, CancellationToken ct = default)
+    {
+        var (values, errors) = Check(form);
+        if (values is null) return ReferenceEditOutcome<SkillValues>.Invalid(errors);
+        await using var db = Db();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Skills.AnyAsync(s => s.Slug == values.Slug, ct)) return SlugTaken(values.Slug);
+        var row = new Skill { Slug = values.Slug, Name = values.Name };
+        Apply(row, values);
+        db.Skills.Add(row);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
+        Audit.Record(db, actor, "Skill", row.Id, "Created", null, values, $"Created skill {values.Name} ({values.Slug})");
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(values, []);
+    }
+
+    public async Task<int?> IdOfAsync(string slug, CancellationToken ct = default)
+    {
+        await using var db = Db();
+        return await db.Skills.Where(s => s.Slug == slug).Select(s => (int?)s.Id).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Saves the form over the skill, provided it still holds <paramref name="loaded"/> (what the admin started from):
+    /// otherwise nothing is written and the stored values come back as the conflict.
+    /// </summary>
+    public async Task<ReferenceEditOutcome<SkillValues>> UpdateAsync(int id, SkillValues loaded, SkillForm form, string actor, CancellationToken ct = default)
+    {
+        var (values, errors) = Check(form);
+        if (values is null) return ReferenceEditOutcome<SkillValues>.Invalid(errors);
+        await using var db = Db();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var row = (await db.Skills.FromSql($"SELECT * FROM skills WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
+        if (row is null) return ReferenceEditOutcome<SkillValues>.Missing();
+        var stored = SkillValues.Of(row);
+        if (!stored.Equals(loaded)) return ReferenceEditOutcome<SkillValues>.Stale(stored);
+        if (stored.Equals(values)) return new(values, []);
+        if (values.Slug != stored.Slug && await db.Skills.AnyAsync(s => s.Slug == values.Slug && s.Id != id, ct)) return SlugTaken(values.Slug);
+
+        Apply(row, values);
+        Audit.Record(db, actor, "Skill", id, "Updated", stored, values, $"Updated skill {values.Name} ({values.Slug}): {Changed(stored, values)}");
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
+        if (stored.Name != values.Name) await ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
+        await tx.CommitAsync(ct);
+        return new(values, []);
+    }
+
+    public async Task<SkillMergePreview> PreviewMergeAsync(int duplicateId, CancellationToken ct = default)
+    {
+        await using var db = Db();
+        var taught = await db.CourseSkills.CountAsync(s => s.SkillId == duplicateId, ct);
+        var required = await db.CoursePrerequisites.CountAsync(s => s.SkillId == duplicateId, ct);
+        var courses = await db.CourseSkills.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)
+            .Union(db.CoursePrerequisites.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)).CountAsync(ct);
+        return new(taught, required, courses);
+    }
+
+    /// <summary>
+    /// Moves what the duplicate's courses teach and require onto the survivor, then deletes the duplicate: one
+    /// transaction, one audit entry on the survivor with every affected course's levels before and after.
+    /// </summary>
+    /// <remarks>
+    /// When a course has both skills: it <b>teaches</b> the survivor at the <b>higher</b> of the two levels (it takes a
+    /// learner at least that far in what is now one skill), and <b>requires</b> it at the <b>lower</b> of the two minimum
+    /// levels (a learner who met either requirement is not shut out by the merge). A course may then require the merged
+    /// skill at or above the level it teaches, which the course rules forbid; that prerequisite is dropped, since a
+    /// course cannot ask for what it teaches, and the audit entry and the outcome's note say how many were.
+    /// </remarks>
+    public async Task<ReferenceMergeOutcome> MergeAsync(int survivorId, int duplicateId, string actor, CancellationToken ct = default)
+    {
+        if (survivorId == duplicateId) return ReferenceMergeOutcome.Refused("A skill cannot be merged into itself: pick a different duplicate.");
+        await using var db = Db();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var rows = await db.Skills.FromSql($"SELECT * FROM skills WHERE id IN ({survivorId}, {duplicateId}) ORDER BY id FOR UPDATE").ToListAsync(ct);
+        var survivor = rows.SingleOrDefault(s => s.Id == survivorId);
+        var duplicate = rows.SingleOrDefault(s => s.Id == duplicateId);
+        if (survivor is null) return ReferenceMergeOutcome.Refused("This skill no longer exists: someone may have merged it.");
+        if (duplicate is null) return ReferenceMergeOutcome.Refused("The duplicate no longer exists: someone may have merged it already.");
+
+        var courseIds = await db.CourseSkills.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)
+            .Union(db.CoursePrerequisites.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)).ToListAsync(ct);
+        var before = await LevelsAsync(db, courseIds, [survivorId, duplicateId], ct);
+
+        int[] ids = [.. courseIds];
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE course_skills a SET level = GREATEST(a.level, b.level)
+              FROM course_skills b WHERE a.skill_id = {survivorId} AND b.skill_id = {duplicateId} AND a.course_id = b.course_id;
+            DELETE FROM course_skills b USING course_skills a
+              WHERE b.skill_id = {duplicateId} AND a.skill_id = {survivorId} AND a.course_id = b.course_id;
+            UPDATE course_skills SET skill_id = {survivorId} WHERE skill_id = {duplicateId};
+            UPDATE course_prerequisites a SET min_level = LEAST(a.min_level, b.min_level)
+              FROM course_prerequisites b WHERE a.skill_id = {survivorId} AND b.skill_id = {duplicateId} AND a.course_id = b.course_id;
+            DELETE FROM course_prerequisites b USING course_prerequisites a
+              WHERE b.skill_id = {duplicateId} AND a.skill_id = {survivorId} AND a.course_id = b.course_id;
+            UPDATE course_prerequisites SET skill_id = {survivorId} WHERE skill_id = {duplicateId};
+            """, ct);
+        var dropped = await db.Database.ExecuteSqlAsync($"""
+            DELETE FROM course_prerequisites p USING course_skills s
+              WHERE p.skill_id = {survivorId} AND s.skill_id = {survivorId} AND p.course_id = s.course_id
+                AND p.min_level >= s.level AND p.course_id = ANY({ids})
+            """, ct);
+        await ReferenceEdits.RefreshSkillKeywordsAsync(db, survivorId, ct);
+        await db.Skills.Where(s => s.Id == duplicateId).ExecuteDeleteAsync(ct);
+        var after = await LevelsAsync(db, courseIds, [survivorId], ct);
+
+        var note = dropped == 0 ? null
+            : $"{(dropped == 1 ? "1 prerequisite was" : $"{dropped} prerequisites were")} dropped: the course now teaches {survivor.Name} at or below the level it required.";
+        var survivorValues = SkillValues.Of(survivor);
+        Audit.Record(db, actor, "Skill", survivorId, "Merged",
+            new { survivor = survivorValues, duplicate = SkillValues.Of(duplicate), duplicateId, courses = before },
+            new { survivor = survivorValues, courses = after },
+            $"Merged skill {duplicate.Name} ({duplicate.Slug}) into {survivor.Name} ({survivor.Slug}): {ProviderEditor.Courses(courseIds.Count)} moved"
+            + (note is null ? "" : "; " + note));
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(true, null, courseIds.Count, note);
+    }
+
+    /// <summary>Per course slug: the levels it teaches and requires of the given skills, by skill slug (for the audit entry).</summary>
+    private static async Task<Dictionary<string, object>> LevelsAsync(CourseMatchDb db, List<int> courseIds, int[] skillIds, CancellationToken ct)
+    {
+        var taught = await db.CourseSkills.Where(s => courseIds.Contains(s.CourseId) && skillIds.Contains(s.SkillId))
+            .Select(s => new { Course = db.Courses.Where(c => c.Id == s.CourseId).Select(c => c.Slug).First(), Skill = s.Skill.Slug, s.Level }).ToListAsync(ct);
+        var required = await db.CoursePrerequisites.Where(s => courseIds.Contains(s.CourseId) && skillIds.Contains(s.SkillId))
+            .Select(s => new { Course = db.Courses.Where(c => c.Id == s.CourseId).Select(c => c.Slug).First(), Skill = s.Skill.Slug, s.MinLevel }).ToListAsync(ct);
+        return taught.Select(t => t.Course).Concat(required.Select(r => r.Course)).Distinct().Order(StringComparer.Ordinal).ToDictionary(c => c, c => (object)new
+        {
+            teaches = taught.Where(t => t.Course == c).ToDictionary(t => t.Skill, t => t.Level),
+            requires = required.Where(r => r.Course == c).ToDictionary(r => r.Skill, r => r.MinLevel),
+        });
+    }
+
+    private static void Apply(Skill row, SkillValues v)
+    {
+        row.Slug = v.Slug;
+        row.Name = v.Name;
+        EnumText.TryParse<SkillCategory>(v.Category, out var category);
+        row.Category = category;
+        if (!row.LevelDescriptors.SequenceEqual(v.Levels)) row.LevelDescriptors = [.. v.Levels];
+    }
+
+    private static ReferenceEditOutcome<SkillValues> SlugTaken(string slug) =>
+        ReferenceEditOutcome<SkillValues>.Invalid([new FieldError("slug", $"Slug \"{slug}\" is already used by another skill.")]);
+
+    private static string Changed(SkillValues a, SkillValues b) => string.Join(", ", new[]
+    {
+        a.Slug != b.Slug ? "slug" : null, a.Name != b.Name ? "name" : null, a.Category != b.Category ? "category" : null,
+    }.Concat(Enumerable.Range(0, Skill.MaxLevel + 1).Select(i => a.Levels[i] != b.Levels[i] ? $"level {i}" : null)).OfType<string>());
+}
