@@ -12,7 +12,7 @@ namespace CourseMatch.Web.Tests;
 /// <summary>The real web app on its own seeded PostgreSQL database, in Production mode.</summary>
 public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
-    public TestDb Db { get; private set; } = null!;
+    public TestDb Db { get; protected set; } = null!;
 
     /// <summary>Sign-in attempts allowed per minute from one address; the tests all come from one, so high by default.</summary>
     protected virtual int SignInAttemptsPerMinute => 10_000;
@@ -23,7 +23,7 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
         ClientOptions.BaseAddress = new Uri("https://localhost");
     }
 
-    public async Task InitializeAsync() => Db = await TestDatabase.CreateAsync();
+    public virtual async Task InitializeAsync() => Db = await TestDatabase.CreateAsync();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -80,5 +80,8 @@ public class WebAppFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await DisposeAsync();
         await Db.DisposeAsync();
+        await DisposeResourcesAsync();
     }
+
+    protected virtual Task DisposeResourcesAsync() => Task.CompletedTask;
 }
