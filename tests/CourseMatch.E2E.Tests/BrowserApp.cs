@@ -48,6 +48,29 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await context.NewPageAsync();
     }
 
+    /// <summary>Creates a user in the role and returns the generated credentials, as `coursematch users add` would.</summary>
+    public async Task<(string Email, string Password)> CreateUserAsync(string role)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var email = $"{role.ToLowerInvariant()}-{Guid.NewGuid().ToString("N")[..8]}@example.test";
+        var (created, errors) = await scope.ServiceProvider.GetRequiredService<CourseMatch.Accounts.UserAccounts>().CreateAsync(email, role);
+        if (created is null) throw new InvalidOperationException(string.Join("; ", errors));
+        return (email, created.Password);
+    }
+
+    /// <summary>A new browser page signed in through the sign-in form as a fresh user in the role.</summary>
+    public async Task<IPage> SignedInPageAsync(string role, int width = 1280, int height = 900)
+    {
+        var (email, password) = await CreateUserAsync(role);
+        var page = await NewPageAsync(width: width, height: height);
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        return page;
+    }
+
     /// <summary>Screenshots for the README go to docs/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
     {

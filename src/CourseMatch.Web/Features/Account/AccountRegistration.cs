@@ -35,7 +35,8 @@ public static class AccountRegistration
             o.Events.OnRedirectToLogin = context => RedirectOrStatus(context, StatusCodes.Status401Unauthorized);
             o.Events.OnRedirectToAccessDenied = context => RedirectOrStatus(context, StatusCodes.Status403Forbidden);
         });
-        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        // The antiforgery cookie keeps its default (Secure whenever the request is HTTPS): forcing it would make
+        // antiforgery throw on the plain-HTTP loopback address the local demo serves.
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Advisor, p => p.RequireRole(Roles.Advisor, Roles.Admin));

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using CourseMatch.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace CourseMatch.E2E;
+
+[Collection(nameof(BrowserCollection))]
+public class AdminJourneys(BrowserApp app)
+{
+    private static Task WaitForCircuit(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
+    [Fact]
+    public async Task AdminEditsACourseAndThePublicCatalogShowsTheChange()
+    {
+        await using var db = app.Db.Context();
+        var course = await db.Courses.Where(c => c.Status == Catalog.CourseStatus.Published && c.Title.Contains("Linear Algebra")).OrderBy(c => c.Id).FirstAsync();
+        var newTitle = course.Title + " (2027 edition)";
+
+        var page = await app.SignedInPageAsync(Roles.Admin);
+        await page.GotoAsync("/admin/courses");
+        await WaitForCircuit(page);
+        await page.GetByLabel("Search").FillAsync(course.Slug);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.total")).ToHaveTextAsync("1 course");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-courses.png") });
+        await page.GetByRole(AriaRole.Link, new() { Name = course.Title, Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex($"/admin/courses/{course.Id}$"));
+        await WaitForCircuit(page);
+
+        var title = page.Locator("#title");
+        await Expect(title).ToHaveValueAsync(course.Title);
+        // A bad price is named beside its field and nothing is saved.
+        await page.Locator("#price").FillAsync("-5");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#price-error")).ToContainTextAsync("0");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-course-edit.png"), FullPage = false });
+
+        await page.Locator("#price").FillAsync("0");
+        await title.FillAsync(newTitle);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await Expect(page.Locator("p.success")).ToBeVisibleAsync();
+
+        var visitor = await app.NewPageAsync();
+        await visitor.GotoAsync($"/courses/{course.Slug}");
+        await Expect(visitor.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(newTitle);
+        await visitor.GotoAsync("/courses?q=" + Uri.EscapeDataString("2027 edition"));
+        await Expect(visitor.Locator("ol.cards article").First).ToContainTextAsync(newTitle);
+    }
+
+    [Fact]
+    public async Task AdminTrainsAModelAndPromotesIt()
+    {
+        var page = await app.SignedInPageAsync(Roles.Admin);
+        await page.GotoAsync("/admin/models");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ranking models" })).ToBeVisibleAsync();
+        await page.GetByLabel("Synthetic learners").FillAsync("300");
+        var promoteIfBetter = page.GetByLabel("Promote it if it measures");
+        if (await promoteIfBetter.IsCheckedAsync()) await promoteIfBetter.UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
+
+        var outcome = page.Locator("p.outcome");
+        await Expect(outcome).ToContainTextAsync("trained", new() { Timeout = 120_000 });
+        await outcome.GetByRole(AriaRole.Link).ClickAsync();
+        await Expect(page.Locator("#selected-title")).ToContainTextAsync("Candidate");
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Promote version \\d+") }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Yes, promote version") }).ClickAsync();
+        await Expect(page.Locator("p.result.done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await Expect(page.Locator("#selected-title")).ToContainTextAsync("Active");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-models.png"), FullPage = true });
+
+        await using var db = app.Db.Context();
+        Assert.Equal(1, await db.ModelVersions.CountAsync(m => m.Status == Ranking.ModelStatus.Active));
+        Assert.True(await db.AuditEntries.AnyAsync(a => a.Entity == "ModelVersion" && a.Action == "Promoted" && a.Actor.StartsWith("admin-")));
+    }
+}
