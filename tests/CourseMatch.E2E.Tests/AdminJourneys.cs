@@ -36,7 +36,8 @@ public class AdminJourneys(BrowserApp app)
         await page.Locator("#price").FillAsync("-5");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator("#price-error")).ToContainTextAsync("0");
-        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-course-edit.png"), FullPage = false });
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-course-edit.png") });
 
         await page.Locator("#price").FillAsync("0");
         await title.FillAsync(newTitle);
@@ -56,6 +57,11 @@ public class AdminJourneys(BrowserApp app)
         var page = await app.SignedInPageAsync(Roles.Admin);
         await page.GotoAsync("/admin/models");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ranking models" })).ToBeVisibleAsync();
+        await WaitForCircuit(page);
+        // A number out of range is named beside the field and nothing starts.
+        await page.GetByLabel("Synthetic learners").FillAsync("7");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
+        await Expect(page.Locator("#learners-error")).ToContainTextAsync("50");
         await page.GetByLabel("Synthetic learners").FillAsync("300");
         var promoteIfBetter = page.GetByLabel("Promote it if it measures");
         if (await promoteIfBetter.IsCheckedAsync()) await promoteIfBetter.UncheckAsync();
@@ -69,6 +75,7 @@ public class AdminJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Yes, promote version") }).ClickAsync();
         await Expect(page.Locator("p.result.done")).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.Locator("#selected-title")).ToContainTextAsync("Active");
+        await Expect(page.Locator(".selected-version")).ToContainTextAsync("300 synthetic learners");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-models.png"), FullPage = true });
 
         await using var db = app.Db.Context();
