@@ -22,5 +22,10 @@ public static class DataRegistration
         builder.Services.AddSingleton<CatalogSearch>();
         builder.Services.AddSingleton<IRankerSource, CourseMatch.Ranking.ModelRankerSource>();
         builder.Services.AddSingleton<RecommendationService>();
+        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TrainingJobs>();
+        builder.Services.AddSingleton<CourseMatch.Curation.ProviderEditor>();
+        builder.Services.AddSingleton<CourseMatch.Curation.SkillEditor>();
+        builder.Services.AddSingleton<CourseMatch.Curation.AuditLog>();
+        builder.Services.AddSingleton<CourseMatch.Curation.CourseEditor>();
     }
 }

@@ -2,6 +2,7 @@ using CourseMatch.Data;
 using CourseMatch.Web;
 using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Account;
+using CourseMatch.Web.Features.Admin.Import;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
 
@@ -34,6 +35,7 @@ app.MapHealthChecks("/health", HealthReport.Options);
 app.MapCatalogApi();
 app.MapRecommendationsApi();
 app.MapAccountEndpoints();
+app.MapExportApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();

@@ -244,8 +244,9 @@ public static partial class CourseRules
         var skills = Levels(r.Skills, "skills", lookups, errors);
         var prerequisites = Levels(r.Prerequisites, "prerequisites", lookups, errors);
         foreach (var (id, min) in prerequisites)
-            if (skills.TryGetValue(id, out var reached) && reached <= min)
-                Error("prerequisites", $"{lookups.SkillsBySlug.First(s => s.Value.Id == id).Key}: a course cannot require the level it teaches (requires {min}, teaches {reached}).");
+            // Equal levels are allowed: a course may use a skill at the level it expects (the demo catalog has such courses).
+            if (skills.TryGetValue(id, out var reached) && reached < min)
+                Error("prerequisites", $"{lookups.SkillsBySlug.First(s => s.Value.Id == id).Key}: a course cannot teach a lower level than it requires (requires {min}, teaches {reached}).");
 
         var required = new List<string>();
         foreach (var part in Split(r.PrerequisiteCourses))
