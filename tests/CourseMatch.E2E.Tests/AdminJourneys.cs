@@ -82,4 +82,39 @@ public class AdminJourneys(BrowserApp app)
         Assert.Equal(1, await db.ModelVersions.CountAsync(m => m.Status == Ranking.ModelStatus.Active));
         Assert.True(await db.AuditEntries.AnyAsync(a => a.Entity == "ModelVersion" && a.Action == "Promoted" && a.Actor.StartsWith("admin-")));
     }
+
+    [Fact]
+    public async Task AdminImportsAFileWithTwoBadRowsAndReadsTheReport()
+    {
+        var csv = string.Join("\n",
+            "slug,title,provider,format,price,currency,skills",
+            "e2e-import-one,Matrix Methods Evening Class,khan-academy,online,0,USD,linear-algebra:2",
+            "e2e-import-two,Probability Crash Course,khan-academy,online,-10,USD,probability:2",
+            "e2e-import-three,Optimisation Reading Group,khan-academy,online,0,USD,optimization:9",
+            "e2e-import-four,Statistics Refresher,khan-academy,online,0,USD,statistics:1") + "\n";
+        var file = Path.Combine(Path.GetTempPath(), $"import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, csv);
+        await using var db = app.Db.Context();
+        var before = await db.Courses.CountAsync();
+
+        var page = await app.SignedInPageAsync(Roles.Admin);
+        await page.GotoAsync("/admin/import");
+        await WaitForCircuit(page);
+        await page.Locator("#import-file").SetInputFilesAsync(file);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check (dry run)" }).ClickAsync();
+
+        await Expect(page.Locator("#count-bad")).ToHaveTextAsync("2");
+        await Expect(page.Locator("#count-creates")).ToHaveTextAsync("2");
+        var rows = page.Locator("table.bad-rows tbody tr");
+        await Expect(rows).ToHaveCountAsync(2);
+        await Expect(rows.Nth(0)).ToContainTextAsync("3");
+        await Expect(rows.Nth(0)).ToContainTextAsync("price");
+        await Expect(rows.Nth(1)).ToContainTextAsync("4");
+        await Expect(rows.Nth(1)).ToContainTextAsync("skills");
+        await Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Import") })).ToBeDisabledAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-import.png"), FullPage = true });
+
+        Assert.Equal(before, await db.Courses.CountAsync());
+        File.Delete(file);
+    }
 }
