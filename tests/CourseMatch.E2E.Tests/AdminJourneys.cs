@@ -44,6 +44,15 @@ public class AdminJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator("p.success")).ToBeVisibleAsync();
 
+        // The audit log names who changed what, with before and after.
+        await page.GotoAsync($"/admin/audit?entity=Course&id={course.Id}");
+        await WaitForCircuit(page);
+        var entry = page.Locator("li.entry").First;
+        await Expect(entry).ToContainTextAsync("Updated");
+        await entry.GetByRole(AriaRole.Button, new() { Name = "Show changes" }).ClickAsync();
+        await Expect(entry.Locator(".changes")).ToContainTextAsync(newTitle);
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-audit.png") });
+
         var visitor = await app.NewPageAsync();
         await visitor.GotoAsync($"/courses/{course.Slug}");
         await Expect(visitor.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(newTitle);
