@@ -42,7 +42,7 @@ echo "==> Training the first ranking model (only on a database without one)"
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" train --promote --if-no-model
 echo "==> Accounts"
 # Only a database without users gets demo accounts; their generated passwords are kept beside the local data.
-dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" users demo --write-to "$COURSEMATCH_DATA/demo-credentials.txt"
+dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" users demo --write-to "$COURSEMATCH_DATA/demo-credentials.txt" >/dev/null
 if [ -f "$COURSEMATCH_DATA/demo-credentials.txt" ]; then
   echo "    Demo sign-in (local only; kept in $COURSEMATCH_DATA/demo-credentials.txt):"
   sed 's/^/      /' "$COURSEMATCH_DATA/demo-credentials.txt"
