@@ -24,7 +24,7 @@ public sealed record TrainingJobState(bool Running, int Percent, string Phase, s
 /// </remarks>
 public sealed class TrainingJobs(NpgsqlDataSource db, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> log)
 {
-    public const string DatabaseFault = "The database is not reachable right now; no model was stored. Try again in a moment.";
+    public const string NotStoredMessage = "The database is not reachable right now; no model was stored. Try again in a moment.";
 
     private readonly Lock gate = new();
     private TrainingJobState state = TrainingJobState.Idle;
@@ -74,10 +74,10 @@ public sealed class TrainingJobs(NpgsqlDataSource db, IHostApplicationLifetime l
         {
             Update(s => s with { Running = false, FinishedAt = DateTimeOffset.UtcNow, Error = "Training stopped: the app is shutting down." });
         }
-        catch (Exception e) when (e is DbException or TimeoutException)
+        catch (Exception e) when (DatabaseFault.Is(e))
         {
             log.LogWarning(e, "Training failed on a database fault");
-            Update(s => s with { Running = false, FinishedAt = DateTimeOffset.UtcNow, Error = DatabaseFault });
+            Update(s => s with { Running = false, FinishedAt = DateTimeOffset.UtcNow, Error = NotStoredMessage });
         }
         catch (Exception e)
         {
