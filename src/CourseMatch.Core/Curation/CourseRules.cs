@@ -131,11 +131,9 @@ public sealed class CatalogLookups
 
     public int? FindPlace(string city, string country)
     {
-        var name = Places_Aliases.TryGetValue(city.Trim(), out var alias) ? alias : city.Trim();
+        var name = CourseMatch.Places.Gazetteer.Aliases.TryGetValue(city.Trim(), out var alias) ? alias : city.Trim();
         return Places.TryGetValue($"{name.ToLowerInvariant()}|{country.Trim().ToUpperInvariant()}", out var id) ? id : null;
     }
-
-    private static IReadOnlyDictionary<string, string> Places_Aliases => CourseMatch.Places.Gazetteer.Aliases;
 
     /// <summary>
     /// A prerequisite cycle the stored graph would have with these courses' requirements replaced, or null.
