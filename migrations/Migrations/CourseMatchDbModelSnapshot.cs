@@ -112,6 +112,64 @@ namespace CourseMatch.Migrations
                     b.ToTable("AspNetUsers", (string)null);
                 });
 
+            modelBuilder.Entity("CourseMatch.Advising.AdvisedLearner", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<bool>("Archived")
+                        .HasColumnType("boolean")
+                        .HasColumnName("archived");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Notes")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_advised_learners");
+
+                    b.HasIndex("OwnerId", "Archived", "Name")
+                        .HasDatabaseName("ix_advised_learners_owner_id_archived_name");
+
+                    b.ToTable("advised_learners", (string)null);
+                });
+
             modelBuilder.Entity("CourseMatch.Catalog.Course", b =>
                 {
                     b.Property<int>("Id")
@@ -749,6 +807,10 @@ namespace CourseMatch.Migrations
                         .HasColumnType("character varying(8)")
                         .HasColumnName("language");
 
+                    b.Property<int?>("LearnerId")
+                        .HasColumnType("integer")
+                        .HasColumnName("learner_id");
+
                     b.Property<string>("OwnerId")
                         .HasColumnType("text")
                         .HasColumnName("owner_id");
@@ -782,6 +844,9 @@ namespace CourseMatch.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_learner_profiles");
+
+                    b.HasIndex("LearnerId")
+                        .HasDatabaseName("ix_learner_profiles_learner_id");
 
                     b.HasIndex("OwnerId")
                         .HasDatabaseName("ix_learner_profiles_owner_id");
@@ -944,6 +1009,11 @@ namespace CourseMatch.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("detail");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -953,6 +1023,10 @@ namespace CourseMatch.Migrations
                     b.Property<int?>("ModelVersionId")
                         .HasColumnType("integer")
                         .HasColumnName("model_version_id");
+
+                    b.Property<int?>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
 
                     b.Property<int>("ProfileId")
                         .HasColumnType("integer")
@@ -995,6 +1069,10 @@ namespace CourseMatch.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
+                    b.Property<DateTimeOffset?>("AdjustedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("adjusted_at");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -1026,6 +1104,10 @@ namespace CourseMatch.Migrations
                         .IsRequired()
                         .HasColumnType("jsonb")
                         .HasColumnName("reaches");
+
+                    b.Property<int>("Revision")
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
 
                     b.Property<string>("Token")
                         .IsRequired()
@@ -1062,10 +1144,32 @@ namespace CourseMatch.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("course_id");
 
+                    b.Property<bool>("Excluded")
+                        .HasColumnType("boolean")
+                        .HasColumnName("excluded");
+
+                    b.Property<string>("ExcludedReason")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("excluded_reason");
+
                     b.PrimitiveCollection<float[]>("Features")
                         .IsRequired()
                         .HasColumnType("real[]")
                         .HasColumnName("features");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("note");
+
+                    b.Property<bool>("Pinned")
+                        .HasColumnType("boolean")
+                        .HasColumnName("pinned");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
 
                     b.Property<int>("Rank")
                         .HasColumnType("integer")
@@ -1266,6 +1370,16 @@ namespace CourseMatch.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("CourseMatch.Advising.AdvisedLearner", b =>
+                {
+                    b.HasOne("CourseMatch.Accounts.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_advised_learners_asp_net_users_owner_id");
+                });
+
             modelBuilder.Entity("CourseMatch.Catalog.Course", b =>
                 {
                     b.HasOne("CourseMatch.Places.Place", "Place")
@@ -1355,6 +1469,12 @@ namespace CourseMatch.Migrations
 
             modelBuilder.Entity("CourseMatch.Learners.LearnerProfile", b =>
                 {
+                    b.HasOne("CourseMatch.Advising.AdvisedLearner", null)
+                        .WithMany()
+                        .HasForeignKey("LearnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .HasConstraintName("fk_learner_profiles_advised_learners_learner_id");
+
                     b.HasOne("CourseMatch.Places.Place", "Place")
                         .WithMany()
                         .HasForeignKey("PlaceId")

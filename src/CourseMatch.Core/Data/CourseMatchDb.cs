@@ -27,6 +27,7 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public DbSet<Ranking.ModelVersion> ModelVersions => Set<Ranking.ModelVersion>();
     public DbSet<Curation.AuditEntry> AuditEntries => Set<Curation.AuditEntry>();
     public DbSet<Curation.ImportMapping> ImportMappings => Set<Curation.ImportMapping>();
+    public DbSet<Advising.AdvisedLearner> AdvisedLearners => Set<Advising.AdvisedLearner>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

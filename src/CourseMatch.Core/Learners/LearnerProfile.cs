@@ -35,6 +35,8 @@ public class LearnerProfile
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
     /// <summary>The advisor who owns this profile, when an advisor made it (issue: advisor workspace).</summary>
     public string? OwnerId { get; set; }
+    /// <summary>The advised learner these answers belong to (null for an anonymous learner on /match).</summary>
+    public int? LearnerId { get; set; }
 
     public int Level(string skill) => Skills.TryGetValue(skill, out var l) ? l : 0;
 }

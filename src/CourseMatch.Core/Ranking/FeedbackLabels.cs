@@ -4,25 +4,35 @@ using Npgsql;
 namespace CourseMatch.Ranking;
 
 /// <summary>
-/// Real feedback as graded training rows (docs/decisions/0006-learner-simulator-and-labels.md).
-/// One group per shown plan (recommendation); a course of the plan is a row only when someone reacted to it;
-/// the row's features are the vector the ranker saw (<see cref="RecommendationItem.Features"/>).
+/// Real feedback as graded training rows (docs/decisions/0006-learner-simulator-and-labels.md, 0009-advisor-workspace.md).
+/// One group per shown plan (recommendation); the row's features are the vector the ranker saw
+/// (<see cref="RecommendationItem.Features"/>). In a plan an advisor adjusted, every pick is a row: the advisor
+/// looked at all of them, so a pick left alone says "acceptable here". In other plans a pick is a row only when
+/// the learner reacted to it.
 /// </summary>
 public static class FeedbackLabels
 {
-    /// <summary>The grade each kind of feedback gives a course.</summary>
+    /// <summary>The grade each kind of feedback gives a course on its own.</summary>
     public static int Grade(FeedbackKind kind) => kind switch
     {
         FeedbackKind.AdvisorPinned => 4,
         FeedbackKind.Enrolled => 4,
         FeedbackKind.Saved => 3,
         FeedbackKind.Helpful => 3,
-        FeedbackKind.AdvisorReordered => 2,
+        // Neutral: the advisor touched the pick without judging it (the direction of a move is read from the plan).
+        FeedbackKind.AdvisorReordered or FeedbackKind.AdvisorUnpinned or FeedbackKind.AdvisorRestored or FeedbackKind.AdvisorNoted => AcceptedAsShown,
         FeedbackKind.NotHelpful => 1,
         FeedbackKind.Dismissed => 0,
         FeedbackKind.AdvisorExcluded => 0,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
+
+    /// <summary>A pick an advisor reviewed and left where it was.</summary>
+    public const int AcceptedAsShown = 2;
+    public const int MovedUp = 3;
+    public const int MovedDown = 1;
+
+    public static bool IsAdvisor(FeedbackKind kind) => kind >= FeedbackKind.AdvisorPinned;
 
     /// <summary>
     /// Several reactions to one course in one plan become one grade: an advisor's latest pin or exclusion wins
@@ -37,55 +47,83 @@ public static class FeedbackLabels
         return Grade(kindsInOrder[^1]);
     }
 
+    /// <summary>
+    /// The grade of a pick in a plan an advisor adjusted, from where the plan stands now (so an undone pin or
+    /// a restored exclusion no longer counts): excluded 0, pinned 4; then the learner's own reaction; then a
+    /// move by the advisor, up 3 or down 1; a pick left alone 2.
+    /// </summary>
+    public static int AdvisedGrade(bool excluded, bool pinned, int rank, int position, IReadOnlyList<FeedbackKind> kindsInOrder)
+    {
+        if (excluded) return Grade(FeedbackKind.AdvisorExcluded);
+        if (pinned) return Grade(FeedbackKind.AdvisorPinned);
+        var learner = kindsInOrder.Where(k => !IsAdvisor(k)).ToList();
+        if (learner.Count > 0) return Resolve(learner);
+        if (kindsInOrder.Contains(FeedbackKind.AdvisorReordered) && position != rank) return position < rank ? MovedUp : MovedDown;
+        return AcceptedAsShown;
+    }
+
     public sealed record Stats(int FeedbackRows, int LabeledRows, int Groups, int SkippedWithoutFeatures, int SkippedSmallGroups);
 
     /// <summary>
-    /// Reads all feedback that belongs to a shown plan and whose plan item kept its features. A plan needs at
-    /// least two graded courses to say anything about order; smaller ones are counted and skipped.
+    /// Reads every plan someone reacted to, with the features each pick kept. A plan needs at least two graded
+    /// courses to say anything about order; smaller ones are counted and skipped.
     /// </summary>
     public static async Task<(List<RankingGroup> Groups, Stats Stats)> LoadGroupsAsync(NpgsqlDataSource db, CancellationToken ct = default)
     {
+        int rows, skipped;
+        await using (var count = db.CreateCommand("SELECT count(*)::int, count(*) FILTER (WHERE recommendation_id IS NULL)::int FROM feedback"))
+        await using (var r = await count.ExecuteReaderAsync(ct))
+        {
+            await r.ReadAsync(ct);
+            (rows, skipped) = (r.GetInt32(0), r.GetInt32(1));
+        }
+
         await using var cmd = db.CreateCommand("""
-            SELECT f.recommendation_id, f.course_id, f.kind, ri.features
-            FROM feedback f
-            LEFT JOIN LATERAL (SELECT i.features FROM recommendation_items i
-                               WHERE i.recommendation_id = f.recommendation_id AND i.course_id = f.course_id
-                               ORDER BY i.id LIMIT 1) ri ON true
-            ORDER BY f.recommendation_id NULLS LAST, f.course_id, f.created_at, f.id
+            SELECT DISTINCT ON (i.recommendation_id, i.course_id)
+                   i.recommendation_id, i.course_id, i.features, i.rank, i.position, i.pinned, i.excluded,
+                   coalesce((SELECT array_agg(f.kind ORDER BY f.created_at, f.id) FROM feedback f
+                             WHERE f.recommendation_id = i.recommendation_id AND f.course_id = i.course_id), '{}') AS kinds
+            FROM recommendation_items i
+            WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.recommendation_id = i.recommendation_id)
+            ORDER BY i.recommendation_id, i.course_id, i.id
             """);
-        var byPlan = new SortedDictionary<int, SortedDictionary<int, (List<FeedbackKind> Kinds, float[] Features)>>();
-        int rows = 0, skipped = 0;
+        var byPlan = new SortedDictionary<int, List<(int CourseId, float[]? Features, int Rank, int Position, bool Pinned, bool Excluded, List<FeedbackKind> Kinds)>>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
-                rows++;
-                var features = r.IsDBNull(3) ? null : r.GetFieldValue<float[]>(3);
-                if (r.IsDBNull(0) || features is null || features.Length != FeatureVector.Count)
-                {
-                    skipped++;
-                    continue;
-                }
-                var kind = Enum.Parse<FeedbackKind>(r.GetString(2));
-                var plan = byPlan.TryGetValue(r.GetInt32(0), out var p) ? p : byPlan[r.GetInt32(0)] = new();
-                var courseId = r.GetInt32(1);
-                if (!plan.TryGetValue(courseId, out var entry)) plan[courseId] = entry = ([], features);
-                entry.Kinds.Add(kind);
+                var planId = r.GetInt32(0);
+                var features = r.IsDBNull(2) ? null : r.GetFieldValue<float[]>(2);
+                var kinds = r.GetFieldValue<string[]>(7).Select(Enum.Parse<FeedbackKind>).ToList();
+                if (!byPlan.TryGetValue(planId, out var plan)) byPlan[planId] = plan = [];
+                plan.Add((r.GetInt32(1), features, r.GetInt32(3), r.GetInt32(4), r.GetBoolean(5), r.GetBoolean(6), kinds));
             }
         }
 
         var groups = new List<RankingGroup>();
         int labeled = 0, small = 0;
-        foreach (var (planId, courses) in byPlan)
+        foreach (var (planId, items) in byPlan)
         {
-            if (courses.Count < 2)
+            var advised = items.Any(i => i.Kinds.Any(IsAdvisor));
+            var graded = new List<(int CourseId, float[] Features, int Grade)>();
+            foreach (var i in items)
+            {
+                if (!advised && i.Kinds.Count == 0) continue;
+                if (i.Features is null || i.Features.Length != FeatureVector.Count)
+                {
+                    skipped += i.Kinds.Count;
+                    continue;
+                }
+                graded.Add((i.CourseId, i.Features, advised ? AdvisedGrade(i.Excluded, i.Pinned, i.Rank, i.Position, i.Kinds) : Resolve(i.Kinds)));
+            }
+            if (graded.Count < 2)
             {
                 small++;
                 continue;
             }
             groups.Add(new RankingGroup($"real:{planId}", LabelSource.Real,
-                [.. courses.Keys], [.. courses.Values.Select(c => c.Features)], [.. courses.Values.Select(c => Resolve(c.Kinds))]));
-            labeled += courses.Count;
+                [.. graded.Select(g => g.CourseId)], [.. graded.Select(g => g.Features)], [.. graded.Select(g => g.Grade)]));
+            labeled += graded.Count;
         }
         return (groups, new Stats(rows, labeled, groups.Count, skipped, small));
     }

@@ -21,7 +21,8 @@ public sealed class Candidates(NpgsqlDataSource db)
 {
     public const int PerTrack = 150;
 
-    public sealed record Context(double? Latitude, double? Longitude, decimal? BudgetUsd, decimal? UsdPerBudgetUnit);
+    /// <param name="ExcludedCourseIds">Courses an advisor excluded for this learner in an earlier plan: they stay out.</param>
+    public sealed record Context(double? Latitude, double? Longitude, decimal? BudgetUsd, decimal? UsdPerBudgetUnit, int[]? ExcludedCourseIds = null);
 
     public async Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default)
     {
@@ -42,6 +43,7 @@ public sealed class Candidates(NpgsqlDataSource db)
         cmd.Parameters.Add(new("window_end", NpgsqlDbType.Date) { Value = today.AddDays(learner.StartWithinWeeks * 7) });
         cmd.Parameters.Add(new("profile_id", NpgsqlDbType.Integer) { Value = learner.Id });
         cmd.Parameters.Add(new("per_track", NpgsqlDbType.Integer) { Value = PerTrack });
+        cmd.Parameters.Add(new("excluded_ids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = context.ExcludedCourseIds ?? [] });
 
         var list = new List<CandidateCourse>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -91,6 +93,7 @@ public sealed class Candidates(NpgsqlDataSource db)
                    OR NOT EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id)
                    OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.start_date BETWEEN @today AND @window_end))
               AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id AND f.kind IN ('Dismissed', 'AdvisorExcluded'))
+              AND NOT c.id = ANY(@excluded_ids)
               AND EXISTS (SELECT 1 FROM course_skills cs LEFT JOIN learner l ON l.skill_id = cs.skill_id
                           WHERE cs.course_id = c.id AND cs.level > coalesce(l.level, 0))
         ),

@@ -8,6 +8,8 @@ public sealed record PlanDocument
     public int? ModelVersion { get; init; }
     public required string Ranker { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>The plan belongs to an advised learner: its order and notes are the advisor's.</summary>
+    public bool Advised { get; init; }
     public required PlanTracks Tracks { get; init; }
     /// <summary>Why a track has no picks, keyed inPerson / online / free.</summary>
     public IReadOnlyDictionary<string, string> EmptyTracks { get; init; } = new Dictionary<string, string>();
@@ -30,6 +32,10 @@ public sealed record PlanItem
     public required string Format { get; init; }
     public string? Price { get; init; }
     public string? Place { get; init; }
+    /// <summary>The advisor's note on this pick, if any (plain text).</summary>
+    public string? Note { get; init; }
+    /// <summary>The advisor pinned this pick at its rank.</summary>
+    public bool Pinned { get; init; }
 }
 
 public sealed record SkillProgress(string Slug, string Name, int Now, int Reaches);

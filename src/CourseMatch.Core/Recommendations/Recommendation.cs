@@ -5,7 +5,7 @@ namespace CourseMatch.Recommendations;
 
 public enum Track { InPerson, Online, Free }
 
-public enum FeedbackKind { Saved, Enrolled, Dismissed, Helpful, NotHelpful, AdvisorPinned, AdvisorExcluded, AdvisorReordered }
+public enum FeedbackKind { Saved, Enrolled, Dismissed, Helpful, NotHelpful, AdvisorPinned, AdvisorExcluded, AdvisorReordered, AdvisorUnpinned, AdvisorRestored, AdvisorNoted }
 
 /// <summary>A generated plan: its token is the unguessable share link.</summary>
 public class Recommendation
@@ -25,6 +25,9 @@ public class Recommendation
     public Dictionary<string, string> EmptyReasons { get; set; } = [];
     /// <summary>Skill slug → level the learning path reaches.</summary>
     public Dictionary<string, int> Reaches { get; set; } = [];
+    /// <summary>Counts the advisor's adjustments, so an editor can tell that another session changed the plan.</summary>
+    public int Revision { get; set; }
+    public DateTimeOffset? AdjustedAt { get; set; }
 }
 
 public class RecommendationItem
@@ -39,6 +42,16 @@ public class RecommendationItem
     public string[] Reasons { get; set; } = [];
     /// <summary>The feature vector the ranker saw, kept so real feedback can become training rows later.</summary>
     public float[] Features { get; set; } = [];
+
+    // The advisor's adjustments. Rank stays what the ranker said, so history and training can compare the two.
+    /// <summary>Where the pick stands in its track now (1 = first); equals <see cref="Rank"/> until an advisor moves it.</summary>
+    public int Position { get; set; }
+    /// <summary>Held at <see cref="Position"/> while the other picks move around it.</summary>
+    public bool Pinned { get; set; }
+    public bool Excluded { get; set; }
+    public string? ExcludedReason { get; set; }
+    /// <summary>The advisor's note to the learner about this pick (plain text).</summary>
+    public string? Note { get; set; }
 }
 
 /// <summary>What a learner or advisor did with a pick: the ranker's real training signal.</summary>
@@ -53,4 +66,8 @@ public class Feedback
     public string Who { get; set; } = "learner";
     public int? ModelVersionId { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+    /// <summary>For an advisor's adjustment: the position the pick was moved or pinned to.</summary>
+    public int? Position { get; set; }
+    /// <summary>For an advisor's adjustment: the reason for an exclusion, or the note written.</summary>
+    public string? Detail { get; set; }
 }

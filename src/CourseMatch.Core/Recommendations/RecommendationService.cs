@@ -17,13 +17,14 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
 
     public sealed record Outcome(PlanDocument? Plan, Dictionary<string, string[]> Errors);
 
-    public async Task<Outcome> RecommendAsync(ProfileInput input, CancellationToken ct = default, string? ownerId = null)
+    public async Task<Outcome> RecommendAsync(ProfileInput input, CancellationToken ct = default, string? ownerId = null, int? learnerId = null)
     {
         var errors = input.Validate();
         if (errors.Count > 0) return new(null, errors);
 
         var profile = input.ToProfile();
         profile.OwnerId = ownerId;
+        profile.LearnerId = learnerId;
         if (profile.City is { } city && profile.Country is { } country)
         {
             var place = await Gazetteer.FindAsync(db, city, country, ct);
@@ -74,7 +75,7 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
         foreach (var (track, picks) in tracks)
             recommendation.Items.AddRange(picks.Select((p, i) => new RecommendationItem
             {
-                CourseId = p.Course.Id, Track = track, Rank = i + 1, Score = Math.Round(p.Score, 4),
+                CourseId = p.Course.Id, Track = track, Rank = i + 1, Position = i + 1, Score = Math.Round(p.Score, 4),
                 Reasons = Reasons.For(profile, p.Course, skillNames, profile.Place?.Name), Features = p.Features,
             }));
 
@@ -128,16 +129,17 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
         PlanItem Item(RecommendationItem i, int rank) => new()
         {
             Slug = i.Course.Slug, Title = i.Course.Title, Provider = i.Course.Provider.Name, Rank = rank, Score = i.Score,
-            Reasons = i.Reasons, Track = TrackKey(i.Track), Format = i.Course.Format.ToKebab(),
+            Reasons = i.Reasons, Track = TrackKey(i.Track), Format = i.Course.Format.ToKebab(), Note = i.Note, Pinned = i.Pinned,
             Price = Display.Price(i.Course.Price, i.Course.Currency, i.Course.FreeToAudit),
             Place = i.Course.City is null ? null : Display.Place(i.Course.City, null, i.Course.Country),
         };
-        List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t).OrderBy(i => i.Rank).Select(i => Item(i, i.Rank)).ToList();
+        // What the learner sees is the plan as the advisor left it: their order, without the picks they excluded.
+        List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t && !i.Excluded).OrderBy(i => i.Position).ThenBy(i => i.Rank).Select(i => Item(i, i.Position)).ToList();
 
-        var byCourse = r.Items.GroupBy(i => i.CourseId).ToDictionary(g => g.Key, g => g.First());
+        var byCourse = r.Items.Where(i => !i.Excluded).GroupBy(i => i.CourseId).ToDictionary(g => g.Key, g => g.First());
         return new PlanDocument
         {
-            Token = r.Token, ModelVersion = r.ModelVersionId, Ranker = r.Ranker, CreatedAt = r.CreatedAt,
+            Token = r.Token, ModelVersion = r.ModelVersionId, Ranker = r.Ranker, CreatedAt = r.CreatedAt, Advised = r.Profile.LearnerId is not null,
             Tracks = new PlanTracks(TrackItems(Track.InPerson), TrackItems(Track.Online), TrackItems(Track.Free)),
             EmptyTracks = r.EmptyReasons,
             Path = r.Path.Where(byCourse.ContainsKey).Select((id, i) => Item(byCourse[id], i + 1)).ToList(),

@@ -55,6 +55,8 @@ public class LearnerProfileConfiguration : IEntityTypeConfiguration<LearnerProfi
         b.Property(p => p.Language).HasMaxLength(8);
         b.HasOne(p => p.Place).WithMany().OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(p => p.OwnerId);
+        // Deleting a learner deletes every answer, plan and reaction of theirs (docs/decisions/0009).
+        b.HasOne<CourseMatch.Advising.AdvisedLearner>().WithMany().HasForeignKey(p => p.LearnerId).OnDelete(DeleteBehavior.Cascade);
         b.ToTable(t => t.HasCheckConstraint("ck_learner_profiles_budget", "budget_amount IS NULL OR budget_amount >= 0"));
     }
 }
@@ -75,8 +77,12 @@ public class RecommendationConfiguration : IEntityTypeConfiguration<Recommendati
 
 public class RecommendationItemConfiguration : IEntityTypeConfiguration<RecommendationItem>
 {
-    public void Configure(EntityTypeBuilder<RecommendationItem> b) =>
+    public void Configure(EntityTypeBuilder<RecommendationItem> b)
+    {
         b.HasOne(i => i.Course).WithMany().OnDelete(DeleteBehavior.Cascade);
+        b.Property(i => i.ExcludedReason).HasMaxLength(CourseMatch.Advising.PlanEditor.MaxReason);
+        b.Property(i => i.Note).HasMaxLength(CourseMatch.Advising.PlanEditor.MaxNote);
+    }
 }
 
 public class FeedbackConfiguration : IEntityTypeConfiguration<Feedback>
@@ -88,6 +94,7 @@ public class FeedbackConfiguration : IEntityTypeConfiguration<Feedback>
         b.HasOne<Recommendation>().WithMany().HasForeignKey(f => f.RecommendationId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(f => f.ModelVersionId).OnDelete(DeleteBehavior.SetNull);
         b.Property(f => f.Who).HasMaxLength(450);
+        b.Property(f => f.Detail).HasMaxLength(CourseMatch.Advising.PlanEditor.MaxNote);
         b.HasIndex(f => new { f.ProfileId, f.CourseId });
     }
 }
@@ -101,5 +108,19 @@ public class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVersion>
         b.Property(m => m.LabelSources).HasColumnType("jsonb");
         // At most one active model, enforced by the database so promotion can never leave two.
         b.HasIndex(m => m.Status).HasFilter("status = 'Active'").IsUnique().HasDatabaseName("ux_model_versions_one_active");
+    }
+}
+
+public class AdvisedLearnerConfiguration : IEntityTypeConfiguration<CourseMatch.Advising.AdvisedLearner>
+{
+    public void Configure(EntityTypeBuilder<CourseMatch.Advising.AdvisedLearner> b)
+    {
+        b.ToTable("advised_learners");
+        b.Property(l => l.Name).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxName);
+        b.Property(l => l.Email).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxEmail);
+        b.Property(l => l.Notes).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxNotes);
+        b.Property(l => l.Version).IsRowVersion();
+        b.HasOne<CourseMatch.Accounts.AppUser>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(l => new { l.OwnerId, l.Archived, l.Name });
     }
 }
