@@ -3,6 +3,7 @@ using CourseMatch.Web;
 using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Account;
 using CourseMatch.Web.Features.Admin.Import;
+using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
 
@@ -36,6 +37,7 @@ app.MapCatalogApi();
 app.MapRecommendationsApi();
 app.MapAccountEndpoints();
 app.MapExportApi();
+app.MapAdvisorApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
 
 app.Run();

@@ -41,8 +41,10 @@ public sealed record PlanChange(string Slug, string Title, Track Track, int? Bef
 {
     public string Describe() => (Before, After) switch
     {
+        // An excluded pick has no position before, so this is told apart from "same place" by the flag alone.
+        (null, null) when ExcludedBefore => "excluded earlier",
         (null, not null) => "new",
-        (not null, null) => ExcludedBefore ? "excluded earlier" : "dropped",
+        (not null, null) => "dropped",
         (int b, int a) when a < b => $"up {b - a}",
         (int b, int a) when a > b => $"down {a - b}",
         _ => "same place",
@@ -51,6 +53,20 @@ public sealed record PlanChange(string Slug, string Title, Track Track, int? Bef
 
 /// <summary>How one answer differs between the two generations (skills, goal, budget, ...).</summary>
 public sealed record AnswerChange(string Field, string Before, string After);
+
+/// <summary>One thing the learner did with a pick of a plan shared with them.</summary>
+public sealed record ReactionRow(string Slug, string Title, FeedbackKind Kind, DateTimeOffset At, int? PlanId)
+{
+    public string Describe() => Kind switch
+    {
+        FeedbackKind.Saved => "saved",
+        FeedbackKind.Dismissed => "dismissed",
+        FeedbackKind.Enrolled => "enrolled",
+        FeedbackKind.Helpful => "marked helpful",
+        FeedbackKind.NotHelpful => "marked not helpful",
+        _ => Kind.ToKebab(),
+    };
+}
 
 public sealed record PlanComparison(PlanSummary Older, PlanSummary Newer, IReadOnlyList<AnswerChange> Answers, IReadOnlyList<PlanChange> Picks);
 
@@ -120,6 +136,19 @@ public static class AdvisorPlans
         Diff("Hours a week", a.HoursPerWeek.ToString(System.Globalization.CultureInfo.InvariantCulture), b.HoursPerWeek.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Diff("Pacing", a.Pacing.ToKebab(), b.Pacing.ToKebab());
         return new PlanComparison(older, newer, answers, picks);
+    }
+
+    /// <summary>Every reaction the learner gave on any of their plans (saved, dismissed, helpful, ...), newest first.</summary>
+    public static async Task<List<ReactionRow>> ReactionsAsync(CourseMatchDb db, string ownerId, int learnerId, CancellationToken ct = default)
+    {
+        var rows = await db.Feedback.AsNoTracking()
+            .Where(f => db.LearnerProfiles.Any(p => p.Id == f.ProfileId && p.LearnerId == learnerId && p.OwnerId == ownerId))
+            .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
+            .Select(f => new { f.Kind, f.CreatedAt, f.RecommendationId, Course = db.Courses.Where(c => c.Id == f.CourseId).Select(c => new { c.Slug, c.Title }).First() })
+            .Take(1000)
+            .ToListAsync(ct);
+        return [.. rows.Where(r => !Ranking.FeedbackLabels.IsAdvisor(r.Kind))
+            .Select(r => new ReactionRow(r.Course.Slug, r.Course.Title, r.Kind, r.CreatedAt, r.RecommendationId))];
     }
 
     private static string Budget(LearnerProfile p) =>

@@ -64,16 +64,21 @@ public static class Caseload
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            q = q.Where(l => EF.Functions.ILike(l.Name, pattern) || EF.Functions.ILike(l.Email ?? "", pattern) || EF.Functions.ILike(l.Notes, pattern));
+            // The escape character must be named: without it Npgsql sends ESCAPE '' and the backslashes match themselves.
+            q = q.Where(l => EF.Functions.ILike(l.Name, pattern, "\\") || EF.Functions.ILike(l.Email ?? "", pattern, "\\") || EF.Functions.ILike(l.Notes, pattern, "\\"));
         }
-        return await q
-            .Select(l => new LearnerRow(l.Id, l.Name, l.Email, l.Archived,
-                db.Recommendations.Count(r => r.Profile.LearnerId == l.Id),
-                db.Recommendations.Where(r => r.Profile.LearnerId == l.Id).Max(r => (DateTimeOffset?)r.CreatedAt),
-                l.UpdatedAt))
+        // Ordered as an anonymous row: EF cannot translate ordering by the members of a record built in Select.
+        var rows = await q
+            .Select(l => new
+            {
+                l.Id, l.Name, l.Email, l.Archived, l.UpdatedAt,
+                Plans = db.Recommendations.Count(r => r.Profile.LearnerId == l.Id),
+                LastPlanAt = db.Recommendations.Where(r => r.Profile.LearnerId == l.Id).Max(r => (DateTimeOffset?)r.CreatedAt),
+            })
             .OrderByDescending(r => r.LastPlanAt ?? r.UpdatedAt).ThenBy(r => r.Name)
             .Take(500)
             .ToListAsync(ct);
+        return [.. rows.Select(r => new LearnerRow(r.Id, r.Name, r.Email, r.Archived, r.Plans, r.LastPlanAt, r.UpdatedAt))];
     }
 
     public static async Task<Result> AddAsync(CourseMatchDb db, string ownerId, LearnerInput input, CancellationToken ct = default)

@@ -109,6 +109,11 @@ public static class PlanEditor
     private static async Task<Result> AdjustAsync(CourseMatchDb db, string ownerId, int planId, int courseId, CancellationToken ct,
         Func<List<RecommendationItem>, RecommendationItem, (Result? Stop, Change? Change)> apply)
     {
+        // A context kept across edits would hand back the plan and its picks as it last saw them, not as another
+        // session has left them since; forget them so the queries below read the rows again.
+        foreach (var entry in db.ChangeTracker.Entries()
+                     .Where(e => e.Entity is Recommendation r && r.Id == planId || e.Entity is RecommendationItem i && i.RecommendationId == planId).ToList())
+            entry.State = EntityState.Detached;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock orders concurrent adjustments of one plan: each sees the one before it.
         var plan = await db.Recommendations
