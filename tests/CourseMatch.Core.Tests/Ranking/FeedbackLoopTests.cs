@@ -18,7 +18,11 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         Assert.Equal(1, FeedbackLabels.Grade(FeedbackKind.NotHelpful));
         Assert.Equal(0, FeedbackLabels.Grade(FeedbackKind.Dismissed));
         Assert.Equal(0, FeedbackLabels.Grade(FeedbackKind.AdvisorExcluded));
+        // Touching a pick without judging it leaves it acceptable as shown.
+        foreach (var kind in new[] { FeedbackKind.AdvisorUnpinned, FeedbackKind.AdvisorRestored, FeedbackKind.AdvisorNoted })
+            Assert.Equal(FeedbackLabels.AcceptedAsShown, FeedbackLabels.Grade(kind));
         Assert.All(Enum.GetValues<FeedbackKind>(), k => Assert.InRange(FeedbackLabels.Grade(k), 0, 4));
+        Assert.All(Enum.GetValues<FeedbackKind>(), k => Assert.Equal(k.ToString().StartsWith("Advisor", StringComparison.Ordinal), FeedbackLabels.IsAdvisor(k)));
     }
 
     [Fact]
@@ -28,6 +32,29 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         Assert.Equal(4, FeedbackLabels.Resolve([FeedbackKind.Enrolled, FeedbackKind.NotHelpful]));
         Assert.Equal(0, FeedbackLabels.Resolve([FeedbackKind.AdvisorExcluded, FeedbackKind.Enrolled]));
         Assert.Equal(4, FeedbackLabels.Resolve([FeedbackKind.AdvisorExcluded, FeedbackKind.AdvisorPinned, FeedbackKind.Dismissed]));
+    }
+
+    [Fact]
+    public void InAnAdvisedPlanThePlanAsItStandsGradesEveryPick()
+    {
+        // Excluded and pinned are read from the plan now, whatever the history says.
+        Assert.Equal(0, FeedbackLabels.AdvisedGrade(excluded: true, pinned: false, rank: 1, position: 0, [FeedbackKind.AdvisorExcluded, FeedbackKind.Enrolled]));
+        Assert.Equal(0, FeedbackLabels.AdvisedGrade(true, false, 2, 0, [FeedbackKind.AdvisorPinned, FeedbackKind.AdvisorExcluded]));
+        Assert.Equal(4, FeedbackLabels.AdvisedGrade(false, true, 5, 1, [FeedbackKind.AdvisorPinned, FeedbackKind.Dismissed]));
+        Assert.Equal(4, FeedbackLabels.AdvisedGrade(false, true, 1, 1, [FeedbackKind.AdvisorExcluded, FeedbackKind.AdvisorRestored, FeedbackKind.AdvisorPinned]));
+        // The learner's own reaction beats where the advisor moved the pick.
+        Assert.Equal(0, FeedbackLabels.AdvisedGrade(false, false, 5, 1, [FeedbackKind.AdvisorReordered, FeedbackKind.Dismissed]));
+        Assert.Equal(3, FeedbackLabels.AdvisedGrade(false, false, 1, 5, [FeedbackKind.Saved, FeedbackKind.AdvisorReordered]));
+        Assert.Equal(4, FeedbackLabels.AdvisedGrade(false, false, 2, 2, [FeedbackKind.Enrolled, FeedbackKind.NotHelpful, FeedbackKind.AdvisorNoted]));
+        // A move up or down, judged by where the pick stands against the ranker's rank.
+        Assert.Equal(FeedbackLabels.MovedUp, FeedbackLabels.AdvisedGrade(false, false, 4, 1, [FeedbackKind.AdvisorReordered]));
+        Assert.Equal(FeedbackLabels.MovedDown, FeedbackLabels.AdvisedGrade(false, false, 1, 4, [FeedbackKind.AdvisorReordered]));
+        Assert.Equal(FeedbackLabels.AcceptedAsShown, FeedbackLabels.AdvisedGrade(false, false, 3, 3, [FeedbackKind.AdvisorReordered, FeedbackKind.AdvisorReordered]));
+        // Left alone (or only shifted by other picks' moves), noted, unpinned or restored: acceptable as shown.
+        Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 2, 3, []));
+        Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 2, 2, [FeedbackKind.AdvisorNoted]));
+        Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 4, 2, [FeedbackKind.AdvisorPinned, FeedbackKind.AdvisorUnpinned]));
+        Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 1, 1, [FeedbackKind.AdvisorExcluded, FeedbackKind.AdvisorRestored]));
     }
 
     [Fact]
@@ -42,7 +69,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         var plan = new Recommendation
         {
             Token = "labels-plan", ProfileId = profile.Id, Ranker = "rubric",
-            Items = [.. courses.Select((c, i) => new RecommendationItem { CourseId = c, Track = Track.Online, Rank = i + 1, Features = F(i / 10f) })],
+            Items = [.. courses.Select((c, i) => new RecommendationItem { CourseId = c, Track = Track.Online, Rank = i + 1, Position = i + 1, Pinned = i == 0, Features = F(i / 10f) })],
         };
         var single = new Recommendation { Token = "labels-single", ProfileId = profile.Id, Ranker = "rubric", Items = [new RecommendationItem { CourseId = courses[0], Features = F(0) }] };
         db.Recommendations.AddRange(plan, single);
@@ -52,7 +79,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
             On(plan, courses[0], FeedbackKind.AdvisorPinned),
             On(plan, courses[1], FeedbackKind.Saved), On(plan, courses[1], FeedbackKind.Dismissed),
             On(plan, courses[2], FeedbackKind.Enrolled),
-            // courses[3] is in the plan but nobody reacted to it: not a label.
+            // courses[3] is in the plan and nobody reacted to it, but an advisor adjusted the plan: acceptable as shown.
             On(single, courses[0], FeedbackKind.Saved), // one graded course says nothing about order
             new Feedback { ProfileId = profile.Id, CourseId = courses[3], Kind = FeedbackKind.Saved }); // no plan, no features
         await db.SaveChangesAsync();
@@ -61,10 +88,65 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         var group = Assert.Single(groups);
         Assert.Equal($"real:{plan.Id}", group.Key);
         Assert.Equal(LabelSource.Real, group.Source);
-        Assert.Equal(courses.Take(3), group.CourseIds);
-        Assert.Equal([4, 0, 4], group.Labels);
+        Assert.Equal(courses, group.CourseIds);
+        Assert.Equal([4, 0, 4, 2], group.Labels);
         Assert.Equal(F(0.1f), group.Features[1]);
-        Assert.Equal((6, 1, 1), (stats.FeedbackRows, stats.SkippedWithoutFeatures, stats.SkippedSmallGroups));
+        Assert.Equal(F(0.3f), group.Features[3]);
+        Assert.Equal(new FeedbackLabels.Stats(FeedbackRows: 6, LabeledRows: 4, Groups: 1, SkippedWithoutFeatures: 1, SkippedSmallGroups: 1), stats);
+    }
+
+    [Fact]
+    public async Task APlanWithOnlyLearnerFeedbackStillLabelsOnlyThePicksTheyReactedTo()
+    {
+        // Its own database: the test above counts every group there is.
+        await using var own = await TestDatabase.CreateAsync();
+        await using var db = own.Context();
+        var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(5).ToList();
+        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        db.LearnerProfiles.Add(profile);
+        await db.SaveChangesAsync();
+        var plan = new Recommendation
+        {
+            Token = "learner-only", ProfileId = profile.Id, Ranker = "rubric",
+            Items = [.. courses.Select((c, i) => new RecommendationItem { CourseId = c, Track = Track.Free, Rank = i + 1, Position = i + 1, Features = [.. Enumerable.Repeat(i / 10f, FeatureVector.Count)] })],
+        };
+        db.Recommendations.Add(plan);
+        await db.SaveChangesAsync();
+        Feedback On(int course, FeedbackKind kind) => new() { ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = course, Kind = kind };
+        db.Feedback.AddRange(On(courses[1], FeedbackKind.Saved), On(courses[3], FeedbackKind.Helpful), On(courses[3], FeedbackKind.NotHelpful), On(courses[4], FeedbackKind.Dismissed));
+        await db.SaveChangesAsync();
+
+        var (groups, stats) = await FeedbackLabels.LoadGroupsAsync(own.Source);
+        var group = Assert.Single(groups);
+        Assert.Equal([courses[1], courses[3], courses[4]], group.CourseIds);
+        Assert.Equal([3, 1, 0], group.Labels);
+        Assert.Equal((4, 3), (stats.FeedbackRows, stats.LabeledRows));
+    }
+
+    [Fact]
+    public async Task AnAdvisorsNoteAloneMakesEveryPickOfThePlanARow()
+    {
+        await using var own = await TestDatabase.CreateAsync();
+        await using var db = own.Context();
+        var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(3).ToList();
+        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        db.LearnerProfiles.Add(profile);
+        await db.SaveChangesAsync();
+        var plan = new Recommendation
+        {
+            Token = "noted", ProfileId = profile.Id, Ranker = "rubric",
+            Items = [.. courses.Select((c, i) => new RecommendationItem { CourseId = c, Track = Track.Free, Rank = i + 1, Position = i + 1, Note = i == 2 ? "Start here" : null, Features = [.. Enumerable.Repeat(i / 10f, FeatureVector.Count)] })],
+        };
+        db.Recommendations.Add(plan);
+        await db.SaveChangesAsync();
+        db.Feedback.AddRange(
+            new Feedback { ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = courses[2], Kind = FeedbackKind.AdvisorNoted, Who = "advisor-1", Detail = "Start here" },
+            new Feedback { ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = courses[0], Kind = FeedbackKind.NotHelpful });
+        await db.SaveChangesAsync();
+
+        var group = Assert.Single((await FeedbackLabels.LoadGroupsAsync(own.Source)).Groups);
+        Assert.Equal(courses, group.CourseIds);
+        Assert.Equal([1, 2, 2], group.Labels);
     }
 }
 
