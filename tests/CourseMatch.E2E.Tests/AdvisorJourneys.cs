@@ -111,10 +111,88 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(page.Locator("ul.reactions")).ToContainTextAsync(secondTitle);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-learner.png"), FullPage = true });
 
+        // Her skills grew: new answers make a second plan, and the history says what changed.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Update answers and plan again" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/answers$"));
+        await WaitForCircuit(page);
+        await Expect(page.Locator("#goal-upskill")).ToBeCheckedAsync();
+        await page.Locator("label[for=skill-statistics-3]").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save answers and make a plan" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex(@"/advisor/learners/\d+/plans/\d+$"));
+        Assert.NotEqual(editorUrl, page.Url);
+        await WaitForCircuit(page);
+        // The course excluded last time stays out of the new plan.
+        await Expect(page.Locator("section.editor-track").First).ToBeVisibleAsync();
+        await Expect(page.Locator(".editor-tracks")).Not.ToContainTextAsync(thirdTitle);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Ana <b>Lovelace</b>" }).ClickAsync();
+        await WaitForCircuit(page);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Compare with the one before" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("How Ana <b>Lovelace</b>’s plan changed");
+        await Expect(page.Locator("table.answers")).ToContainTextAsync("level 0");
+        await Expect(page.Locator("table.answers")).ToContainTextAsync("level 3");
+        await Expect(page.Locator("table.picks-changes")).ToContainTextAsync("excluded earlier");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-compare.png"), FullPage = true });
+
         // Another advisor gets a plain "not found" for this learner.
         var other = await app.SignedInPageAsync(Roles.Advisor);
         var response = await other.GotoAsync(Regex.Replace(editorUrl, @"/plans/\d+$", ""));
         Assert.Equal(404, response!.Status);
         await Expect(other.Locator("body")).Not.ToContainTextAsync("Lovelace");
+    }
+
+    private async Task<IPage> SignInAsync(string email, string password)
+    {
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/account/login");
+        await page.GetByLabel("Email").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
+        return page;
+    }
+
+    [Fact]
+    public async Task TheSameAdvisorOnTwoDevicesLosesNoAdjustment()
+    {
+        var (email, password) = await app.CreateUserAsync(Roles.Advisor);
+        var laptop = await SignInAsync(email, password);
+        await laptop.GotoAsync("/advisor");
+        await WaitForCircuit(laptop);
+        await laptop.GetByLabel("Name or pseudonym").FillAsync("Two-device learner");
+        await laptop.GetByRole(AriaRole.Button, new() { Name = "Add learner" }).ClickAsync();
+        await Expect(laptop).ToHaveURLAsync(new Regex(@"/answers$"));
+        await WaitForCircuit(laptop);
+        await Choose(laptop, "goal-curiosity");
+        await Choose(laptop, "format-online");
+        await laptop.GetByRole(AriaRole.Button, new() { Name = "Save answers and make a plan" }).ClickAsync();
+        await Expect(laptop).ToHaveURLAsync(new Regex(@"/plans/\d+$"));
+        await WaitForCircuit(laptop);
+
+        var tablet = await SignInAsync(email, password);
+        await tablet.GotoAsync(laptop.Url);
+        await WaitForCircuit(tablet);
+
+        ILocator Free(IPage p) => p.Locator("section.editor-track").Filter(new() { Has = p.GetByRole(AriaRole.Heading, new() { Name = "Free" }) }).Locator("li.editor-pick");
+        await Expect(Free(laptop).Nth(2)).ToBeVisibleAsync();
+        var first = await Free(laptop).Nth(0).GetAttributeAsync("data-course");
+        var last = await Free(laptop).Last.GetAttributeAsync("data-course");
+
+        // The tablet excludes the first free pick; the laptop, still showing the old plan, pins the last one to the top.
+        var onTablet = tablet.Locator($"li[data-course='{first}']");
+        await onTablet.GetByRole(AriaRole.Button, new() { Name = "Exclude…" }).ClickAsync();
+        await onTablet.GetByLabel("Why exclude it?").FillAsync("Already did it at school");
+        await onTablet.GetByRole(AriaRole.Button, new() { Name = "Exclude", Exact = false }).Last.ClickAsync();
+        await Expect(onTablet.Locator(".excluded-tag")).ToBeVisibleAsync();
+
+        var onLaptop = laptop.Locator($"li[data-course='{last}']");
+        await onLaptop.GetByLabel("Pin at").SelectOptionAsync("1");
+        await onLaptop.GetByRole(AriaRole.Button, new() { Name = "Pin", Exact = false }).First.ClickAsync();
+
+        // Both changes stand, and the laptop says the plan also changed elsewhere.
+        await Expect(Free(laptop).First).ToHaveAttributeAsync("data-course", last!);
+        await Expect(laptop.Locator($"li[data-course='{first}'] .excluded-tag")).ToBeVisibleAsync();
+        await Expect(laptop.Locator(".plan-editor .notice")).ToContainTextAsync("another session");
+        // The tablet catches up on its own within a few seconds.
+        await Expect(Free(tablet).First).ToHaveAttributeAsync("data-course", last!, new() { Timeout = 20_000 });
     }
 }
