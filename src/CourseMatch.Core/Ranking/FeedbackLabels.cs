@@ -5,7 +5,8 @@ namespace CourseMatch.Ranking;
 
 /// <summary>
 /// Real feedback as graded training rows (docs/decisions/0006-learner-simulator-and-labels.md, 0009-advisor-workspace.md).
-/// One group per shown plan (recommendation); the row's features are the vector the ranker saw
+/// One group per track of a shown plan (the ranker orders each track on its own, and an advisor's pin says
+/// "first in this track", not "above every free course"); the row's features are the vector the ranker saw
 /// (<see cref="RecommendationItem.Features"/>). In a plan an advisor adjusted, every pick is a row: the advisor
 /// looked at all of them, so a pick left alone says "acceptable here". In other plans a pick is a row only when
 /// the learner reacted to it.
@@ -62,11 +63,12 @@ public static class FeedbackLabels
         return AcceptedAsShown;
     }
 
+    /// <param name="SkippedSmallGroups">Plan tracks that say nothing about order: fewer than two graded picks, or all graded alike.</param>
     public sealed record Stats(int FeedbackRows, int LabeledRows, int Groups, int SkippedWithoutFeatures, int SkippedSmallGroups);
 
     /// <summary>
-    /// Reads every plan someone reacted to, with the features each pick kept. A plan needs at least two graded
-    /// courses to say anything about order; smaller ones are counted and skipped.
+    /// Reads every plan someone reacted to, with the features each pick kept, as one group per track. A track
+    /// needs at least two picks graded differently to say anything about order; others are counted and skipped.
     /// </summary>
     public static async Task<(List<RankingGroup> Groups, Stats Stats)> LoadGroupsAsync(NpgsqlDataSource db, CancellationToken ct = default)
     {
@@ -80,23 +82,23 @@ public static class FeedbackLabels
 
         await using var cmd = db.CreateCommand("""
             SELECT DISTINCT ON (i.recommendation_id, i.course_id)
-                   i.recommendation_id, i.course_id, i.features, i.rank, i.position, i.pinned, i.excluded,
+                   i.recommendation_id, i.course_id, i.features, i.rank, i.position, i.pinned, i.excluded, i.track,
                    coalesce((SELECT array_agg(f.kind ORDER BY f.created_at, f.id) FROM feedback f
                              WHERE f.recommendation_id = i.recommendation_id AND f.course_id = i.course_id), '{}') AS kinds
             FROM recommendation_items i
             WHERE EXISTS (SELECT 1 FROM feedback f WHERE f.recommendation_id = i.recommendation_id)
             ORDER BY i.recommendation_id, i.course_id, i.id
             """);
-        var byPlan = new SortedDictionary<int, List<(int CourseId, float[]? Features, int Rank, int Position, bool Pinned, bool Excluded, List<FeedbackKind> Kinds)>>();
+        var byPlan = new SortedDictionary<int, List<(int CourseId, float[]? Features, int Rank, int Position, bool Pinned, bool Excluded, Track Track, List<FeedbackKind> Kinds)>>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
                 var planId = r.GetInt32(0);
                 var features = r.IsDBNull(2) ? null : r.GetFieldValue<float[]>(2);
-                var kinds = r.GetFieldValue<string[]>(7).Select(Enum.Parse<FeedbackKind>).ToList();
+                var kinds = r.GetFieldValue<string[]>(8).Select(Enum.Parse<FeedbackKind>).ToList();
                 if (!byPlan.TryGetValue(planId, out var plan)) byPlan[planId] = plan = [];
-                plan.Add((r.GetInt32(1), features, r.GetInt32(3), r.GetInt32(4), r.GetBoolean(5), r.GetBoolean(6), kinds));
+                plan.Add((r.GetInt32(1), features, r.GetInt32(3), r.GetInt32(4), r.GetBoolean(5), r.GetBoolean(6), Enum.Parse<Track>(r.GetString(7)), kinds));
             }
         }
 
@@ -104,26 +106,33 @@ public static class FeedbackLabels
         int labeled = 0, small = 0;
         foreach (var (planId, items) in byPlan)
         {
+            // An advisor who adjusted any pick reviewed the whole plan: every pick of every track is a row.
             var advised = items.Any(i => i.Kinds.Any(IsAdvisor));
-            var graded = new List<(int CourseId, float[] Features, int Grade)>();
-            foreach (var i in items)
+            foreach (var track in items.GroupBy(i => i.Track).OrderBy(t => t.Key))
             {
-                if (!advised && i.Kinds.Count == 0) continue;
-                if (i.Features is null || i.Features.Length != FeatureVector.Count)
+                var graded = new List<(int CourseId, float[] Features, int Grade)>();
+                foreach (var i in track.OrderBy(i => i.CourseId))
                 {
-                    skipped += i.Kinds.Count;
+                    if (!advised && i.Kinds.Count == 0) continue;
+                    if (i.Features is null || i.Features.Length != FeatureVector.Count)
+                    {
+                        skipped += i.Kinds.Count;
+                        continue;
+                    }
+                    graded.Add((i.CourseId, i.Features, advised ? AdvisedGrade(i.Excluded, i.Pinned, i.Rank, i.Position, i.Kinds) : Resolve(i.Kinds)));
+                }
+                if (graded.Count < 2 || graded.All(g => g.Grade == graded[0].Grade))
+                {
+                    if (graded.Count > 0) small++;
                     continue;
                 }
-                graded.Add((i.CourseId, i.Features, advised ? AdvisedGrade(i.Excluded, i.Pinned, i.Rank, i.Position, i.Kinds) : Resolve(i.Kinds)));
+                groups.Add(new RankingGroup($"real:{planId}:{RecommendationService.TrackKey(track.Key)}", LabelSource.Real,
+                    [.. graded.Select(g => g.CourseId)], [.. graded.Select(g => g.Features)], [.. graded.Select(g => g.Grade)])
+                {
+                    SplitKey = $"real:{planId}",
+                });
+                labeled += graded.Count;
             }
-            if (graded.Count < 2)
-            {
-                small++;
-                continue;
-            }
-            groups.Add(new RankingGroup($"real:{planId}", LabelSource.Real,
-                [.. graded.Select(g => g.CourseId)], [.. graded.Select(g => g.Features)], [.. graded.Select(g => g.Grade)]));
-            labeled += graded.Count;
         }
         return (groups, new Stats(rows, labeled, groups.Count, skipped, small));
     }

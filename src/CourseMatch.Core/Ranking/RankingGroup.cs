@@ -26,6 +26,12 @@ public static class LabelSource
 public sealed record RankingGroup(string Key, string Source, IReadOnlyList<int> CourseIds, IReadOnlyList<float[]> Features, IReadOnlyList<int> Labels)
 {
     public int Count => Labels.Count;
+
+    /// <summary>
+    /// What decides the held-out side: the key itself, except that the tracks of one real plan share the plan's
+    /// key ("real:{recommendationId}"), so one learner's plan is never half trained on and half measured.
+    /// </summary>
+    public string SplitKey { get; init; } = Key;
 }
 
 /// <summary>
@@ -49,7 +55,7 @@ public static class HoldoutSplit
     {
         var train = new List<RankingGroup>();
         var heldOut = new List<RankingGroup>();
-        foreach (var g in groups) (IsHeldOut(g.Key, percent) ? heldOut : train).Add(g);
+        foreach (var g in groups) (IsHeldOut(g.SplitKey, percent) ? heldOut : train).Add(g);
         return (train, heldOut);
     }
 }

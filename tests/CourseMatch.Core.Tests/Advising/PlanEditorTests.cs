@@ -389,8 +389,10 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         }
 
         var (groups, _) = await FeedbackLabels.LoadGroupsAsync(Db.Source);
-        var group = Assert.Single(groups, g => g.Key == $"real:{s.PlanId}");
-        var grade = group.CourseIds.Zip(group.Labels).ToDictionary(x => x.First, x => x.Second);
+        // One group per track, both on the same side of the held-out split.
+        var plan = groups.Where(g => g.SplitKey == $"real:{s.PlanId}").ToList();
+        Assert.Equal([$"real:{s.PlanId}:free", $"real:{s.PlanId}:online"], plan.Select(g => g.Key).Order(StringComparer.Ordinal));
+        var grade = plan.SelectMany(g => g.CourseIds.Zip(g.Labels)).ToDictionary(x => x.First, x => x.Second);
         Assert.Equal(s.Online.Concat(s.Free).Order(), grade.Keys.Order());
         Assert.Equal(4, grade[pinned]);
         Assert.Equal(0, grade[excluded]);

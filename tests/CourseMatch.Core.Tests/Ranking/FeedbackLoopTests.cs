@@ -86,7 +86,8 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
 
         var (groups, stats) = await FeedbackLabels.LoadGroupsAsync(fixture.Db.Source);
         var group = Assert.Single(groups);
-        Assert.Equal($"real:{plan.Id}", group.Key);
+        Assert.Equal($"real:{plan.Id}:online", group.Key);
+        Assert.Equal($"real:{plan.Id}", group.SplitKey);
         Assert.Equal(LabelSource.Real, group.Source);
         Assert.Equal(courses, group.CourseIds);
         Assert.Equal([4, 0, 4, 2], group.Labels);
@@ -147,6 +148,38 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         var group = Assert.Single((await FeedbackLabels.LoadGroupsAsync(own.Source)).Groups);
         Assert.Equal(courses, group.CourseIds);
         Assert.Equal([1, 2, 2], group.Labels);
+    }
+
+    [Fact]
+    public async Task EachTrackOfAPlanIsItsOwnGroupAndTracksThatSayNothingAboutOrderAreSkipped()
+    {
+        await using var own = await TestDatabase.CreateAsync();
+        await using var db = own.Context();
+        var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(6).ToList();
+        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        db.LearnerProfiles.Add(profile);
+        await db.SaveChangesAsync();
+        // Online: the advisor pinned the third pick. Free: left alone, so every free pick is "accepted as shown".
+        var plan = new Recommendation
+        {
+            Token = "two-tracks", ProfileId = profile.Id, Ranker = "rubric",
+            Items = [.. courses.Select((c, i) => new RecommendationItem
+            {
+                CourseId = c, Track = i < 3 ? Track.Online : Track.Free, Rank = i % 3 + 1, Position = i == 2 ? 1 : i < 2 ? i + 2 : i % 3 + 1,
+                Pinned = i == 2, Features = [.. Enumerable.Repeat(i / 10f, FeatureVector.Count)],
+            })],
+        };
+        db.Recommendations.Add(plan);
+        await db.SaveChangesAsync();
+        db.Feedback.Add(new Feedback { ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = courses[2], Kind = FeedbackKind.AdvisorPinned, Who = "advisor-1", Position = 1 });
+        await db.SaveChangesAsync();
+
+        var (groups, stats) = await FeedbackLabels.LoadGroupsAsync(own.Source);
+        // A pin ranks a pick within its track; the untouched free track, all graded alike, teaches no order.
+        var group = Assert.Single(groups);
+        Assert.Equal($"real:{plan.Id}:online", group.Key);
+        Assert.Equal([2, 2, 4], group.Labels);
+        Assert.Equal(1, stats.SkippedSmallGroups);
     }
 }
 
@@ -217,10 +250,12 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
                 var plan = new Recommendation
                 {
                     Token = $"loop-{i}", ProfileId = profile.Id, Ranker = ActiveRanker.RubricKind,
+                    // One list, stored as the plan editor leaves it: books pinned, the rubric's picks excluded.
+                    // (Labels are per track; putting them in one track keeps the contrast this test is about.)
                     Items = [.. shown.Select((c, rank) => new RecommendationItem
                     {
-                        CourseId = candidates[c].Id, Rank = rank + 1, Score = Rubric.Score(features[c]), Features = features[c],
-                        Track = candidates[c].IsFree ? Track.Free : candidates[c].IsInPerson ? Track.InPerson : Track.Online,
+                        CourseId = candidates[c].Id, Rank = rank + 1, Position = rank + 1, Score = Rubric.Score(features[c]), Features = features[c],
+                        Track = Track.Online, Pinned = candidates[c].Kind == "Book", Excluded = candidates[c].Kind != "Book",
                     })],
                 };
                 db.Recommendations.Add(plan);
