@@ -140,22 +140,11 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(other.Locator("body")).Not.ToContainTextAsync("Lovelace");
     }
 
-    private async Task<IPage> SignInAsync(string email, string password)
-    {
-        var page = await app.NewPageAsync();
-        await page.GotoAsync("/account/login");
-        await page.GetByLabel("Email").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/account/login"));
-        return page;
-    }
-
     [Fact]
     public async Task TheSameAdvisorOnTwoDevicesLosesNoAdjustment()
     {
         var (email, password) = await app.CreateUserAsync(Roles.Advisor);
-        var laptop = await SignInAsync(email, password);
+        var laptop = await app.SignInAsync(email, password);
         await laptop.GotoAsync("/advisor");
         await WaitForCircuit(laptop);
         await laptop.GetByLabel("Name or pseudonym").FillAsync("Two-device learner");
@@ -168,7 +157,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(laptop).ToHaveURLAsync(new Regex(@"/plans/\d+$"));
         await WaitForCircuit(laptop);
 
-        var tablet = await SignInAsync(email, password);
+        var tablet = await app.SignInAsync(email, password);
         await tablet.GotoAsync(laptop.Url);
         await WaitForCircuit(tablet);
 

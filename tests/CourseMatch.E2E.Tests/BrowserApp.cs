@@ -62,6 +62,12 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<IPage> SignedInPageAsync(string role, int width = 1280, int height = 900)
     {
         var (email, password) = await CreateUserAsync(role);
+        return await SignInAsync(email, password, width, height);
+    }
+
+    /// <summary>A new browser page (its own cookies: another device) signed in through the sign-in form.</summary>
+    public async Task<IPage> SignInAsync(string email, string password, int width = 1280, int height = 900)
+    {
         var page = await NewPageAsync(width: width, height: height);
         await page.GotoAsync("/account/login");
         await page.GetByLabel("Email").FillAsync(email);
