@@ -138,7 +138,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db)
         if (settings.IncludeRealFeedback)
         {
             var (real, _) = await FeedbackLabels.LoadGroupsAsync(db, ct);
-            groups.AddRange(real.Where(g => HoldoutSplit.IsHeldOut(g.Key, settings.HoldoutPercent)));
+            groups.AddRange(real.Where(g => HoldoutSplit.IsHeldOut(g, settings.HoldoutPercent)));
         }
         return groups;
     }

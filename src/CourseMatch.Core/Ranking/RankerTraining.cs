@@ -165,7 +165,7 @@ public static class RankerTraining
         var learners = await SyntheticLearners.GenerateAsync(db, options.SyntheticLearners, options.DataSeed, today, ct: ct);
         var groups = learners.Select(l => l.Group).ToList();
         var (real, _) = await FeedbackLabels.LoadGroupsAsync(db, ct);
-        groups.AddRange(real.Where(g => HoldoutSplit.IsHeldOut(g.SplitKey, options.HoldoutPercent)));
+        groups.AddRange(real.Where(g => HoldoutSplit.IsHeldOut(g, options.HoldoutPercent)));
 
         var rankers = new List<(string, Func<IReadOnlyList<float[]>, float[]>)>();
         int? versionId = null;

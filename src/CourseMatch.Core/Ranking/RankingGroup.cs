@@ -44,6 +44,9 @@ public static class HoldoutSplit
 
     public static bool IsHeldOut(string key, int percent = DefaultPercent) => Bucket(key) < percent;
 
+    /// <summary>Whether the group is held out, decided by its <see cref="RankingGroup.SplitKey"/> (a real plan's tracks go together).</summary>
+    public static bool IsHeldOut(RankingGroup group, int percent = DefaultPercent) => IsHeldOut(group.SplitKey, percent);
+
     public static int Bucket(string key)
     {
         uint hash = 2166136261;
@@ -55,7 +58,7 @@ public static class HoldoutSplit
     {
         var train = new List<RankingGroup>();
         var heldOut = new List<RankingGroup>();
-        foreach (var g in groups) (IsHeldOut(g.SplitKey, percent) ? heldOut : train).Add(g);
+        foreach (var g in groups) (IsHeldOut(g, percent) ? heldOut : train).Add(g);
         return (train, heldOut);
     }
 }

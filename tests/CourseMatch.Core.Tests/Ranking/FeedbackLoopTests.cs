@@ -151,6 +151,18 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
     }
 
     [Fact]
+    public void TheTracksOfOnePlanAreNeverSplitBetweenTrainingAndHeldOut()
+    {
+        float[] row = new float[FeatureVector.Count];
+        var groups = Enumerable.Range(1, 200).SelectMany(plan => new[] { "online", "free" }.Select(track =>
+            new RankingGroup($"real:{plan}:{track}", LabelSource.Real, [1, 2], [row, row], [4, 2]) { SplitKey = $"real:{plan}" })).ToList();
+        var (train, heldOut) = HoldoutSplit.Split(groups);
+        Assert.NotEmpty(heldOut);
+        Assert.Empty(train.Select(g => g.SplitKey).Intersect(heldOut.Select(g => g.SplitKey)));
+        Assert.All(heldOut, g => Assert.True(HoldoutSplit.IsHeldOut(g)));
+    }
+
+    [Fact]
     public async Task EachTrackOfAPlanIsItsOwnGroupAndTracksThatSayNothingAboutOrderAreSkipped()
     {
         await using var own = await TestDatabase.CreateAsync();
