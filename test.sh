@@ -43,7 +43,8 @@ passed=0; failed=0; skipped=0; status=0
 for project in tests/CourseMatch.Core.Tests tests/CourseMatch.Web.Tests tests/CourseMatch.E2E.Tests; do
   echo "==> $project"
   log="$(mktemp)"
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" | grep -E "^\s+(Failed|Skipped) |Error Message|^\s+at CourseMatch|Passed!|Failed!|error" | head -200
+  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" \
+    | awk '/Error Message:/ { print; if (getline > 0) print; next } /^[[:space:]]+(Failed|Skipped) |^[[:space:]]+at CourseMatch|Passed!|Failed!|error/ { print }' | head -200
   rc=${PIPESTATUS[0]}
   line="$(grep -E "(Passed|Failed)!\s+-\s+Failed:" "$log" | tail -n 1)"
   if [ -z "$line" ]; then

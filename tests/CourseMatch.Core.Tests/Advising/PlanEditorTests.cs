@@ -285,7 +285,8 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         {
             (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, on[0], "already done")),
             (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, fr[4], 1)),
-            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, fr[1], 3)),
+            // Place 4, which fr[1] can never already hold (a move onto its own place is a no-op and writes nothing).
+            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, fr[1], 4)),
             (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, fr[3], "not in English")),
             (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, on[3], 2)),
         };
