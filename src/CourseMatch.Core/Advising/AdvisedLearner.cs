@@ -2,7 +2,7 @@ namespace CourseMatch.Advising;
 
 /// <summary>
 /// Someone an advisor advises. Only the owning advisor ever sees them; every query goes through
-/// <see cref="Learners.ForOwner"/>. Their questionnaire answers are <see cref="CourseMatch.Learners.LearnerProfile"/>
+/// <see cref="Caseload.ForOwner"/>. Their questionnaire answers are <see cref="CourseMatch.Learners.LearnerProfile"/>
 /// rows (one per edit, so each plan keeps the answers it was made for).
 /// </summary>
 public class AdvisedLearner

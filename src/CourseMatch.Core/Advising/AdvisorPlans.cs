@@ -143,12 +143,14 @@ public static class AdvisorPlans
     {
         var rows = await db.Feedback.AsNoTracking()
             .Where(f => db.LearnerProfiles.Any(p => p.Id == f.ProfileId && p.LearnerId == learnerId && p.OwnerId == ownerId))
+            // The learner's own reactions only; the advisor's adjustments would otherwise crowd them out of the limit.
+            .Where(f => f.Kind == FeedbackKind.Saved || f.Kind == FeedbackKind.Dismissed || f.Kind == FeedbackKind.Enrolled
+                        || f.Kind == FeedbackKind.Helpful || f.Kind == FeedbackKind.NotHelpful)
             .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
             .Select(f => new { f.Kind, f.CreatedAt, f.RecommendationId, Course = db.Courses.Where(c => c.Id == f.CourseId).Select(c => new { c.Slug, c.Title }).First() })
             .Take(1000)
             .ToListAsync(ct);
-        return [.. rows.Where(r => !Ranking.FeedbackLabels.IsAdvisor(r.Kind))
-            .Select(r => new ReactionRow(r.Course.Slug, r.Course.Title, r.Kind, r.CreatedAt, r.RecommendationId))];
+        return [.. rows.Select(r => new ReactionRow(r.Course.Slug, r.Course.Title, r.Kind, r.CreatedAt, r.RecommendationId))];
     }
 
     private static string Budget(LearnerProfile p) =>

@@ -24,6 +24,8 @@ public sealed class LearnerInput
         if (email.Length > AdvisedLearner.MaxEmail) errors["email"] = $"The email address is {email.Length} characters; at most {AdvisedLearner.MaxEmail} are allowed.";
         else if (email.Length > 0 && !LooksLikeEmail(email)) errors["email"] = $"'{email}' is not an email address (name@example.org); leave it empty if you have none.";
         if ((Notes?.Length ?? 0) > AdvisedLearner.MaxNotes) errors["notes"] = $"The notes are {Notes!.Length:#,0} characters; keep them to {AdvisedLearner.MaxNotes:#,0}.";
+        foreach (var (field, value) in new[] { ("name", Name), ("email", Email), ("notes", Notes) })
+            if (InputText.HasNul(value)) errors.TryAdd(field, InputText.NulMessage);
         return errors;
     }
 
@@ -61,6 +63,7 @@ public static class Caseload
     public static async Task<List<LearnerRow>> ListAsync(CourseMatchDb db, string ownerId, string? search, bool archived, CancellationToken ct = default)
     {
         var q = ForOwner(db, ownerId).AsNoTracking().Where(l => l.Archived == archived);
+        search = InputText.WithoutControlCharacters(search);
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";

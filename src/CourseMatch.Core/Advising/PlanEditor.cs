@@ -64,6 +64,7 @@ public static class PlanEditor
         var text = reason?.Trim() ?? "";
         if (text.Length == 0) return Task.FromResult(Result.Invalid("reason", "Say why this pick is excluded; the reason is kept with the plan and teaches the ranker."));
         if (text.Length > MaxReason) return Task.FromResult(Result.Invalid("reason", $"The reason is {text.Length:#,0} characters; keep it to {MaxReason}."));
+        if (InputText.HasNul(text)) return Task.FromResult(Result.Invalid("reason", InputText.NulMessage));
         return AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Excluded && item.ExcludedReason == text) return (Result.Saved, null);
@@ -94,6 +95,7 @@ public static class PlanEditor
     {
         var text = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (text?.Length > MaxNote) return Task.FromResult(Result.Invalid("note", $"The note is {text.Length:#,0} characters; keep it to {MaxNote:#,0}."));
+        if (InputText.HasNul(text) || InputText.HasNul(expected)) return Task.FromResult(Result.Invalid("note", InputText.NulMessage));
         return AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Note == text) return (Result.Saved, null);
@@ -128,6 +130,7 @@ public static class PlanEditor
         var (stop, change) = apply([.. items.Where(i => i.Track == item.Track)], item);
         if (stop is not null || change is null) return stop ?? Result.Saved;
 
+        if (change.Kind is FeedbackKind.AdvisorExcluded or FeedbackKind.AdvisorRestored) await RecomputeReachesAsync(db, plan, items, ct);
         plan.Revision++;
         plan.AdjustedAt = DateTimeOffset.UtcNow;
         db.Feedback.Add(new Feedback
@@ -138,6 +141,17 @@ public static class PlanEditor
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return Result.Saved;
+    }
+
+    /// <summary>"Where the plan takes you" counts only the picks the learner still sees.</summary>
+    private static async Task RecomputeReachesAsync(CourseMatchDb db, Recommendation plan, List<RecommendationItem> items, CancellationToken ct)
+    {
+        var shown = items.Where(i => !i.Excluded).Select(i => i.CourseId).Distinct().ToList();
+        var taught = await db.CourseSkills.AsNoTracking().Where(cs => shown.Contains(cs.CourseId))
+            .GroupBy(cs => cs.Skill.Slug).Select(g => new { Slug = g.Key, Level = g.Max(cs => cs.Level) })
+            .ToDictionaryAsync(t => t.Slug, t => t.Level, ct);
+        var profile = await db.LearnerProfiles.AsNoTracking().Where(p => p.Id == plan.ProfileId).Select(p => p.Skills).FirstAsync(ct);
+        plan.Reaches = profile.ToDictionary(s => s.Key, s => Math.Max(s.Value, taught.GetValueOrDefault(s.Key)));
     }
 
     /// <summary>

@@ -51,7 +51,7 @@ public static class FeedbackLabels
     /// <summary>
     /// The grade of a pick in a plan an advisor adjusted, from where the plan stands now (so an undone pin or
     /// a restored exclusion no longer counts): excluded 0, pinned 4; then the learner's own reaction; then a
-    /// move by the advisor, up 3 or down 1; a pick left alone 2.
+    /// pick the advisor placed (moved, or unpinned where a pin put it), up 3 or down 1; a pick left alone 2.
     /// </summary>
     public static int AdvisedGrade(bool excluded, bool pinned, int rank, int position, IReadOnlyList<FeedbackKind> kindsInOrder)
     {
@@ -59,7 +59,9 @@ public static class FeedbackLabels
         if (pinned) return Grade(FeedbackKind.AdvisorPinned);
         var learner = kindsInOrder.Where(k => !IsAdvisor(k)).ToList();
         if (learner.Count > 0) return Resolve(learner);
-        if (kindsInOrder.Contains(FeedbackKind.AdvisorReordered) && position != rank) return position < rank ? MovedUp : MovedDown;
+        // Placed by the advisor: moved, or pinned and later unpinned where the pin put it (the learner still sees it there).
+        var placed = kindsInOrder.Contains(FeedbackKind.AdvisorReordered) || kindsInOrder.Contains(FeedbackKind.AdvisorPinned);
+        if (placed && position != rank) return position < rank ? MovedUp : MovedDown;
         return AcceptedAsShown;
     }
 

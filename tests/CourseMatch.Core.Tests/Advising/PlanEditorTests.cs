@@ -57,6 +57,31 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     }
 
     [Fact]
+    public async Task WhereThePlanTakesTheLearnerCountsOnlyThePicksTheyStillSee()
+    {
+        var s = await PlanAsync("reaches");
+        await using (var db = Db.Context())
+        {
+            var before = (await RecommendationService.LoadAsync(db, s.Token))!;
+            Assert.Contains(before.Skills, k => k.Reaches > k.Now);
+        }
+        foreach (var course in s.Online.Concat(s.Free))
+            Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, course, "Not for this term")));
+        await using (var db = Db.Context())
+        {
+            var none = (await RecommendationService.LoadAsync(db, s.Token))!;
+            Assert.Empty(none.Path);
+            Assert.All(none.Skills, k => Assert.Equal(k.Now, k.Reaches));
+        }
+        Saved(await Edit(db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, s.Online[0])));
+        await using (var db = Db.Context())
+        {
+            var one = (await RecommendationService.LoadAsync(db, s.Token))!;
+            Assert.Contains(one.Skills, k => k.Reaches > k.Now);
+        }
+    }
+
+    [Fact]
     public async Task PinningMovesAPickToTheAskedPositionAndTheOthersKeepTheirOrder()
     {
         var s = await PlanAsync("pin");
@@ -399,8 +424,8 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.Equal(0, grade[excluded]);
         Assert.Equal(3, grade[movedUp]);
         Assert.Equal(3, grade[saved]);
-        // The undone pin no longer counts: the advisor pinned, then unpinned, and never moved it.
-        Assert.Equal(2, grade[unpinned]);
+        // An undone pin is no longer a pin (4), but the pick stays where the pin put it, above the ranker's place: moved up.
+        Assert.Equal(FeedbackLabels.MovedUp, grade[unpinned]);
         var items = await ItemsAsync(Db, s.PlanId);
         foreach (var i in items.Where(i => i.CourseId is var c && c != pinned && c != unpinned && c != excluded && c != movedUp && c != saved))
             Assert.True(grade[i.CourseId] == 2, $"{i.Course.Slug}: untouched picks are acceptable as shown, got {grade[i.CourseId]}");

@@ -53,7 +53,8 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         // Left alone (or only shifted by other picks' moves), noted, unpinned or restored: acceptable as shown.
         Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 2, 3, []));
         Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 2, 2, [FeedbackKind.AdvisorNoted]));
-        Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 4, 2, [FeedbackKind.AdvisorPinned, FeedbackKind.AdvisorUnpinned]));
+        // Unpinned where the pin put it: the learner still sees it there, so it counts as placed there.
+        Assert.Equal(FeedbackLabels.MovedUp, FeedbackLabels.AdvisedGrade(false, false, 4, 2, [FeedbackKind.AdvisorPinned, FeedbackKind.AdvisorUnpinned]));
         Assert.Equal(2, FeedbackLabels.AdvisedGrade(false, false, 1, 1, [FeedbackKind.AdvisorExcluded, FeedbackKind.AdvisorRestored]));
     }
 

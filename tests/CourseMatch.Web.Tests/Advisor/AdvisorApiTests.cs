@@ -40,6 +40,18 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task ASearchWithAControlCharacterIsSearchedWithoutIt()
+    {
+        var advisor = await AdvisorAsync(app);
+        await LearnerAsync(app, advisor.Id, "Nul Searcher");
+
+        var response = await advisor.Client.GetAsync("/api/advisor/learners?q=%00Searcher");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Nul Searcher", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task TheExportIsAJsonDownloadWithTheLearnerTheirAnswersPlansPicksAndFeedback()
     {
         var advisor = await AdvisorAsync(app);

@@ -41,6 +41,24 @@ public class AdvisorPagesTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Theory]
+    [InlineData("?archived=yes")]
+    [InlineData("?archived=1")]
+    [InlineData("?q=%00ada")]
+    [InlineData("?q=" + "%25_%5C")]
+    public async Task OddQueryStringsShowTheListInsteadOfAnError(string query)
+    {
+        var advisor = await AdvisorAsync(app);
+        await LearnerAsync(app, advisor.Id, "Ada Query");
+
+        var response = await advisor.Client.GetAsync("/advisor" + query);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var doc = new HtmlParser().ParseDocument(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Your learners", doc.QuerySelector("h1")!.TextContent);
+        Assert.Null(doc.QuerySelector("p.notice[role=alert]"));
+    }
+
+    [Theory]
     [InlineData("older=abc&newer=1")]
     [InlineData("older=1")]
     [InlineData("")]

@@ -110,17 +110,3 @@ public class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVersion>
         b.HasIndex(m => m.Status).HasFilter("status = 'Active'").IsUnique().HasDatabaseName("ux_model_versions_one_active");
     }
 }
-
-public class AdvisedLearnerConfiguration : IEntityTypeConfiguration<CourseMatch.Advising.AdvisedLearner>
-{
-    public void Configure(EntityTypeBuilder<CourseMatch.Advising.AdvisedLearner> b)
-    {
-        b.ToTable("advised_learners");
-        b.Property(l => l.Name).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxName);
-        b.Property(l => l.Email).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxEmail);
-        b.Property(l => l.Notes).HasMaxLength(CourseMatch.Advising.AdvisedLearner.MaxNotes);
-        b.Property(l => l.Version).IsRowVersion();
-        b.HasOne<CourseMatch.Accounts.AppUser>().WithMany().HasForeignKey(l => l.OwnerId).OnDelete(DeleteBehavior.Cascade);
-        b.HasIndex(l => new { l.OwnerId, l.Archived, l.Name });
-    }
-}
