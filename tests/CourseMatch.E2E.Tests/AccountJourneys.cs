@@ -19,7 +19,8 @@ public class AccountJourneys(BrowserApp app)
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync("a wrong password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("do not match an account");
+        // The page's own message; the layout's (hidden) error banner is an alert too, and counts as shown until the styles load.
+        await Expect(page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "do not match an account" })).ToBeVisibleAsync();
 
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
