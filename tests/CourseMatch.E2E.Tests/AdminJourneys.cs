@@ -9,8 +9,7 @@ namespace CourseMatch.E2E;
 [Collection(nameof(BrowserCollection))]
 public class AdminJourneys(BrowserApp app)
 {
-    private static Task WaitForCircuit(IPage page) =>
-        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    private static Task WaitForCircuit(IPage page) => BrowserApp.WaitForCircuitAsync(page);
 
     [Fact]
     public async Task AdminEditsACourseAndThePublicCatalogShowsTheChange()

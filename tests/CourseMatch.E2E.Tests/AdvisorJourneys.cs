@@ -8,8 +8,7 @@ namespace CourseMatch.E2E;
 [Collection(nameof(BrowserCollection))]
 public class AdvisorJourneys(BrowserApp app)
 {
-    private static Task WaitForCircuit(IPage page) =>
-        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    private static Task WaitForCircuit(IPage page) => BrowserApp.WaitForCircuitAsync(page);
 
     /// <summary>Radio cards hide the input itself; clicking its label is what a person does.</summary>
     private static Task Choose(IPage page, string id) => page.Locator($"label[for={id}]").ClickAsync();
@@ -100,7 +99,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(learnerOnline.Locator("li.pick").First).ToContainTextAsync(secondTitle);
         await Expect(learnerOnline.Locator(".advisor-note")).ToContainTextAsync("two evenings a week");
         await Expect(learnerOnline).Not.ToContainTextAsync(thirdTitle);
-        await learner.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await WaitForCircuit(learner);
         await learnerOnline.Locator("li.pick").First.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = false }).ClickAsync();
         await Expect(learnerOnline.Locator("li.pick").First.Locator("button.save")).ToContainTextAsync("Saved");
 

@@ -77,6 +77,10 @@ public sealed class BrowserApp : WebApplicationFactory<Program>, IAsyncLifetime
         return page;
     }
 
+    /// <summary>Interactive pages mark themselves with data-interactive="true" once their circuit is live and clicks are handled.</summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+
     /// <summary>Screenshots for the README go to docs/screenshots at the repository root.</summary>
     public static string ScreenshotPath(string name)
     {

@@ -8,8 +8,7 @@ public class MatchJourneys(BrowserApp app)
     private const string DraftKey = "coursematch.match.draft";
 
     /// <summary>The questionnaire is prerendered: a click before the circuit is up would be lost.</summary>
-    private static Task WaitForCircuit(IPage page) =>
-        page.Locator("[data-interactive=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    private static Task WaitForCircuit(IPage page) => BrowserApp.WaitForCircuitAsync(page);
 
     private static Task Choose(IPage page, string inputId) => page.Locator($"label[for={inputId}]").ClickAsync();
 

@@ -1,6 +1,8 @@
 using System.Globalization;
 using CourseMatch.Catalog;
+using CourseMatch.Data;
 using CourseMatch.Learners;
+using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Features.Match;
 
@@ -75,7 +77,16 @@ public static class MatchSteps
     };
 
     /// <summary>What the questionnaire needs from the catalog: the skills with their descriptors, and the currencies we can convert.</summary>
-    public sealed record Choices(List<Skill> Skills, List<string> Currencies);
+    public sealed record Choices(List<Skill> Skills, List<string> Currencies)
+    {
+        /// <summary>Read for /match and for an advisor's copy of the questionnaire alike.</summary>
+        public static async Task<Choices> LoadAsync(CourseMatchDb db)
+        {
+            var skills = await db.SkillsAsync();
+            var currencies = await db.ExchangeRates.AsNoTracking().Select(r => r.Currency).ToListAsync();
+            return new(skills, [.. OrderCurrencies(currencies.Append("USD"))]);
+        }
+    }
 
     /// <summary>A draft kept in the browser's session storage: survives a reload or a lost connection.</summary>
     public sealed record Draft(int Step, ProfileInput Answers);

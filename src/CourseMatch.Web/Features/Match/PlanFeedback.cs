@@ -1,4 +1,3 @@
-using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CourseMatch.Recommendations;
 using Microsoft.EntityFrameworkCore;
@@ -10,14 +9,12 @@ public sealed record PickState(bool Saved = false, bool Dismissed = false, strin
 {
     public static readonly PickState None = new();
 
-    /// <summary>Folds a pick's feedback, oldest first. Saving and dismissing stay; a later rating replaces an earlier one.</summary>
-    public static PickState From(IEnumerable<FeedbackKind> kinds) => kinds.Aggregate(None, (s, k) => k switch
+    /// <summary>Folds a pick's feedback, oldest first, the way the advisor's view reads it too.</summary>
+    public static PickState From(IEnumerable<FeedbackKind> kinds)
     {
-        FeedbackKind.Saved => s with { Saved = true },
-        FeedbackKind.Dismissed => s with { Dismissed = true },
-        FeedbackKind.Helpful or FeedbackKind.NotHelpful => s with { Rating = k.ToKebab() },
-        _ => s,
-    });
+        var reaction = CourseMatch.Advising.LearnerReaction.From(kinds);
+        return new(reaction.Saved, reaction.Dismissed, reaction.Rating);
+    }
 }
 
 /// <summary>A learner's click on a pick: the course slug and one of <see cref="RecommendationService.LearnerFeedbackKinds"/>.</summary>
