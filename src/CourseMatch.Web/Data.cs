@@ -1,7 +1,4 @@
-using CourseMatch.Catalog;
 using CourseMatch.Data;
-using CourseMatch.Recommendations;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace CourseMatch.Web;
@@ -17,15 +14,7 @@ public static class DataRegistration
                 "No database configured: set ConnectionStrings__CourseMatch, or start CourseMatch with ./run.sh, which runs a local PostgreSQL for you.");
 
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "CourseMatch" }.Build();
-        builder.Services.AddSingleton(dataSource);
-        builder.Services.AddDbContextFactory<CourseMatchDb>(o => CourseMatchDb.Configure(o, dataSource));
-        builder.Services.AddSingleton<CatalogSearch>();
-        builder.Services.AddSingleton<IRankerSource, CourseMatch.Ranking.ModelRankerSource>();
-        builder.Services.AddSingleton<RecommendationService>();
+        builder.Services.AddCourseMatchCore(dataSource);
         builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TrainingJobs>();
-        builder.Services.AddSingleton<CourseMatch.Curation.ProviderEditor>();
-        builder.Services.AddSingleton<CourseMatch.Curation.SkillEditor>();
-        builder.Services.AddSingleton<CourseMatch.Curation.AuditLog>();
-        builder.Services.AddSingleton<CourseMatch.Curation.CourseEditor>();
     }
 }

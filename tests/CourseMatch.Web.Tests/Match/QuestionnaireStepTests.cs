@@ -2,6 +2,7 @@ using Bunit;
 using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Web.Features.Match;
+using CourseMatch.Web.Components.Shared.Questionnaire;
 
 namespace CourseMatch.Web.Tests.Match;
 

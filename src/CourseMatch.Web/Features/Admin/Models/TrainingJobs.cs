@@ -1,3 +1,4 @@
+using CourseMatch.Web.Components.Shared;
 using System.Data.Common;
 using CourseMatch.Ranking;
 using Npgsql;

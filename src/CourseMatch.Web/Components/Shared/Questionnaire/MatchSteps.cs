@@ -4,7 +4,7 @@ using CourseMatch.Data;
 using CourseMatch.Learners;
 using Microsoft.EntityFrameworkCore;
 
-namespace CourseMatch.Web.Features.Match;
+namespace CourseMatch.Web.Components.Shared.Questionnaire;
 
 /// <summary>
 /// The questionnaire's three steps: which answers each one asks for, and the choices its lists offer.

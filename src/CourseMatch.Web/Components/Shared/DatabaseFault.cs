@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 
-namespace CourseMatch.Web.Features.Admin;
+namespace CourseMatch.Web.Components.Shared;
 
 /// <summary>
 /// The admin pages' one way to tell the database being away (or slow) from a bug: such a failure is shown as a

@@ -1,0 +1,46 @@
+using CourseMatch.Catalog;
+using CourseMatch.Curation;
+using CourseMatch.Data;
+using CourseMatch.Ranking;
+using CourseMatch.Recommendations;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace CourseMatch;
+
+/// <summary>
+/// The one place Core's services are registered. The web app, the CLI, the benchmark and the tests all call
+/// <see cref="AddCourseMatchCore"/>, so each of them reaches the database the same way: services take
+/// <see cref="IDbContextFactory{TContext}"/> (one context per operation) or the <see cref="NpgsqlDataSource"/>
+/// for hand-written SQL, and both share one connection pool. See docs/decisions/0001.
+/// </summary>
+public static class CourseMatchServices
+{
+    public static IServiceCollection AddCourseMatchCore(this IServiceCollection services, NpgsqlDataSource dataSource)
+    {
+        services.AddLogging();
+        services.AddSingleton(dataSource);
+        services.AddDbContextFactory<CourseMatchDb>(o => CourseMatchDb.Configure(o, dataSource));
+
+        // Catalog
+        services.AddSingleton<CatalogSearch>();
+        // Recommendations
+        services.AddSingleton<Candidates>();
+        services.AddSingleton<RecommendationService>();
+        services.AddSingleton<IRankerSource, ModelRankerSource>();
+        // Ranking
+        services.AddSingleton<ModelRegistry>();
+        // Curation
+        services.AddSingleton<CatalogImport>();
+        services.AddSingleton<CourseEditor>();
+        services.AddSingleton<ProviderEditor>();
+        services.AddSingleton<SkillEditor>();
+        services.AddSingleton<AuditLog>();
+        return services;
+    }
+
+    /// <summary>A container holding just Core's services, for hosts without one of their own (CLI, bench, tests).</summary>
+    public static ServiceProvider BuildCore(NpgsqlDataSource dataSource) =>
+        new ServiceCollection().AddCourseMatchCore(dataSource).BuildServiceProvider();
+}
