@@ -1,3 +1,6 @@
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 using System.Reflection;
@@ -117,8 +120,11 @@ public static class RecommendationBench
     /// </summary>
     public static async Task<Breakdown> BreakdownAsync(NpgsqlDataSource db, ActiveRanker ranker, LearnerCase learner, TimeSpan duration, CancellationToken ct)
     {
-        var real = new RecommendationService(db, new FixedRanker(ranker));
-        var constant = new RecommendationService(db, new FixedRanker(FixedRanker.Constant));
+        await using var core = CourseMatchServices.BuildCore(db);
+        var dbs = core.GetRequiredService<IDbContextFactory<CourseMatchDb>>();
+        var finder = core.GetRequiredService<Candidates>();
+        var real = new RecommendationService(dbs, db, finder, new FixedRanker(ranker));
+        var constant = new RecommendationService(dbs, db, finder, new FixedRanker(FixedRanker.Constant));
         var input = learner.Input();
         var candidatesMs = new List<double>(); var featuresMs = new List<double>(); var scoreMs = new List<double>(); var constantScoreMs = new List<double>();
         var wholeMs = new List<double>(); var constantWholeMs = new List<double>();
@@ -143,7 +149,7 @@ public static class RecommendationBench
             var (profile, context) = await ProfileAsync(db, input, ct);
             var today = DateOnly.FromDateTime(DateTime.UtcNow);
             var t0 = Stopwatch.GetTimestamp();
-            var candidates = await new Candidates(db).FindAsync(profile, context, today, ct);
+            var candidates = await finder.FindAsync(profile, context, today, ct);
             var t1 = Stopwatch.GetTimestamp();
             var features = candidates.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
             var t2 = Stopwatch.GetTimestamp();
@@ -186,14 +192,14 @@ public static class RecommendationBench
     /// <summary>The profile as RecommendationService builds it (city resolved to a place), and the candidate query's context.</summary>
     private static async Task<(LearnerProfile, Candidates.Context)> ProfileAsync(NpgsqlDataSource db, ProfileInput input, CancellationToken ct)
     {
-        var profile = input.ToProfile();
-        if (profile.City is { } city && profile.Country is { } country && await Places.Gazetteer.FindAsync(db, city, country, ct) is { } place)
+        var facts = await LearnerContext.ReadAsync(db, input.City, input.Country, input.BudgetCurrency, null, ct);
+        var profile = input.ToProfile(facts.Taxonomy);
+        if (facts.Place is { } place)
         {
             profile.PlaceId = place.Id;
             profile.City = place.Name;
         }
-        var context = await LearnerContext.ResolveAsync(db, profile, ct);
-        return (profile, context);
+        return (profile, facts.ForCandidates(profile));
     }
 
     /// <summary>

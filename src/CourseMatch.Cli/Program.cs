@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Diagnostics;
 using CourseMatch.Catalog;
@@ -53,7 +54,7 @@ recommend.SetAction((parse, ct) => WithDatabase(async db =>
     catch (JsonException e) { Console.Error.WriteLine($"--profile: {file.Name} is not valid JSON: {e.Message}"); return 2; }
     var (input, errors) = ProfileInput.FromJson(json);
     var outcome = errors.Count > 0 ? new RecommendationService.Outcome(null, errors)
-        : await new RecommendationService(db, await CliRanker.CreateAsync(db)).RecommendAsync(input, ct);
+        : await CourseMatch.CourseMatchServices.BuildCore(db).GetRequiredService<RecommendationService>().RecommendAsync(input, ct);
     if (outcome.Plan is null)
     {
         foreach (var (field, messages) in outcome.Errors) Console.Error.WriteLine($"{field}: {string.Join(" ", messages)}");

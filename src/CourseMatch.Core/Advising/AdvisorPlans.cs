@@ -6,26 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Advising;
 
-/// <summary>What the learner did with a pick on the shared plan.</summary>
-public sealed record LearnerReaction(bool Saved, bool Dismissed, bool Enrolled, string? Rating)
-{
-    public static readonly LearnerReaction None = new(false, false, false, null);
-    public bool Any => Saved || Dismissed || Enrolled || Rating is not null;
-
-    /// <summary>Folds the learner's feedback, oldest first; a later helpful / not-helpful replaces an earlier one.</summary>
-    public static LearnerReaction From(IEnumerable<FeedbackKind> kinds) => kinds.Aggregate(None, (s, k) => k switch
-    {
-        FeedbackKind.Saved => s with { Saved = true },
-        FeedbackKind.Dismissed => s with { Dismissed = true },
-        FeedbackKind.Enrolled => s with { Enrolled = true },
-        FeedbackKind.Helpful or FeedbackKind.NotHelpful => s with { Rating = k.ToKebab() },
-        _ => s,
-    });
-}
-
 /// <summary>A pick as the advisor's editor shows it: the ranker's rank, where it stands now, and what was done with it.</summary>
 public sealed record EditorItem(int CourseId, string Slug, string Title, string Provider, Track Track, int Rank, int Position, double Score,
-    bool Pinned, bool Excluded, string? ExcludedReason, string? Note, IReadOnlyList<string> Reasons, string Format, string? Price, string? Place,
+    bool Pinned, bool Excluded, string? ExcludedReason, string? Note, IReadOnlyList<string> Reasons, CourseFormat Format, decimal? Price, string? Currency,
+    bool FreeToAudit, string? City, string? Country,
     LearnerReaction Reaction);
 
 public sealed record EditorPlan(int Id, string Token, int LearnerId, string LearnerName, DateTimeOffset CreatedAt, string Ranker, int? ModelVersion,
@@ -89,9 +73,8 @@ public static class AdvisorPlans
             .Where(f => !Ranking.FeedbackLabels.IsAdvisor(f.Kind))
             .GroupBy(f => f.CourseId).ToDictionary(g => g.Key, g => LearnerReaction.From(g.Select(f => f.Kind)));
         var items = plan.Items.Select(i => new EditorItem(i.CourseId, i.Course.Slug, i.Course.Title, i.Course.Provider.Name, i.Track, i.Rank, i.Position, i.Score,
-            i.Pinned, i.Excluded, i.ExcludedReason, i.Note, i.Reasons, i.Course.Format.ToKebab(),
-            Display.Price(i.Course.Price, i.Course.Currency, i.Course.FreeToAudit),
-            i.Course.City is null ? null : Display.Place(i.Course.City, null, i.Course.Country),
+            i.Pinned, i.Excluded, i.ExcludedReason, i.Note, i.Reasons, i.Course.Format,
+            i.Course.Price, i.Course.Currency, i.Course.FreeToAudit, i.Course.City, i.Course.Country,
             reactions.GetValueOrDefault(i.CourseId) ?? LearnerReaction.None)).ToList();
         return new EditorPlan(plan.Id, plan.Token, learnerId, name, plan.CreatedAt, plan.Ranker, plan.ModelVersionId, plan.Revision, plan.AdjustedAt, items, plan.EmptyReasons);
     }
@@ -154,5 +137,5 @@ public static class AdvisorPlans
     }
 
     private static string Budget(LearnerProfile p) =>
-        p.BudgetAmount is decimal b ? $"{ProfileInput.Money(b, p.BudgetCurrency)}{(p.BudgetStrict ? " (strict)" : "")}" : "none given";
+        p.BudgetAmount is decimal b ? $"{Reasons.Money(b, p.BudgetCurrency)}{(p.BudgetStrict ? " (strict)" : "")}" : "none given";
 }

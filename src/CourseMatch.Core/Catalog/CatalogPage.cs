@@ -27,10 +27,10 @@ public sealed record CourseCard
     public required string ProviderSlug { get; init; }
     public required string ProviderName { get; init; }
     public string? Summary { get; init; }
-    public required string Format { get; init; }
-    public required string Pacing { get; init; }
-    public required string Level { get; init; }
-    public required string Kind { get; init; }
+    public required CourseFormat Format { get; init; }
+    public required Pacing Pacing { get; init; }
+    public required CourseLevel Level { get; init; }
+    public required CourseKind Kind { get; init; }
     public required string Language { get; init; }
     public string? City { get; init; }
     public string? Country { get; init; }
@@ -46,6 +46,7 @@ public sealed record CourseCard
     public IReadOnlyList<string> Skills { get; init; } = [];
 }
 
+/// <summary>A facet by its query-string name; <see cref="Label"/> is how a page or API client should title it.</summary>
 public sealed record Facet(string Name, string Label, IReadOnlyList<FacetValue> Values);
 
 public sealed record FacetValue(string Value, string Label, int Count, bool Selected);

@@ -4,12 +4,6 @@ public enum CatalogSort { Relevance, Price, PriceDesc, Duration, Rating, Newest 
 
 public enum PriceFilter { Free, Paid }
 
-/// <summary>Price bands, compared with the course's listed amount.</summary>
-public enum PriceBand { Under100, From100To500, From500To2000, Over2000 }
-
-/// <summary>Duration bands over total effort in hours.</summary>
-public enum DurationBand { UnderTenHours, TenToFiftyHours, FiftyTo150Hours, Over150Hours }
-
 /// <summary>
 /// A catalog search as it travels in the query string. Parsing collects one message per bad
 /// parameter, so a page can show them and the API can answer 400 naming each parameter.
@@ -35,18 +29,6 @@ public sealed record CatalogQuery
     public int PageSize { get; init; } = DefaultPageSize;
 
     public bool HasText => !string.IsNullOrWhiteSpace(Q);
-
-    public static readonly IReadOnlyDictionary<PriceBand, string> PriceBandNames = new Dictionary<PriceBand, string>
-    {
-        [PriceBand.Under100] = "under-100", [PriceBand.From100To500] = "100-500",
-        [PriceBand.From500To2000] = "500-2000", [PriceBand.Over2000] = "over-2000",
-    };
-
-    public static readonly IReadOnlyDictionary<DurationBand, string> DurationBandNames = new Dictionary<DurationBand, string>
-    {
-        [DurationBand.UnderTenHours] = "under-10h", [DurationBand.TenToFiftyHours] = "10-50h",
-        [DurationBand.FiftyTo150Hours] = "50-150h", [DurationBand.Over150Hours] = "over-150h",
-    };
 
     public static readonly IReadOnlyDictionary<CatalogSort, string> SortNames = new Dictionary<CatalogSort, string>
     {
@@ -131,8 +113,8 @@ public sealed record CatalogQuery
             Q = string.IsNullOrWhiteSpace(q) ? null : q,
             Formats = Enums<CourseFormat>("format"),
             Prices = Enums<PriceFilter>("price"),
-            PriceBands = Named("priceBand", PriceBandNames),
-            Durations = Named("duration", DurationBandNames),
+            PriceBands = Named("priceBand", Bands.Price.ToDictionary(b => b.Value, b => b.Key)),
+            Durations = Named("duration", Bands.Duration.ToDictionary(b => b.Value, b => b.Key)),
             Levels = Enums<CourseLevel>("level"),
             Providers = Slugs("provider", 80),
             Skills = Slugs("skill", 80),
@@ -158,8 +140,8 @@ public sealed record CatalogQuery
         if (HasText) yield return new("q", Q!);
         foreach (var v in Formats) yield return new("format", v.ToKebab());
         foreach (var v in Prices) yield return new("price", v.ToKebab());
-        foreach (var v in PriceBands) yield return new("priceBand", PriceBandNames[v]);
-        foreach (var v in Durations) yield return new("duration", DurationBandNames[v]);
+        foreach (var v in PriceBands) yield return new("priceBand", Bands.Of(Bands.Price, v).Key);
+        foreach (var v in Durations) yield return new("duration", Bands.Of(Bands.Duration, v).Key);
         foreach (var v in Levels) yield return new("level", v.ToKebab());
         foreach (var v in Providers) yield return new("provider", v);
         foreach (var v in Skills) yield return new("skill", v);

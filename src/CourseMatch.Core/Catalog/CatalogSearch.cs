@@ -141,12 +141,10 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
                   UNION ALL
                   SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand WHERE price IS NOT NULL GROUP BY 2
                   UNION ALL
-                  SELECT 'priceBand', CASE WHEN price < 100 THEN 'under-100' WHEN price < 500 THEN '100-500'
-                                           WHEN price < 2000 THEN '500-2000' ELSE 'over-2000' END, '', count(*)
+                  SELECT 'priceBand', {Bands.CaseSql(Bands.Price, "price")}, '', count(*)
                   FROM cand WHERE price IS NOT NULL GROUP BY 2
                   UNION ALL
-                  SELECT 'duration', CASE WHEN effort_hours < 10 THEN 'under-10h' WHEN effort_hours < 50 THEN '10-50h'
-                                          WHEN effort_hours < 150 THEN '50-150h' ELSE 'over-150h' END, '', count(*)
+                  SELECT 'duration', {Bands.CaseSql(Bands.Duration, "effort_hours")}, '', count(*)
                   FROM cand WHERE effort_hours IS NOT NULL GROUP BY 2
                   UNION ALL
                   SELECT 'level', level, '', count(*) FROM cand GROUP BY level
@@ -166,7 +164,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
 
     private static string Filters(CatalogQuery q, List<NpgsqlParameter> ps)
     {
-        var sb = new StringBuilder(" AND c.status = 'Published'");
+        var sb = new StringBuilder($" AND c.status = '{nameof(CourseStatus.Published)}'");
         void Any(string column, string name, IEnumerable<string> values)
         {
             var arr = values.ToArray();
@@ -195,20 +193,8 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
             sb.Append(" AND EXISTS (SELECT 1 FROM course_skills cs WHERE cs.course_id = c.id AND cs.skill_id IN (SELECT id FROM skills WHERE slug = ANY(@skills)))");
         }
         AnyOf(q.Prices.Select(p => p == PriceFilter.Free ? "c.price = 0" : "c.price > 0"));
-        AnyOf(q.PriceBands.Select(b => b switch
-        {
-            PriceBand.Under100 => "c.price < 100",
-            PriceBand.From100To500 => "(c.price >= 100 AND c.price < 500)",
-            PriceBand.From500To2000 => "(c.price >= 500 AND c.price < 2000)",
-            _ => "c.price >= 2000",
-        }));
-        AnyOf(q.Durations.Select(d => d switch
-        {
-            DurationBand.UnderTenHours => "c.effort_hours < 10",
-            DurationBand.TenToFiftyHours => "(c.effort_hours >= 10 AND c.effort_hours < 50)",
-            DurationBand.FiftyTo150Hours => "(c.effort_hours >= 50 AND c.effort_hours < 150)",
-            _ => "c.effort_hours >= 150",
-        }));
+        AnyOf(q.PriceBands.Select(b => Bands.Of(Bands.Price, b).Condition("c.price")));
+        AnyOf(q.Durations.Select(d => Bands.Of(Bands.Duration, d).Condition("c.effort_hours")));
         return sb.ToString();
     }
 
@@ -240,12 +226,12 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
     /// <summary>Rebuilds the vocabulary used for spelling correction from the published catalog.</summary>
     public static async Task RefreshVocabularyAsync(NpgsqlDataSource db, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             BEGIN;
             DELETE FROM search_terms;
             INSERT INTO search_terms (word, documents)
             SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || search_keywords || ' ' || coalesce(summary, ''))
-                                            FROM courses WHERE status = 'Published'$$)
+                                            FROM courses WHERE status = '{nameof(CourseStatus.Published)}'$$)
             WHERE length(word) BETWEEN 3 AND 40 AND word ~ '^[[:alpha:]]+$';
             COMMIT;
             """);
@@ -259,56 +245,45 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
     private static CourseCard ToCard(RawCard r) => new()
     {
         Slug = r.slug, Title = r.title, ProviderSlug = r.provider_slug, ProviderName = r.provider_name, Summary = r.summary,
-        Format = EnumText.Kebab(r.format), Pacing = EnumText.Kebab(r.pacing), Level = EnumText.Kebab(r.level),
-        Kind = EnumText.Kebab(r.kind), Language = r.language, City = r.city, Country = r.country, Price = r.price,
+        Format = Enum.Parse<CourseFormat>(r.format), Pacing = Enum.Parse<Pacing>(r.pacing), Level = Enum.Parse<CourseLevel>(r.level),
+        Kind = Enum.Parse<CourseKind>(r.kind), Language = r.language, City = r.city, Country = r.country, Price = r.price,
         Currency = r.currency, FreeToAudit = r.free_to_audit, Certificate = r.certificate, DurationWeeks = r.duration_weeks,
         HoursPerWeek = r.hours_per_week, EffortHours = r.effort_hours, Rating = r.rating, RatingCount = r.rating_count,
         Skills = r.skills,
     };
 
-    private static readonly (string Name, string Label)[] FacetOrder =
-    [
-        ("format", "Format"), ("price", "Price"), ("priceBand", "Price band"), ("duration", "Duration"),
-        ("level", "Level"), ("skill", "Skill"), ("provider", "Provider"), ("language", "Language"), ("pacing", "Pacing"),
-    ];
+    /// <summary>The facets in the order pages show them.</summary>
+    public static readonly string[] FacetNames = ["format", "price", "priceBand", "duration", "level", "skill", "provider", "language", "pacing"];
 
+    /// <summary>
+    /// Facet values as URL values with their counts. Providers and skills carry the catalog's name as their label;
+    /// for the others the label is the value, and the page words it (CatalogLabels in the web app).
+    /// </summary>
     private static List<Facet> Facets(List<RawFacet> raw, CatalogQuery q)
     {
         var selected = q.ToQueryPairs().ToLookup(kv => kv.Key, kv => kv.Value);
         var result = new List<Facet>();
-        foreach (var (name, label) in FacetOrder)
+        foreach (var name in FacetNames)
         {
             var values = raw.Where(f => f.name == name)
                 .Select(f =>
                 {
                     var value = name is "format" or "price" or "level" or "pacing" ? EnumText.Kebab(f.value) : f.value;
-                    return new FacetValue(value, ValueLabel(name, value, f.label), f.n, selected[name].Contains(value));
+                    return new FacetValue(value, string.IsNullOrEmpty(f.label) ? value : f.label, f.n, selected[name].Contains(value));
                 })
                 .ToList();
             // A selected value stays visible (with 0) so it can be unticked.
             foreach (var s in selected[name].Where(s => values.All(v => v.Value != s)))
-                values.Add(new FacetValue(s, ValueLabel(name, s, s), 0, true));
+                values.Add(new FacetValue(s, s, 0, true));
             values = name switch
             {
-                "priceBand" => values.OrderBy(v => CatalogQuery.PriceBandNames.Values.ToList().IndexOf(v.Value)).ToList(),
-                "duration" => values.OrderBy(v => CatalogQuery.DurationBandNames.Values.ToList().IndexOf(v.Value)).ToList(),
+                "priceBand" => values.OrderBy(v => Bands.Price.Select(b => b.Key).ToList().IndexOf(v.Value)).ToList(),
+                "duration" => values.OrderBy(v => Bands.Duration.Select(b => b.Key).ToList().IndexOf(v.Value)).ToList(),
                 "provider" or "skill" or "language" => values.OrderByDescending(v => v.Count).ThenBy(v => v.Label).ToList(),
-                _ => values.OrderBy(v => v.Label).ToList(),
+                _ => values.OrderBy(v => v.Value).ToList(),
             };
-            result.Add(new Facet(name, label, values));
+            result.Add(new Facet(name, name, values));
         }
         return result;
     }
-
-    private static string ValueLabel(string facet, string value, string label) => facet switch
-    {
-        "format" => EnumText.TryParse<CourseFormat>(value, out var f) ? f.Label() : value,
-        "pacing" => EnumText.TryParse<Pacing>(value, out var p) ? p.Label() : value,
-        "level" => EnumText.TryParse<CourseLevel>(value, out var l) ? l.Label() : value,
-        "price" => value == "free" ? "Free" : "Paid",
-        "priceBand" => value switch { "under-100" => "Under 100", "100-500" => "100 – 500", "500-2000" => "500 – 2,000", _ => "Over 2,000" },
-        "duration" => value switch { "under-10h" => "Under 10 hours", "10-50h" => "10 – 50 hours", "50-150h" => "50 – 150 hours", _ => "Over 150 hours" },
-        "language" => Languages.Name(value),
-        _ => string.IsNullOrEmpty(label) ? value : label,
-    };
 }

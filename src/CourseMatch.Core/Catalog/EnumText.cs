@@ -30,15 +30,4 @@ public static class EnumText
     }
 
     public static IEnumerable<string> Names<T>() where T : struct, Enum => Enum.GetValues<T>().Select(v => v.ToKebab());
-
-    public static string Label(this CourseFormat f) => f switch
-    {
-        CourseFormat.InPerson => "In person",
-        CourseFormat.Online => "Online",
-        _ => "Hybrid",
-    };
-
-    public static string Label(this Pacing p) => p == Pacing.SelfPaced ? "Self-paced" : "Scheduled";
-
-    public static string Label(this CourseLevel l) => l == CourseLevel.All ? "All levels" : l.ToString();
 }

@@ -10,10 +10,12 @@ namespace CourseMatch.Learners;
 /// </summary>
 public sealed class ProfileInput
 {
-    public static readonly string[] SkillSlugs =
-        ["linear-algebra", "calculus", "probability", "statistics", "discrete-math", "optimization", "python", "machine-learning"];
+    public const decimal MaxBudget = 1_000_000;
+    public const int MaxCityLength = 100;
+    public const int MaxStartWithinWeeks = 104;
 
-    public Dictionary<string, int> Skills { get; set; } = SkillSlugs.ToDictionary(s => s, _ => 0);
+    /// <summary>Skill slug → self-rated level; a skill of the taxonomy that is left out counts as 0.</summary>
+    public Dictionary<string, int> Skills { get; set; } = [];
     public string? Goal { get; set; }
     public decimal? BudgetAmount { get; set; }
     public string BudgetCurrency { get; set; } = "USD";
@@ -31,41 +33,50 @@ public sealed class ProfileInput
     public bool WantsInPerson => Format == "in-person";
 
     /// <summary>Every problem with the answers, keyed by field; empty when they can be used.</summary>
-    public Dictionary<string, string[]> Validate()
+    public Dictionary<string, string[]> Validate(SkillTaxonomy taxonomy)
+    {
+        var errors = ValidateAnswers();
+        foreach (var skill in Skills.Keys.Where(s => !taxonomy.Contains(s)))
+            errors[$"skills.{skill}"] = [$"'{skill}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
+        return errors;
+    }
+
+    /// <summary>
+    /// The problems that need no catalog to find: every answer but whether each skill exists. The questionnaire checks
+    /// these as the learner types; its skills come from the taxonomy, which <see cref="Validate"/> checks on submit.
+    /// </summary>
+    public Dictionary<string, string[]> ValidateAnswers()
     {
         var errors = new Dictionary<string, string[]>();
         void Fail(string field, string message) => errors[field] = [message];
 
-        foreach (var (skill, level) in Skills)
-        {
-            if (!SkillSlugs.Contains(skill)) Fail($"skills.{skill}", $"'{skill}' is not one of the skills: {string.Join(", ", SkillSlugs)}.");
-            else if (level is < 0 or > 4) Fail($"skills.{skill}", "Pick a level from 0 (new to it) to 4 (expert).");
-        }
+        foreach (var (skill, level) in Skills.Where(s => s.Value is < 0 or > Skill.MaxLevel))
+            Fail($"skills.{skill}", $"Pick a level from 0 (new to it) to {Skill.MaxLevel} (expert).");
         if (Goal is null) Fail("goal", "Choose a goal: career-switch, upskill, academic or curiosity.");
         else if (!EnumText.TryParse<Goal>(Goal, out _)) Fail("goal", $"'{Goal}' is not a goal; use career-switch, upskill, academic or curiosity.");
         if (BudgetAmount is < 0) Fail("budget.amount", "The budget cannot be negative.");
-        else if (BudgetAmount is > 1_000_000) Fail("budget.amount", "The budget must be at most 1,000,000.");
+        else if (BudgetAmount is > MaxBudget) Fail("budget.amount", $"The budget must be at most {MaxBudget:#,0}.");
         if (BudgetCurrency is not { Length: 3 } || !BudgetCurrency.All(char.IsAsciiLetterUpper))
             Fail("budget.currency", "Use a three-letter currency code such as USD, EUR or GBP.");
         if (!EnumText.TryParse<FormatPreference>(Format, out _)) Fail("format", "Choose in-person, online or any.");
         if (WantsInPerson || !string.IsNullOrWhiteSpace(City))
         {
             if (string.IsNullOrWhiteSpace(City)) Fail("location.city", "Tell us the city you would travel from for in-person courses.");
-            else if (City.Length > 100) Fail("location.city", "The city name is too long (at most 100 characters).");
+            else if (City.Length > MaxCityLength) Fail("location.city", $"The city name is too long (at most {MaxCityLength} characters).");
             if (Country is not { Length: 2 } || !Country.All(char.IsAsciiLetter)) Fail("location.country", "Use a two-letter country code such as US, GB or DE.");
         }
         if (RadiusKm is < 1 or > LearnerProfile.MaxRadiusKm) Fail("location.radiusKm", $"The travel radius must be between 1 and {LearnerProfile.MaxRadiusKm:#,0} km.");
         if (HoursPerWeek is < 1 or > LearnerProfile.MaxHoursPerWeek) Fail("hoursPerWeek", $"Hours a week must be between 1 and {LearnerProfile.MaxHoursPerWeek}.");
-        if (StartWithinWeeks is < 0 or > 104) Fail("startWithinWeeks", "When you want to start must be between 0 and 104 weeks from now.");
+        if (StartWithinWeeks is < 0 or > MaxStartWithinWeeks) Fail("startWithinWeeks", $"When you want to start must be between 0 and {MaxStartWithinWeeks} weeks from now.");
         if (!EnumText.TryParse<PacingPreference>(Pacing, out _)) Fail("pacing", "Choose self-paced, scheduled or any.");
         if (Language is not { Length: 2 } || !Language.All(char.IsAsciiLetterLower)) Fail("language", "Use a two-letter language code such as en.");
         return errors;
     }
 
-    /// <summary>The trusted profile; call only when <see cref="Validate"/> found nothing.</summary>
-    public LearnerProfile ToProfile() => new()
+    /// <summary>The trusted profile, with a level for every skill of the taxonomy; call only when <see cref="Validate"/> found nothing.</summary>
+    public LearnerProfile ToProfile(SkillTaxonomy taxonomy) => new()
     {
-        Skills = SkillSlugs.ToDictionary(s => s, s => Skills.GetValueOrDefault(s)),
+        Skills = taxonomy.Complete(Skills),
         Goal = EnumText.TryParse<Goal>(Goal, out var g) ? g : Learners.Goal.Curiosity,
         BudgetAmount = BudgetAmount,
         BudgetCurrency = BudgetCurrency,
@@ -81,9 +92,10 @@ public sealed class ProfileInput
         WantsCertificate = WantsCertificate,
     };
 
-    public static ProfileInput FromProfile(LearnerProfile p) => new()
+    /// <summary>Stored answers as the form edits them, with every skill the taxonomy has now.</summary>
+    public static ProfileInput FromProfile(LearnerProfile p, SkillTaxonomy taxonomy) => new()
     {
-        Skills = SkillSlugs.ToDictionary(s => s, p.Level),
+        Skills = taxonomy.Complete(p.Skills),
         Goal = p.Goal.ToKebab(), BudgetAmount = p.BudgetAmount, BudgetCurrency = p.BudgetCurrency, BudgetStrict = p.BudgetStrict,
         Format = p.Format.ToKebab(), City = p.City, Country = p.Country, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
         StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
@@ -164,15 +176,6 @@ public sealed class ProfileInput
         input.Language = Str(json, "language", "language")?.ToLowerInvariant() ?? input.Language;
         input.WantsCertificate = Bool(json, "wantsCertificate", "wantsCertificate") ?? false;
 
-        foreach (var (k, v) in input.Validate()) errors.TryAdd(k, v);
         return (input, errors);
     }
-
-    public static string Money(decimal amount, string currency) => currency switch
-    {
-        "USD" => "$" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        "GBP" => "£" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        "EUR" => "€" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        _ => amount.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + currency,
-    };
 }

@@ -71,19 +71,27 @@ public static class Gazetteer
     /// <summary>The most populous place called <paramref name="city"/> in <paramref name="country"/>, or null.</summary>
     public static async Task<Match?> FindAsync(NpgsqlDataSource db, string city, string country, CancellationToken ct = default)
     {
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(FindCommand(city, country));
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        return await ReadMatchAsync(r, ct);
+    }
+
+    /// <summary>The lookup as a batch command, so recommending can read it with the other facts it needs.</summary>
+    internal static NpgsqlBatchCommand FindCommand(string city, string country)
+    {
         var name = Aliases.TryGetValue(city.Trim(), out var alias) ? alias : city.Trim();
-        await using var cmd = db.CreateCommand("""
+        return new NpgsqlBatchCommand("""
             SELECT id, name, country, admin1, latitude, longitude FROM places
-            WHERE country = upper(@country) AND (lower(name) = lower(@name) OR lower(ascii_name) = lower(@name))
+            WHERE country = upper($2) AND (lower(name) = lower($1) OR lower(ascii_name) = lower($1))
             ORDER BY population DESC LIMIT 1
-            """);
-        cmd.Parameters.AddWithValue("name", name);
-        cmd.Parameters.AddWithValue("country", country.Trim());
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct)
+            """) { Parameters = { new() { Value = name }, new() { Value = country.Trim() } } };
+    }
+
+    internal static async Task<Match?> ReadMatchAsync(NpgsqlDataReader r, CancellationToken ct) =>
+        await r.ReadAsync(ct)
             ? new Match(r.GetInt32(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetDouble(4), r.GetDouble(5))
             : null;
-    }
 
     /// <summary>Up to five similarly spelled cities, to suggest when a name is not found.</summary>
     public static async Task<List<string>> SuggestAsync(NpgsqlDataSource db, string city, string? country, CancellationToken ct = default)
@@ -99,12 +107,5 @@ public static class Gazetteer
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) list.Add(r.GetString(0));
         return list;
-    }
-
-    public static async Task<decimal?> UsdPerUnitAsync(NpgsqlDataSource db, string currency, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand("SELECT usd_per_unit FROM exchange_rates WHERE currency = upper(@c)");
-        cmd.Parameters.AddWithValue("c", currency);
-        return await cmd.ExecuteScalarAsync(ct) is decimal d ? d : null;
     }
 }

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Recommendations;
 
@@ -85,13 +86,13 @@ public sealed class LearnerSimulator(double noise = 0.25)
         var taughtSkills = course.Teaches.Keys.ToList();
         var ownLevel = taughtSkills.Count == 0 ? 0 : taughtSkills.Average(learner.Level);
         var overall = learner.Skills.Count == 0 ? 0 : learner.Skills.Values.Average();
-        if (course.Level == "Beginner" && (ownLevel >= 2.5 || overall >= 2.75))
+        if (course.Level == CourseLevel.Beginner && (ownLevel >= 2.5 || overall >= 2.75))
         {
             factor *= 0.3;
             cap = Math.Min(cap, 1);
             notes.Add("beginner material for an expert");
         }
-        else if (course.Level == "Advanced" && ownLevel < 1.5) factor *= 0.6;
+        else if (course.Level == CourseLevel.Advanced && ownLevel < 1.5) factor *= 0.6;
 
         // 4. Time. Weekly load against the hours they have; total weeks at their pace. Time-poor learners
         //    (≤ 4 h a week) drop anything needing more than 12 weeks or half again their weekly hours.
@@ -100,7 +101,7 @@ public sealed class LearnerSimulator(double noise = 0.25)
         var hours = Math.Max(1, learner.HoursPerWeek);
         double? weeksNeeded = effort is decimal total ? (double)total / hours : null;
         var timePoor = hours <= 4;
-        if (timePoor && (weeksNeeded > 12 || (double?)weekly > hours * 1.5 || course.Kind == "Bootcamp"))
+        if (timePoor && (weeksNeeded > 12 || (double?)weekly > hours * 1.5 || course.Kind == CourseKind.Bootcamp))
         {
             factor *= 0.15;
             cap = Math.Min(cap, 1);
@@ -108,34 +109,34 @@ public sealed class LearnerSimulator(double noise = 0.25)
         }
         else
         {
-            if (course.Pacing == "Scheduled" && weekly is decimal load && (double)load > hours)
+            if (course.Pacing == Pacing.Scheduled && weekly is decimal load && (double)load > hours)
                 factor *= Math.Pow(Math.Max(0.2, hours / (double)load), 1.5); // a cohort's pace cannot be slowed
             if (weeksNeeded is double wn && wn > 26) factor *= Math.Exp(-(wn - 26) / 26);
             if (weeksNeeded is null && weekly is null) factor *= 0.85; // unknown length is a risk
         }
 
         // 5. Goal and kind of learning.
-        var cohort = course.Pacing == "Scheduled" || course.Kind is "Bootcamp" or "Program";
+        var cohort = course.Pacing == Pacing.Scheduled || course.Kind is CourseKind.Bootcamp or CourseKind.Program;
         switch (learner.Goal)
         {
             case Goal.CareerSwitch:
                 if (cohort) factor *= 1.35;
                 if (course.Certificate) factor *= 1.2;
-                if (course.Kind == "Book") factor *= 0.7;
+                if (course.Kind == CourseKind.Book) factor *= 0.7;
                 break;
             case Goal.Upskill:
-                if (course.Kind == "Course") factor *= 1.1;
-                if (course.Kind == "Bootcamp") factor *= 0.6;
-                if (course.Kind == "Seminar" && overall >= 2.5) factor *= 1.2;
+                if (course.Kind == CourseKind.Course) factor *= 1.1;
+                if (course.Kind == CourseKind.Bootcamp) factor *= 0.6;
+                if (course.Kind == CourseKind.Seminar && overall >= 2.5) factor *= 1.2;
                 break;
             case Goal.Academic:
-                if (course.Kind is "Book" or "Course" or "Seminar") factor *= 1.1;
-                if (course.Kind == "Bootcamp") factor *= 0.5;
+                if (course.Kind is CourseKind.Book or CourseKind.Course or CourseKind.Seminar) factor *= 1.1;
+                if (course.Kind == CourseKind.Bootcamp) factor *= 0.5;
                 break;
             case Goal.Curiosity:
-                if (course.Kind == "Bootcamp") factor *= 0.3;
-                if (course.Kind == "Program") factor *= 0.6;
-                if (course.Kind == "Book") factor *= 1.15;
+                if (course.Kind == CourseKind.Bootcamp) factor *= 0.3;
+                if (course.Kind == CourseKind.Program) factor *= 0.6;
+                if (course.Kind == CourseKind.Book) factor *= 1.15;
                 if (course.IsFree) factor *= 1.2;
                 break;
         }
@@ -156,12 +157,12 @@ public sealed class LearnerSimulator(double noise = 0.25)
         }
 
         // 7. Format, place, pacing, start.
-        if (learner.Format == FormatPreference.Online && course.Format == "Hybrid") factor *= 0.7;
-        if (learner.Format == FormatPreference.InPerson && course.Format == "Online") factor *= 0.5;
+        if (learner.Format == FormatPreference.Online && course.Format == CourseFormat.Hybrid) factor *= 0.7;
+        if (learner.Format == FormatPreference.InPerson && course.Format == CourseFormat.Online) factor *= 0.5;
         if (course.IsInPerson && course.DistanceKm is double km) factor *= 1 - 0.4 * Math.Min(1, km / Math.Max(1, learner.RadiusKm));
-        if (learner.Pacing == PacingPreference.SelfPaced && course.Pacing == "Scheduled") factor *= 0.6;
-        if (learner.Pacing == PacingPreference.Scheduled && course.Pacing == "SelfPaced") factor *= 0.75;
-        if (course.Pacing == "Scheduled")
+        if (learner.Pacing == PacingPreference.SelfPaced && course.Pacing == Pacing.Scheduled) factor *= 0.6;
+        if (learner.Pacing == PacingPreference.Scheduled && course.Pacing == Pacing.SelfPaced) factor *= 0.75;
+        if (course.Pacing == Pacing.Scheduled)
         {
             if (course.NextSessionStart is DateOnly start && start.DayNumber - today.DayNumber > learner.StartWithinWeeks * 7) factor *= 0.4;
             else if (course.NextSessionStart is null && !course.HasSessions) factor *= 0.85;

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 
 namespace CourseMatch.Ranking;
@@ -30,10 +31,11 @@ public sealed record Persona(string Key, string Name, string Description)
     /// <summary>Probability that a certificate is wanted.</summary>
     public double WantsCertificate { get; init; }
 
-    public LearnerProfile Sample(Random rng)
+    /// <summary>A learner of this persona, rated in every skill of <paramref name="taxonomy"/> (those the persona does not name start near 0).</summary>
+    public LearnerProfile Sample(Random rng, SkillTaxonomy taxonomy)
     {
         var skills = new Dictionary<string, int>();
-        foreach (var slug in ProfileInput.SkillSlugs)
+        foreach (var slug in taxonomy.Slugs)
         {
             var typical = Skills.GetValueOrDefault(slug);
             skills[slug] = Math.Clamp(typical + rng.Next(-SkillJitter, SkillJitter + 1), 0, 4);

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Recommendations;
 using Npgsql;
@@ -29,13 +30,14 @@ public static class SyntheticLearners
         simulator ??= new LearnerSimulator();
         var results = new Learner?[count];
         var candidates = new Candidates(db);
+        var taxonomy = await SkillTaxonomy.LoadAsync(db, ct);
         var indices = Enumerable.Range(0, count).Where(i => include?.Invoke(i) ?? true);
         await Parallel.ForEachAsync(indices, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount * 2), CancellationToken = ct },
             async (i, token) =>
             {
                 var rng = RandomFor(seed, i);
                 var persona = Personas.Pick(rng);
-                var profile = persona.Sample(rng);
+                var profile = persona.Sample(rng, taxonomy);
                 var context = await LearnerContext.ResolveAsync(db, profile, token);
                 var found = await candidates.FindAsync(profile, context, today, token);
                 if (found.Count < 2) return;

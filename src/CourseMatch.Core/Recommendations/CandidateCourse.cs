@@ -1,3 +1,5 @@
+using CourseMatch.Catalog;
+
 namespace CourseMatch.Recommendations;
 
 /// <summary>A published course that passed the learner's hard constraints, with what ranking needs to know of it.</summary>
@@ -7,15 +9,15 @@ public sealed record CandidateCourse
     public required string Slug { get; init; }
     public required string Title { get; init; }
     public required string Provider { get; init; }
-    public required string Kind { get; init; }
-    public required string Format { get; init; }
-    public required string Pacing { get; init; }
+    public required CourseKind Kind { get; init; }
+    public required CourseFormat Format { get; init; }
+    public required Pacing Pacing { get; init; }
     public decimal? Price { get; init; }
     public string? Currency { get; init; }
     /// <summary>Price in the learner's budget currency (after exchange), when the price is known.</summary>
     public decimal? PriceInBudgetCurrency { get; init; }
     public bool FreeToAudit { get; init; }
-    public required string Level { get; init; }
+    public required CourseLevel Level { get; init; }
     public required string Language { get; init; }
     public bool Certificate { get; init; }
     public decimal? Rating { get; init; }
@@ -35,5 +37,6 @@ public sealed record CandidateCourse
     public IReadOnlyList<int> RequiredCourseIds { get; init; } = [];
 
     public bool IsFree => Price == 0m;
-    public bool IsInPerson => Format is "InPerson" or "Hybrid";
+    public bool IsInPerson => Format is CourseFormat.InPerson or CourseFormat.Hybrid;
+    public bool IsSelfPaced => Pacing == Pacing.SelfPaced;
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using CourseMatch.Catalog;
+using CourseMatch.Data;
 using CourseMatch.Learners;
 using Npgsql;
 using NpgsqlTypes;
@@ -51,11 +53,11 @@ public sealed class Candidates(NpgsqlDataSource db)
         {
             list.Add(new CandidateCourse
             {
-                Id = r.GetInt32(0), Slug = r.GetString(1), Title = r.GetString(2), Provider = r.GetString(3), Kind = r.GetString(4),
-                Format = r.GetString(5), Pacing = r.GetString(6),
+                Id = r.GetInt32(0), Slug = r.GetString(1), Title = r.GetString(2), Provider = r.GetString(3), Kind = r.GetEnum<CourseKind>(4),
+                Format = r.GetEnum<CourseFormat>(5), Pacing = r.GetEnum<Pacing>(6),
                 Price = r.IsDBNull(7) ? null : r.GetDecimal(7), Currency = r.IsDBNull(8) ? null : r.GetString(8),
                 PriceInBudgetCurrency = r.IsDBNull(9) ? null : Math.Round(r.GetDecimal(9), 2),
-                FreeToAudit = r.GetBoolean(10), Level = r.GetString(11), Language = r.GetString(12), Certificate = r.GetBoolean(13),
+                FreeToAudit = r.GetBoolean(10), Level = r.GetEnum<CourseLevel>(11), Language = r.GetString(12), Certificate = r.GetBoolean(13),
                 Rating = r.IsDBNull(14) ? null : r.GetDecimal(14), RatingCount = r.GetInt32(15),
                 DurationWeeks = r.IsDBNull(16) ? null : r.GetInt32(16), HoursPerWeek = r.IsDBNull(17) ? null : r.GetDecimal(17),
                 EffortHours = r.IsDBNull(18) ? null : r.GetDecimal(18), City = r.IsDBNull(19) ? null : r.GetString(19),
@@ -69,7 +71,7 @@ public sealed class Candidates(NpgsqlDataSource db)
         return list;
     }
 
-    private const string Sql = """
+    private const string Sql = $$"""
         WITH learner AS (
             SELECT s.id AS skill_id, l.level
             FROM unnest(@skill_slugs, @skill_levels) AS l(slug, level) JOIN skills s ON s.slug = l.slug
@@ -86,30 +88,30 @@ public sealed class Candidates(NpgsqlDataSource db)
         eligible AS NOT MATERIALIZED (
             SELECT c.*, c.price * coalesce(er.usd_per_unit, CASE WHEN c.price = 0 THEN 1 END) / @usd_per_budget_unit AS price_budget
             FROM courses c LEFT JOIN exchange_rates er ON er.currency = c.currency
-            WHERE c.status = 'Published'
+            WHERE c.status = '{{nameof(CourseStatus.Published)}}'
               AND c.language = @language
               AND (NOT @strict OR c.price = 0 OR c.price * er.usd_per_unit <= @budget_usd)
-              AND (c.pacing = 'SelfPaced'
+              AND (c.pacing = '{{nameof(Pacing.SelfPaced)}}'
                    OR NOT EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id)
                    OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.start_date BETWEEN @today AND @window_end))
-              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id AND f.kind IN ('Dismissed', 'AdvisorExcluded'))
+              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id AND f.kind IN ('{{nameof(FeedbackKind.Dismissed)}}', '{{nameof(FeedbackKind.AdvisorExcluded)}}'))
               AND NOT c.id = ANY(@excluded_ids)
               AND EXISTS (SELECT 1 FROM course_skills cs LEFT JOIN learner l ON l.skill_id = cs.skill_id
                           WHERE cs.course_id = c.id AND cs.level > coalesce(l.level, 0))
         ),
         picked AS (
             (SELECT e.*, n.km FROM near n
-             CROSS JOIN LATERAL (SELECT e.* FROM eligible e WHERE e.place_id = n.id AND e.format IN ('InPerson', 'Hybrid')
+             CROSS JOIN LATERAL (SELECT e.* FROM eligible e WHERE e.place_id = n.id AND e.format IN ('{{nameof(CourseFormat.InPerson)}}', '{{nameof(CourseFormat.Hybrid)}}')
                                  ORDER BY e.rating_count DESC, e.id LIMIT @per_track) e
              WHERE n.km <= @radius_km
              ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
             UNION ALL
             (SELECT e.*, NULL::float8 FROM eligible e
-             WHERE @online_ok AND e.format = 'Online' AND e.price IS DISTINCT FROM 0
+             WHERE @online_ok AND e.format = '{{nameof(CourseFormat.Online)}}' AND e.price IS DISTINCT FROM 0
              ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
             UNION ALL
             (SELECT e.*, NULL::float8 FROM eligible e
-             WHERE @online_ok AND e.format = 'Online' AND e.price = 0
+             WHERE @online_ok AND e.format = '{{nameof(CourseFormat.Online)}}' AND e.price = 0
              ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
         )
         SELECT c.id, c.slug, c.title, pr.name, c.kind, c.format, c.pacing, c.price, c.currency, c.price_budget,

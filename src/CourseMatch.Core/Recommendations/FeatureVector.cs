@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 
 namespace CourseMatch.Recommendations;
@@ -80,13 +81,13 @@ public static class FeatureVector
         {
             FormatPreference.Any => 1,
             FormatPreference.InPerson => course.IsInPerson ? 1 : 0,
-            _ => course.Format == "Online" ? 1 : course.Format == "Hybrid" ? 0.5f : 0,
+            _ => course.Format switch { CourseFormat.Online => 1, CourseFormat.Hybrid => 0.5f, _ => 0 },
         };
         f[PacingMatch] = learner.Pacing switch
         {
             PacingPreference.Any => 1,
-            PacingPreference.SelfPaced => course.Pacing == "SelfPaced" ? 1 : 0,
-            _ => course.Pacing == "Scheduled" ? 1 : 0,
+            PacingPreference.SelfPaced => course.Pacing == Pacing.SelfPaced ? 1 : 0,
+            _ => course.Pacing == Pacing.Scheduled ? 1 : 0,
         };
         f[LocationMatch] = course.IsInPerson && course.DistanceKm is double d
             ? (float)Math.Clamp(1 - d / Math.Max(1, learner.RadiusKm), 0, 1)
@@ -98,7 +99,7 @@ public static class FeatureVector
         var weeksNeeded = effort is decimal eff && learner.HoursPerWeek > 0 ? (double)eff / learner.HoursPerWeek : (double?)null;
         f[LengthFit] = weeksNeeded is double wn ? (float)Math.Clamp(1 - (wn - 12) / 40, 0, 1) : 0.6f;
 
-        f[StartFit] = course.Pacing == "SelfPaced" ? 1
+        f[StartFit] = course.IsSelfPaced ? 1
             : course.NextSessionStart is DateOnly s && s.DayNumber - today.DayNumber <= learner.StartWithinWeeks * 7 ? 1
             : course.HasSessions ? 0 : 0.5f;
 
@@ -108,28 +109,26 @@ public static class FeatureVector
         f[Popularity] = (float)Math.Min(1, Math.Log10(1 + course.RatingCount) / 5);
 
         var mean = learner.Skills.Count == 0 ? 0 : learner.Skills.Values.Average();
-        var wanted = mean < 1.2 ? "Beginner" : mean < 2.6 ? "Intermediate" : "Advanced";
-        f[LevelFit] = course.Level == "All" ? 0.75f : course.Level == wanted ? 1
-            : Math.Abs(LevelRank(course.Level) - LevelRank(wanted)) == 1 ? 0.4f : 0;
+        var wanted = mean < 1.2 ? CourseLevel.Beginner : mean < 2.6 ? CourseLevel.Intermediate : CourseLevel.Advanced;
+        f[LevelFit] = course.Level == CourseLevel.All ? 0.75f : course.Level == wanted ? 1
+            : Math.Abs(course.Level - wanted) == 1 ? 0.4f : 0; // Beginner < Intermediate < Advanced, in declaration order
         return f;
     }
 
-    private static int LevelRank(string level) => level switch { "Beginner" => 0, "Intermediate" => 1, _ => 2 };
-
-    private static float GoalFitOf(Goal goal, string kind, string level) => (goal, kind) switch
+    private static float GoalFitOf(Goal goal, CourseKind kind, CourseLevel level) => (goal, kind) switch
     {
-        (Goal.CareerSwitch, "Bootcamp" or "Program") => 1,
-        (Goal.CareerSwitch, "Course") => 0.6f,
+        (Goal.CareerSwitch, CourseKind.Bootcamp or CourseKind.Program) => 1,
+        (Goal.CareerSwitch, CourseKind.Course) => 0.6f,
         (Goal.CareerSwitch, _) => 0.3f,
-        (Goal.Upskill, "Course") => 1,
-        (Goal.Upskill, "Program" or "Book") => 0.6f,
-        (Goal.Upskill, "Seminar") => level == "Advanced" ? 0.8f : 0.4f,
+        (Goal.Upskill, CourseKind.Course) => 1,
+        (Goal.Upskill, CourseKind.Program or CourseKind.Book) => 0.6f,
+        (Goal.Upskill, CourseKind.Seminar) => level == CourseLevel.Advanced ? 0.8f : 0.4f,
         (Goal.Upskill, _) => 0.4f,
-        (Goal.Academic, "Book" or "Course") => 1,
-        (Goal.Academic, "Seminar") => 0.9f,
+        (Goal.Academic, CourseKind.Book or CourseKind.Course) => 1,
+        (Goal.Academic, CourseKind.Seminar) => 0.9f,
         (Goal.Academic, _) => 0.5f,
-        (Goal.Curiosity, "Book" or "Course") => 0.9f,
-        (Goal.Curiosity, "Bootcamp") => 0.2f,
+        (Goal.Curiosity, CourseKind.Book or CourseKind.Course) => 0.9f,
+        (Goal.Curiosity, CourseKind.Bootcamp) => 0.2f,
         _ => 0.5f,
     };
 }

@@ -1,38 +1,63 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Places;
 using Npgsql;
 
 namespace CourseMatch.Recommendations;
 
-public static class LearnerContext
+/// <summary>
+/// What recommending needs to know besides the answers: the skill taxonomy, the learner's place, the exchange rate of
+/// their budget's currency and the courses an advisor excluded for them. Read in one round trip (one batch).
+/// </summary>
+public sealed record LearnerContext(SkillTaxonomy Taxonomy, Gazetteer.Match? Place, decimal? UsdPerBudgetUnit, int[] ExcludedCourseIds)
 {
-    /// <summary>Where the learner is and what their budget is in dollars: what the candidate query needs besides the profile.</summary>
-    public static async Task<Candidates.Context> ResolveAsync(NpgsqlDataSource db, LearnerProfile learner, CancellationToken ct = default)
+    public static async Task<LearnerContext> ReadAsync(NpgsqlDataSource db, string? city, string? country, string currency, int? learnerId,
+        CancellationToken ct = default)
     {
-        double? lat = null, lon = null;
-        if (learner.Place is { } place) (lat, lon) = (place.Latitude, place.Longitude);
-        else if (learner.City is { } city && learner.Country is { } country && await Gazetteer.FindAsync(db, city, country, ct) is { } match)
-            (lat, lon) = (match.Latitude, match.Longitude);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SkillTaxonomy.Sql));
+        var place = city is not null && country is not null ? Gazetteer.FindCommand(city, country) : null;
+        if (place is not null) batch.BatchCommands.Add(place);
+        var rate = new NpgsqlBatchCommand("SELECT usd_per_unit FROM exchange_rates WHERE currency = upper($1)") { Parameters = { new() { Value = currency } } };
+        batch.BatchCommands.Add(rate);
+        if (learnerId is int id)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+                SELECT DISTINCT i.course_id FROM recommendation_items i
+                JOIN recommendations r ON r.id = i.recommendation_id
+                JOIN learner_profiles p ON p.id = r.profile_id
+                WHERE p.learner_id = $1 AND i.excluded
+                """) { Parameters = { new() { Value = id } } });
 
-        var rate = await Gazetteer.UsdPerUnitAsync(db, learner.BudgetCurrency, ct);
-        decimal? budgetUsd = learner.BudgetAmount is decimal b && rate is decimal r ? b * r : null;
-        return new Candidates.Context(lat, lon, budgetUsd, rate, await ExcludedForLearnerAsync(db, learner.LearnerId, ct));
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        var taxonomy = await SkillTaxonomy.ReadAsync(r, ct);
+        Gazetteer.Match? match = null;
+        if (place is not null)
+        {
+            await r.NextResultAsync(ct);
+            match = await Gazetteer.ReadMatchAsync(r, ct);
+        }
+        await r.NextResultAsync(ct);
+        decimal? usdPerUnit = await r.ReadAsync(ct) ? r.GetDecimal(0) : null;
+        var excluded = new List<int>();
+        if (learnerId is not null)
+        {
+            await r.NextResultAsync(ct);
+            while (await r.ReadAsync(ct)) excluded.Add(r.GetInt32(0));
+        }
+        return new LearnerContext(taxonomy, match, usdPerUnit, [.. excluded]);
     }
 
-    /// <summary>Courses the learner's advisor has excluded in any of the learner's plans (and not restored since).</summary>
-    private static async Task<int[]> ExcludedForLearnerAsync(NpgsqlDataSource db, int? learnerId, CancellationToken ct)
-    {
-        if (learnerId is not int id) return [];
-        await using var cmd = db.CreateCommand("""
-            SELECT DISTINCT i.course_id FROM recommendation_items i
-            JOIN recommendations r ON r.id = i.recommendation_id
-            JOIN learner_profiles p ON p.id = r.profile_id
-            WHERE p.learner_id = $1 AND i.excluded
-            """);
-        cmd.Parameters.Add(new() { Value = id });
-        var ids = new List<int>();
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) ids.Add(reader.GetInt32(0));
-        return [.. ids];
-    }
+    /// <summary>The learner's context for a stored or sampled profile.</summary>
+    public static Task<LearnerContext> ReadAsync(NpgsqlDataSource db, LearnerProfile learner, CancellationToken ct = default) =>
+        ReadAsync(db, learner.City, learner.Country, learner.BudgetCurrency, learner.LearnerId, ct);
+
+    /// <summary>What the candidate query needs of it: where the learner is and their budget in dollars.</summary>
+    public Candidates.Context ForCandidates(LearnerProfile learner) => new(
+        Place?.Latitude, Place?.Longitude,
+        learner.BudgetAmount is decimal b && UsdPerBudgetUnit is decimal r ? b * r : null,
+        UsdPerBudgetUnit, ExcludedCourseIds);
+
+    /// <summary>The candidate query's context for a profile, read in one round trip (training and the bench use it).</summary>
+    public static async Task<Candidates.Context> ResolveAsync(NpgsqlDataSource db, LearnerProfile learner, CancellationToken ct = default) =>
+        (await ReadAsync(db, learner, ct)).ForCandidates(learner);
 }

@@ -1,3 +1,5 @@
+using CourseMatch.Catalog;
+
 namespace CourseMatch.Recommendations;
 
 /// <summary>Orders picks so that each course's prerequisites come before it.</summary>
@@ -56,5 +58,11 @@ public static class LearningPath
         return false;
     }
 
-    private static int LevelRank(string level) => level switch { "Beginner" => 0, "All" => 1, "Intermediate" => 1, _ => 2 };
+    // "All levels" sorts with intermediate: after the beginner material, before the advanced.
+    private static int LevelRank(CourseLevel level) => level switch
+    {
+        CourseLevel.Beginner => 0,
+        CourseLevel.Intermediate or CourseLevel.All => 1,
+        CourseLevel.Advanced => 2,
+    };
 }

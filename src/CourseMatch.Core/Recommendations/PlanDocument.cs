@@ -1,6 +1,11 @@
+using CourseMatch.Catalog;
+
 namespace CourseMatch.Recommendations;
 
-/// <summary>The plan as the API returns it (POST /api/recommendations, GET /api/plans/{token}, coursematch recommend).</summary>
+/// <summary>
+/// The plan as the API returns it (POST /api/recommendations, GET /api/plans/{token}, coursematch recommend).
+/// It carries facts, not formatted text: prices as amount and currency, places as city and country.
+/// </summary>
 public sealed record PlanDocument
 {
     public required string Token { get; init; }
@@ -16,7 +21,43 @@ public sealed record PlanDocument
     public required IReadOnlyList<PlanItem> Path { get; init; }
     /// <summary>Per skill: the learner's level now and the level the path reaches.</summary>
     public required IReadOnlyList<SkillProgress> Skills { get; init; }
+
+    /// <summary>
+    /// The one way a stored or just-ranked plan becomes a document: what the learner sees is the plan as the advisor
+    /// left it, in their order, without the picks they excluded.
+    /// </summary>
+    internal static PlanDocument From(Recommendation r, bool advised, IReadOnlyDictionary<string, int> levels, SkillTaxonomy taxonomy,
+        Func<int, PlanCourse> courseOf)
+    {
+        PlanItem Item(RecommendationItem i, int rank)
+        {
+            var c = courseOf(i.CourseId);
+            return new PlanItem
+            {
+                Slug = c.Slug, Title = c.Title, Provider = c.Provider, Rank = rank, Score = i.Score, Reasons = i.Reasons,
+                Track = RecommendationService.TrackKey(i.Track), Format = c.Format, Price = c.Price, Currency = c.Currency,
+                FreeToAudit = c.FreeToAudit, City = c.City, Country = c.Country, Note = i.Note, Pinned = i.Pinned,
+            };
+        }
+        List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t && !i.Excluded)
+            .OrderBy(i => i.Position).ThenBy(i => i.Rank).Select(i => Item(i, i.Position)).ToList();
+
+        var shown = r.Items.Where(i => !i.Excluded).GroupBy(i => i.CourseId).ToDictionary(g => g.Key, g => g.First());
+        return new PlanDocument
+        {
+            Token = r.Token, ModelVersion = r.ModelVersionId, Ranker = r.Ranker, CreatedAt = r.CreatedAt, Advised = advised,
+            Tracks = new PlanTracks(TrackItems(Track.InPerson), TrackItems(Track.Online), TrackItems(Track.Free)),
+            EmptyTracks = r.EmptyReasons,
+            Path = r.Path.Where(shown.ContainsKey).Select((id, i) => Item(shown[id], i + 1)).ToList(),
+            Skills = taxonomy.Skills.Select(s => new SkillProgress(s.Slug, s.Name, levels.GetValueOrDefault(s.Slug),
+                r.Reaches.GetValueOrDefault(s.Slug, levels.GetValueOrDefault(s.Slug)))).ToList(),
+        };
+    }
 }
+
+/// <summary>The facts of a picked course that a plan shows.</summary>
+internal sealed record PlanCourse(string Slug, string Title, string Provider, CourseFormat Format, decimal? Price, string? Currency,
+    bool FreeToAudit, string? City, string? Country);
 
 public sealed record PlanTracks(IReadOnlyList<PlanItem> InPerson, IReadOnlyList<PlanItem> Online, IReadOnlyList<PlanItem> Free);
 
@@ -29,9 +70,14 @@ public sealed record PlanItem
     public required double Score { get; init; }
     public required IReadOnlyList<string> Reasons { get; init; }
     public required string Track { get; init; }
-    public required string Format { get; init; }
-    public string? Price { get; init; }
-    public string? Place { get; init; }
+    public required CourseFormat Format { get; init; }
+    /// <summary>The listed price (0 = free), or null when the provider does not list one.</summary>
+    public decimal? Price { get; init; }
+    /// <summary>ISO 4217 code of <see cref="Price"/>.</summary>
+    public string? Currency { get; init; }
+    public bool FreeToAudit { get; init; }
+    public string? City { get; init; }
+    public string? Country { get; init; }
     /// <summary>The advisor's note on this pick, if any (plain text).</summary>
     public string? Note { get; init; }
     /// <summary>The advisor pinned this pick at its rank.</summary>

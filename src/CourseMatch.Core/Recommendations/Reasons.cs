@@ -1,4 +1,5 @@
 using System.Globalization;
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 
 namespace CourseMatch.Recommendations;
@@ -30,13 +31,13 @@ public static class Reasons
         else if (c.Price is null) reasons.Add(c.FreeToAudit ? "Free to audit; the certificate's price is not listed" : "Price not listed");
         else if (learner.BudgetAmount is decimal budget && c.PriceInBudgetCurrency is decimal inBudget)
         {
-            var converted = c.Currency != learner.BudgetCurrency ? $" (about {ProfileInput.Money(inBudget, learner.BudgetCurrency)} at an approximate exchange rate)" : "";
-            var price = ProfileInput.Money(c.Price.Value, c.Currency ?? "USD");
+            var converted = c.Currency != learner.BudgetCurrency ? $" (about {Money(inBudget, learner.BudgetCurrency)} at an approximate exchange rate)" : "";
+            var price = Money(c.Price.Value, c.Currency ?? "USD");
             reasons.Add(inBudget <= budget
-                ? $"Within your {ProfileInput.Money(budget, learner.BudgetCurrency)} budget: {price}{converted}"
-                : $"Over your {ProfileInput.Money(budget, learner.BudgetCurrency)} budget: {price}{converted}");
+                ? $"Within your {Money(budget, learner.BudgetCurrency)} budget: {price}{converted}"
+                : $"Over your {Money(budget, learner.BudgetCurrency)} budget: {price}{converted}");
         }
-        else reasons.Add($"Costs {ProfileInput.Money(c.Price.Value, c.Currency ?? "USD")}");
+        else reasons.Add($"Costs {Money(c.Price.Value, c.Currency ?? "USD")}");
         if (c.FreeToAudit && c.Price is > 0) reasons.Add("Free to audit without the certificate");
 
         var weekly = c.HoursPerWeek ?? (c.EffortHours is decimal e && c.DurationWeeks is int w && w > 0 ? Math.Round(e / w, 1) : null);
@@ -49,14 +50,26 @@ public static class Reasons
 
         if (c.IsInPerson && c.DistanceKm is double km)
             reasons.Add(km < 5 ? $"In {c.City}" : $"{Math.Round(km):0} km from {placeName ?? learner.City}, in {c.City}");
-        if (c.Pacing == "SelfPaced") reasons.Add("Self-paced: start any time");
+        if (c.IsSelfPaced) reasons.Add("Self-paced: start any time");
         else if (c.NextSessionStart is DateOnly s) reasons.Add($"Next starts {s.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)}");
 
-        if (learner.Goal == Goal.CareerSwitch && c.Kind is "Bootcamp" or "Program") reasons.Add("A structured program suits a career switch");
+        if (learner.Goal == Goal.CareerSwitch && c.Kind is CourseKind.Bootcamp or CourseKind.Program) reasons.Add("A structured program suits a career switch");
         if (learner.WantsCertificate && c.Certificate) reasons.Add("Gives a certificate");
         if (learner.WantsCertificate && !c.Certificate) reasons.Add("No certificate");
         return [.. reasons];
     }
+
+    /// <summary>
+    /// Money as the stored reasons write it ("$500", "£1,200", "30 CHF"). Reasons are sentences kept with the plan,
+    /// written once when it is made, so they are worded here rather than by the page that shows them.
+    /// </summary>
+    internal static string Money(decimal amount, string currency) => currency switch
+    {
+        "USD" => "$" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "GBP" => "£" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "EUR" => "€" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        _ => amount.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + currency,
+    };
 
     private static string Num(decimal d) => d.ToString("0.#", CultureInfo.InvariantCulture);
 }

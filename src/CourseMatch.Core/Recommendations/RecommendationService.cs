@@ -10,8 +10,11 @@ namespace CourseMatch.Recommendations;
 
 /// <summary>
 /// Candidates → features → ranker → tracks → learning path → reasons, stored as a plan with a share token.
+/// A recommendation reads what it needs once: the taxonomy, place and exchange rate in one batch
+/// (<see cref="LearnerContext"/>), the candidates in one statement, then stores the profile and the plan together
+/// and builds the document from what it already holds.
 /// </summary>
-public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource rankers)
+public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSource db, Candidates candidates, IRankerSource rankers)
 {
     public const int PerTrack = 5;
 
@@ -19,64 +22,62 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
 
     public async Task<Outcome> RecommendAsync(ProfileInput input, CancellationToken ct = default, string? ownerId = null, int? learnerId = null)
     {
-        var errors = input.Validate();
+        // Only a city and country that could pass validation are looked up; anything else is reported by Validate.
+        var city = input.City?.Trim() is { Length: > 0 and <= ProfileInput.MaxCityLength } c ? c : null;
+        var country = input.Country?.Trim() is { Length: 2 } k ? k : null;
+        var context = await LearnerContext.ReadAsync(db, city, country, input.BudgetCurrency, learnerId, ct);
+
+        var errors = input.Validate(context.Taxonomy);
         if (errors.Count > 0) return new(null, errors);
 
-        var profile = input.ToProfile();
+        var profile = input.ToProfile(context.Taxonomy);
         profile.OwnerId = ownerId;
         profile.LearnerId = learnerId;
-        if (profile.City is { } city && profile.Country is { } country)
+        if (profile.City is { } askedCity && profile.Country is { } askedCountry)
         {
-            var place = await Gazetteer.FindAsync(db, city, country, ct);
-            if (place is null)
+            if (context.Place is not { } place)
             {
-                var suggestions = await Gazetteer.SuggestAsync(db, city, country, ct);
+                var suggestions = await Gazetteer.SuggestAsync(db, askedCity, askedCountry, ct);
                 var hint = suggestions.Count > 0 ? $" Did you mean {string.Join(", ", suggestions)}?" : "";
-                return new(null, new() { ["location.city"] = [$"We do not know a city called '{city}' in {country}.{hint}"] });
+                return new(null, new() { ["location.city"] = [$"We do not know a city called '{askedCity}' in {askedCountry}.{hint}"] });
             }
             profile.PlaceId = place.Id;
             profile.City = place.Name;
         }
-        if (await Gazetteer.UsdPerUnitAsync(db, profile.BudgetCurrency, ct) is null)
+        if (context.UsdPerBudgetUnit is null)
             return new(null, new() { ["budget.currency"] = [$"We have no exchange rate for {profile.BudgetCurrency}; use USD, EUR, GBP or another common currency."] });
 
-        await using var context = CourseMatchDb.Create(db);
-        context.LearnerProfiles.Add(profile);
-        await context.SaveChangesAsync(ct);
-        var plan = await GenerateAsync(context, profile, ct);
-        return new(plan, []);
+        return new(await RankAndStoreAsync(profile, context, storeProfile: true, ct), []);
     }
 
-    /// <summary>Ranks for a stored profile and stores the plan (also used to regenerate a plan).</summary>
-    public async Task<PlanDocument> GenerateAsync(CourseMatchDb context, LearnerProfile profile, CancellationToken ct = default)
+    /// <summary>Ranks again for a stored profile and stores the new plan.</summary>
+    public async Task<PlanDocument> GenerateAsync(LearnerProfile profile, CancellationToken ct = default) =>
+        await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct), storeProfile: false, ct);
+
+    private async Task<PlanDocument> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        if (profile.PlaceId is int placeId && profile.Place is null) profile.Place = await context.Places.FindAsync([placeId], ct);
-        var learnerContext = await LearnerContext.ResolveAsync(db, profile, ct);
-        var candidates = await new Candidates(db).FindAsync(profile, learnerContext, today, ct);
+        var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
 
-        var features = candidates.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
+        var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
         var scores = features.Count == 0 ? [] : ranker.Score(features);
-        var skillNames = await context.Skills.AsNoTracking().ToDictionaryAsync(s => s.Slug, s => s.Name, ct);
+        var skillNames = context.Taxonomy.Skills.ToDictionary(s => s.Slug, s => s.Name);
 
-        var ranked = candidates.Select((c, i) => (Course: c, Score: (double)scores[i], Features: features[i])).ToList();
+        var ranked = found.Select((c, i) => (Course: c, Score: (double)scores[i], Features: features[i])).ToList();
         var tracks = new Dictionary<Track, List<(CandidateCourse Course, double Score, float[] Features)>>
         {
             [Track.InPerson] = Top(ranked.Where(r => r.Course.IsInPerson && !r.Course.IsFree)),
-            [Track.Online] = Top(ranked.Where(r => r.Course.Format == "Online" && !r.Course.IsFree)),
+            [Track.Online] = Top(ranked.Where(r => r.Course.Format == CourseFormat.Online && !r.Course.IsFree)),
             [Track.Free] = Top(ranked.Where(r => r.Course.IsFree)),
         };
 
-        var recommendation = new Recommendation
-        {
-            Token = NewToken(), ProfileId = profile.Id, Ranker = ranker.Kind, ModelVersionId = ranker.ModelVersionId,
-        };
+        var recommendation = new Recommendation { Token = NewToken(), Ranker = ranker.Kind, ModelVersionId = ranker.ModelVersionId };
         foreach (var (track, picks) in tracks)
             recommendation.Items.AddRange(picks.Select((p, i) => new RecommendationItem
             {
                 CourseId = p.Course.Id, Track = track, Rank = i + 1, Position = i + 1, Score = Math.Round(p.Score, 4),
-                Reasons = Reasons.For(profile, p.Course, skillNames, profile.Place?.Name), Features = p.Features,
+                Reasons = Reasons.For(profile, p.Course, skillNames, context.Place?.Name), Features = p.Features,
             }));
 
         var path = LearningPath.Order(tracks.Values.SelectMany(t => t).Select(p => (p.Course, p.Score)).DistinctBy(p => p.Course.Id).ToList(), profile.Skills);
@@ -86,9 +87,20 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
         foreach (var track in tracks.Where(t => t.Value.Count == 0).Select(t => t.Key))
             recommendation.EmptyReasons[TrackKey(track)] = WhyEmpty(track, profile);
 
-        context.Recommendations.Add(recommendation);
-        await context.SaveChangesAsync(ct);
-        return await LoadAsync(context, recommendation.Token, ct) ?? throw new InvalidOperationException("The plan just stored could not be read back.");
+        await using (var store = await dbs.CreateDbContextAsync(ct))
+        {
+            if (storeProfile) recommendation.Profile = profile;
+            else recommendation.ProfileId = profile.Id;
+            store.Recommendations.Add(recommendation);
+            await store.SaveChangesAsync(ct);
+        }
+
+        var byId = found.ToDictionary(c => c.Id);
+        return PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
+        {
+            var c = byId[id];
+            return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country);
+        });
     }
 
     private static List<(CandidateCourse Course, double Score, float[] Features)> Top(IEnumerable<(CandidateCourse Course, double Score, float[] Features)> rows) =>
@@ -98,7 +110,7 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
 
     private static string WhyEmpty(Track track, LearnerProfile p)
     {
-        var budget = p.BudgetStrict && p.BudgetAmount is decimal b ? $" within your {ProfileInput.Money(b, p.BudgetCurrency)} budget" : "";
+        var budget = p.BudgetStrict && p.BudgetAmount is decimal b ? $" within your {Reasons.Money(b, p.BudgetCurrency)} budget" : "";
         return track switch
         {
             Track.InPerson when p.Format == FormatPreference.Online => "You asked for online courses only.",
@@ -115,43 +127,31 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 
     /// <summary>The stored plan as a document, or null for an unknown token.</summary>
-    public static async Task<PlanDocument?> LoadAsync(CourseMatchDb context, string token, CancellationToken ct = default)
+    public async Task<PlanDocument?> LoadAsync(string token, CancellationToken ct = default)
     {
-        if (token.Length is 0 or > 64) return null;
+        if (token.Length is 0 or > MaxTokenLength) return null;
+        await using var context = await dbs.CreateDbContextAsync(ct);
         var r = await context.Recommendations.AsNoTracking()
-            .Include(x => x.Profile).ThenInclude(p => p.Place)
+            .Include(x => x.Profile)
             .Include(x => x.Items).ThenInclude(i => i.Course).ThenInclude(c => c.Provider)
             .AsSplitQuery()
             .FirstOrDefaultAsync(x => x.Token == token, ct);
         if (r is null) return null;
-
-        var skills = await context.Skills.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct);
-        PlanItem Item(RecommendationItem i, int rank) => new()
-        {
-            Slug = i.Course.Slug, Title = i.Course.Title, Provider = i.Course.Provider.Name, Rank = rank, Score = i.Score,
-            Reasons = i.Reasons, Track = TrackKey(i.Track), Format = i.Course.Format.ToKebab(), Note = i.Note, Pinned = i.Pinned,
-            Price = Display.Price(i.Course.Price, i.Course.Currency, i.Course.FreeToAudit),
-            Place = i.Course.City is null ? null : Display.Place(i.Course.City, null, i.Course.Country),
-        };
-        // What the learner sees is the plan as the advisor left it: their order, without the picks they excluded.
-        List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t && !i.Excluded).OrderBy(i => i.Position).ThenBy(i => i.Rank).Select(i => Item(i, i.Position)).ToList();
-
-        var byCourse = r.Items.Where(i => !i.Excluded).GroupBy(i => i.CourseId).ToDictionary(g => g.Key, g => g.First());
-        return new PlanDocument
-        {
-            Token = r.Token, ModelVersion = r.ModelVersionId, Ranker = r.Ranker, CreatedAt = r.CreatedAt, Advised = r.Profile.LearnerId is not null,
-            Tracks = new PlanTracks(TrackItems(Track.InPerson), TrackItems(Track.Online), TrackItems(Track.Free)),
-            EmptyTracks = r.EmptyReasons,
-            Path = r.Path.Where(byCourse.ContainsKey).Select((id, i) => Item(byCourse[id], i + 1)).ToList(),
-            Skills = skills.Select(s => new SkillProgress(s.Slug, s.Name, r.Profile.Level(s.Slug), r.Reaches.GetValueOrDefault(s.Slug, r.Profile.Level(s.Slug)))).ToList(),
-        };
+        var taxonomy = await SkillTaxonomy.LoadAsync(context, ct);
+        var courses = r.Items.Select(i => i.Course).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c =>
+            new PlanCourse(c.Slug, c.Title, c.Provider.Name, c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country));
+        return PlanDocument.From(r, r.Profile.LearnerId is not null, r.Profile.Skills, taxonomy, id => courses[id]);
     }
+
+    /// <summary>Share tokens are 24 characters; anything much longer is not one.</summary>
+    public const int MaxTokenLength = 64;
 
     public static readonly string[] LearnerFeedbackKinds = ["saved", "dismissed", "helpful", "not-helpful"];
 
     /// <summary>Stores a learner's reaction to one pick of a plan. Returns an error message naming the field, or null.</summary>
-    public static async Task<(string Field, string Message)?> RecordFeedbackAsync(CourseMatchDb context, string token, string? slug, string? kind, string who = "learner", CancellationToken ct = default)
+    public async Task<(string Field, string Message)?> RecordFeedbackAsync(string token, string? slug, string? kind, string who = "learner", CancellationToken ct = default)
     {
+        await using var context = await dbs.CreateDbContextAsync(ct);
         if (kind is null || !LearnerFeedbackKinds.Contains(kind) || !EnumText.TryParse<FeedbackKind>(kind, out var k))
             return ("kind", $"kind must be one of: {string.Join(", ", LearnerFeedbackKinds)}.");
         var r = await context.Recommendations.AsNoTracking().Where(x => x.Token == token)
@@ -168,12 +168,16 @@ public sealed class RecommendationService(NpgsqlDataSource db, IRankerSource ran
         return null;
     }
 
-    /// <summary>The latest feedback kind per course slug for a plan, to show what the learner already did.</summary>
-    public static async Task<Dictionary<string, string>> FeedbackAsync(CourseMatchDb context, string token, CancellationToken ct = default) =>
-        (await context.Feedback.AsNoTracking()
-            .Where(f => context.Recommendations.Any(r => r.Token == token && r.Id == f.RecommendationId))
-            .OrderBy(f => f.Id)
-            .Select(f => new { Slug = context.Courses.Where(c => c.Id == f.CourseId).Select(c => c.Slug).First(), f.Kind })
-            .ToListAsync(ct))
-        .GroupBy(f => f.Slug).ToDictionary(g => g.Key, g => g.Last().Kind.ToKebab());
+    /// <summary>What the learner has done with each pick of a plan (by course slug), every stored reaction folded in order.</summary>
+    public async Task<Dictionary<string, LearnerReaction>> ReactionsAsync(string token, CancellationToken ct = default)
+    {
+        await using var context = await dbs.CreateDbContextAsync(ct);
+        return (await context.Feedback.AsNoTracking()
+                .Where(f => context.Recommendations.Any(r => r.Token == token && r.Id == f.RecommendationId))
+                .OrderBy(f => f.Id)
+                .Select(f => new { Slug = context.Courses.Where(c => c.Id == f.CourseId).Select(c => c.Slug).First(), f.Kind })
+                .ToListAsync(ct))
+            .GroupBy(f => f.Slug)
+            .ToDictionary(g => g.Key, g => LearnerReaction.From(g.Select(f => f.Kind)));
+    }
 }

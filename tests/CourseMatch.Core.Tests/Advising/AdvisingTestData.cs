@@ -37,11 +37,11 @@ internal static class AdvisingTestData
     public static ProfileInput OnlineUpskill(int level = 1)
     {
         var input = new ProfileInput { Goal = "upskill", Format = "online", HoursPerWeek = 6, BudgetAmount = 2000, BudgetCurrency = "USD" };
-        foreach (var skill in ProfileInput.SkillSlugs) input.Skills[skill] = level;
+        foreach (var skill in DemoCatalog.SkillSlugs) input.Skills[skill] = level;
         return input;
     }
 
-    public static RecommendationService Recommender(TestDb db) => new(db.Source, new RubricOnly());
+    public static RecommendationService Recommender(TestDb db) => db.Recommender();
 
     /// <summary>Generates a plan for the advisor's learner and returns its stored id and token.</summary>
     public static async Task<(int Id, string Token)> PlanAsync(TestDb db, string ownerId, int learnerId, ProfileInput? answers = null)

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using System.Globalization;
 using CourseMatch.Advising;
 using CourseMatch.Data;
@@ -79,7 +80,7 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
             for (var i = 0; i < count; i++)
             {
                 var persona = Personas.Pick(rng);
-                var answers = ProfileInput.FromProfile(persona.Sample(rng));
+                var answers = ProfileInput.FromProfile(persona.Sample(rng, DemoCatalog.Taxonomy), DemoCatalog.Taxonomy);
                 await using var context = db.Context();
                 var added = await Caseload.AddAsync(context, id, new LearnerInput { Name = $"{persona.Name} {seed}-{i + 1}" });
                 Assert.Equal(Caseload.Outcome.Saved, added.Outcome);
@@ -126,7 +127,7 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
             auditable = await context.Courses.ToDictionaryAsync(c => c.Id, c => c.FreeToAudit);
         // As the web app wires it: the active model version, re-read when told a promotion happened.
         var rankers = new ModelRankerSource(fixture.Db.Source, new ListLogger<ModelRankerSource>(), TimeSpan.FromHours(1));
-        var advisor = new Advisor(fixture.Db, advisorId, new RecommendationService(fixture.Db.Source, rankers), auditable);
+        var advisor = new Advisor(fixture.Db, advisorId, fixture.Db.Recommender(rankers), auditable);
 
         var season = await advisor.SeasonAsync(SeasonLearners, seed: 7);
         output.WriteLine(Invariant($"Season: {Describe(season)}, ranked by version {baseline.ModelVersionId}."));

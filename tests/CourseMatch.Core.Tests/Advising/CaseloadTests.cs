@@ -274,8 +274,8 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         {
             Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.PinAsync(db, advisor, first, items[1].CourseId, 1)).Outcome);
             Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.ExcludeAsync(db, advisor, first, items[2].CourseId, "too long")).Outcome);
-            Assert.Null(await RecommendationService.RecordFeedbackAsync(db, token, items[0].Course.Slug, "saved"));
-            Assert.Null(await RecommendationService.RecordFeedbackAsync(db, keptToken, (await ItemsAsync(Db, kept))[0].Course.Slug, "helpful"));
+            Assert.Null(await Recommender(Db).RecordFeedbackAsync(token, items[0].Course.Slug, "saved"));
+            Assert.Null(await Recommender(Db).RecordFeedbackAsync(keptToken, (await ItemsAsync(Db, kept))[0].Course.Slug, "helpful"));
         }
         var plans = $"{first}, {second}";
         var profiles = await Db.ScalarAsync<string>($"SELECT string_agg(id::text, ',') FROM learner_profiles WHERE learner_id = {learner.Id}");
@@ -294,8 +294,8 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         Assert.Equal(1, await Db.ScalarAsync<int>($"SELECT count(*) FROM feedback WHERE recommendation_id = {kept}"));
         await using (var db = Db.Context())
         {
-            Assert.Null(await RecommendationService.LoadAsync(db, token));
-            Assert.NotNull(await RecommendationService.LoadAsync(db, keptToken));
+            Assert.Null(await Recommender(Db).LoadAsync(token));
+            Assert.NotNull(await Recommender(Db).LoadAsync(keptToken));
             Assert.False(await Caseload.DeleteAsync(db, advisor, learner.Id));
         }
         Assert.Equal(bystanderBefore, await SnapshotAsync(bystander.Id));
@@ -320,7 +320,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(db, advisor, learner.Id, $"https://coursematch.example/plans/{byLink}?utm=mail#top")).Outcome);
         Assert.NotNull(await Caseload.CurrentProfileAsync(db, advisor, learner.Id));
         Assert.Equal(learner.Id, (await AdvisorPlans.LoadAsync(db, advisor, learner.Id, (await Caseload.PlansAsync(db, advisor, learner.Id))[0].Id))!.LearnerId);
-        Assert.True((await RecommendationService.LoadAsync(db, byLink))!.Advised);
+        Assert.True((await Recommender(Db).LoadAsync(byLink))!.Advised);
 
         async Task Refused(int learnerId, string? link, string message)
         {

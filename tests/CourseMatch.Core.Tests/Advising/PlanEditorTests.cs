@@ -62,21 +62,21 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         var s = await PlanAsync("reaches");
         await using (var db = Db.Context())
         {
-            var before = (await RecommendationService.LoadAsync(db, s.Token))!;
+            var before = (await Recommender(Db).LoadAsync(s.Token))!;
             Assert.Contains(before.Skills, k => k.Reaches > k.Now);
         }
         foreach (var course in s.Online.Concat(s.Free))
             Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, course, "Not for this term")));
         await using (var db = Db.Context())
         {
-            var none = (await RecommendationService.LoadAsync(db, s.Token))!;
+            var none = (await Recommender(Db).LoadAsync(s.Token))!;
             Assert.Empty(none.Path);
             Assert.All(none.Skills, k => Assert.Equal(k.Now, k.Reaches));
         }
         Saved(await Edit(db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, s.Online[0])));
         await using (var db = Db.Context())
         {
-            var one = (await RecommendationService.LoadAsync(db, s.Token))!;
+            var one = (await Recommender(Db).LoadAsync(s.Token))!;
             Assert.Contains(one.Skills, k => k.Reaches > k.Now);
         }
     }
@@ -95,7 +95,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.Equal((4, 2), items.Where(i => i.CourseId == pinned).Select(i => (i.Rank, i.Position)).Single());
 
         await using var db = Db.Context();
-        var learnerView = (await RecommendationService.LoadAsync(db, s.Token))!;
+        var learnerView = (await Recommender(Db).LoadAsync(s.Token))!;
         var shown = learnerView.Tracks.Online[1];
         Assert.True(shown.Pinned);
         Assert.Equal(2, shown.Rank);
@@ -137,7 +137,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("exclude");
         await using var db = Db.Context();
-        var before = (await RecommendationService.LoadAsync(db, s.Token))!;
+        var before = (await Recommender(Db).LoadAsync(s.Token))!;
         var target = before.Path[0].Slug;
         var course = await db.Courses.Where(c => c.Slug == target).Select(c => c.Id).SingleAsync();
         var track = s.Online.Contains(course) ? Track.Online : Track.Free;
@@ -157,7 +157,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.Equal(300, reason.Trim().Length);
         Saved(await Edit(x => PlanEditor.ExcludeAsync(x, s.Advisor, s.PlanId, course, reason)));
 
-        var learnerView = (await RecommendationService.LoadAsync(db, s.Token))!;
+        var learnerView = (await Recommender(Db).LoadAsync(s.Token))!;
         Assert.DoesNotContain(learnerView.Tracks.Online.Concat(learnerView.Tracks.Free), i => i.Slug == target);
         Assert.DoesNotContain(learnerView.Path, i => i.Slug == target);
         Assert.Equal(before.Path.Count - 1, learnerView.Path.Count);
@@ -176,7 +176,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.Equal((PlanEditor.Outcome.Invalid, "position"), (pin.Outcome, pin.Field));
 
         Saved(await Edit(x => PlanEditor.RestoreAsync(x, s.Advisor, s.PlanId, course)));
-        var restored = (await RecommendationService.LoadAsync(db, s.Token))!;
+        var restored = (await Recommender(Db).LoadAsync(s.Token))!;
         Assert.Equal(before.Tracks.Online.Select(i => i.Slug), restored.Tracks.Online.Select(i => i.Slug));
         Assert.Equal(before.Tracks.Free.Select(i => i.Slug), restored.Tracks.Free.Select(i => i.Slug));
         Assert.Equal(before.Path.Select(i => i.Slug), restored.Path.Select(i => i.Slug));
@@ -288,7 +288,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, "Skip the videos.", "   ")));
         await using (var db = Db.Context())
         {
-            Assert.Null((await RecommendationService.LoadAsync(db, s.Token))!.Tracks.Free.Single(i => i.Rank == 1).Note);
+            Assert.Null((await Recommender(Db).LoadAsync(s.Token))!.Tracks.Free.Single(i => i.Rank == 1).Note);
             Assert.Equal([null, "Skip the videos.", "Watch chapter 1 first."], (await FeedbackAsync(s.PlanId)).Select(f => f.Detail).Reverse());
         }
     }
@@ -411,7 +411,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         await using (var db = Db.Context())
         {
             var slug = await db.Courses.Where(c => c.Id == saved).Select(c => c.Slug).SingleAsync();
-            Assert.Null(await RecommendationService.RecordFeedbackAsync(db, s.Token, slug, "saved"));
+            Assert.Null(await Recommender(Db).RecordFeedbackAsync(s.Token, slug, "saved"));
         }
 
         var (groups, _) = await FeedbackLabels.LoadGroupsAsync(Db.Source);

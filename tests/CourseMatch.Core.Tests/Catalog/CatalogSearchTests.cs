@@ -74,7 +74,7 @@ public class CatalogSearchTests(DatabaseFixture fixture) : IClassFixture<Databas
         var online = all.Facets.Single(f => f.Name == "format").Values.Single(v => v.Value == "online");
         var both = await Search(with: q => q with { Formats = [CourseFormat.Online], Prices = [PriceFilter.Free] });
         Assert.True(both.Total <= Math.Min(online.Count, free.Count));
-        Assert.All(both.Items, c => Assert.Equal("online", c.Format));
+        Assert.All(both.Items, c => Assert.Equal(CourseFormat.Online, c.Format));
     }
 
     [Fact]

@@ -198,7 +198,7 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
         // Esperanto: the only course in that language, so a learner asking for it can only be offered this one.
         var created = await CreateAsync(NewCourse("zorblax-draft", r => r with { Title = "Zorblax tensor methods", Language = "eo", Skills = "linear-algebra:3" }));
         var search = new CatalogSearch(fixture.Db.Source);
-        var recommender = new RecommendationService(fixture.Db.Source, new RubricOnly());
+        var recommender = fixture.Db.Recommender(new RubricOnly());
         var learner = new ProfileInput { Goal = "upskill", Language = "eo", HoursPerWeek = 5 };
 
         Assert.DoesNotContain((await search.SearchAsync(new CatalogQuery { Q = "zorblax" })).Items, c => c.Slug == "zorblax-draft");

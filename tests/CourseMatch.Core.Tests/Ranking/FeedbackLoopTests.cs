@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
@@ -63,7 +64,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
     {
         await using var db = fixture.Db.Context();
         var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(4).ToList();
-        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        var profile = new LearnerProfile { Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => 1) };
         db.LearnerProfiles.Add(profile);
         await db.SaveChangesAsync();
         float[] F(float v) => [.. Enumerable.Repeat(v, FeatureVector.Count)];
@@ -104,7 +105,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         await using var own = await TestDatabase.CreateAsync();
         await using var db = own.Context();
         var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(5).ToList();
-        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        var profile = new LearnerProfile { Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => 1) };
         db.LearnerProfiles.Add(profile);
         await db.SaveChangesAsync();
         var plan = new Recommendation
@@ -131,7 +132,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         await using var own = await TestDatabase.CreateAsync();
         await using var db = own.Context();
         var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(3).ToList();
-        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        var profile = new LearnerProfile { Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => 1) };
         db.LearnerProfiles.Add(profile);
         await db.SaveChangesAsync();
         var plan = new Recommendation
@@ -169,7 +170,7 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         await using var own = await TestDatabase.CreateAsync();
         await using var db = own.Context();
         var courses = db.Courses.OrderBy(c => c.Id).Select(c => c.Id).Take(6).ToList();
-        var profile = new LearnerProfile { Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => 1) };
+        var profile = new LearnerProfile { Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => 1) };
         db.LearnerProfiles.Add(profile);
         await db.SaveChangesAsync();
         // Online: the advisor pinned the third pick. Free: left alone, so every free pick is "accepted as shown".
@@ -211,7 +212,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
     private async Task<(LearnerProfile Profile, List<CandidateCourse> Candidates, List<float[]> Features)> SwitcherAsync(int seed)
     {
         var rng = new Random(seed);
-        var profile = (seed % 2 == 0 ? Personas.CityCareerSwitcher : Personas.OnlineCareerSwitcher).Sample(rng);
+        var profile = (seed % 2 == 0 ? Personas.CityCareerSwitcher : Personas.OnlineCareerSwitcher).Sample(rng, DemoCatalog.Taxonomy);
         profile.Format = FormatPreference.Any;
         var context = await LearnerContext.ResolveAsync(fixture.Db.Source, profile);
         var candidates = await new Candidates(fixture.Db.Source).FindAsync(profile, context, RankingTestData.Today);
@@ -222,7 +223,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
     private static (double MeanRank, double InTop3) Books(List<CandidateCourse> candidates, float[] scores)
     {
         var order = Enumerable.Range(0, candidates.Count).OrderByDescending(i => scores[i]).ThenBy(i => i).ToList();
-        var books = order.Select((c, pos) => (c, pos)).Where(x => candidates[x.c].Kind == "Book").ToList();
+        var books = order.Select((c, pos) => (c, pos)).Where(x => candidates[x.c].Kind == CourseKind.Book).ToList();
         return (books.Average(b => b.pos / (double)(candidates.Count - 1)), books.Any(b => b.pos < 3) ? 1 : 0);
     }
 
@@ -256,9 +257,9 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
                 var (profile, candidates, features) = await SwitcherAsync(10_000 + i);
                 db.LearnerProfiles.Add(profile);
                 await db.SaveChangesAsync();
-                var rubricTop = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind != "Book")
+                var rubricTop = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind != CourseKind.Book)
                     .OrderByDescending(c => Rubric.Score(features[c])).Take(3).ToList();
-                var books = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind == "Book").ToList();
+                var books = Enumerable.Range(0, candidates.Count).Where(c => candidates[c].Kind == CourseKind.Book).ToList();
                 var shown = rubricTop.Concat(books).ToList();
                 var plan = new Recommendation
                 {
@@ -268,7 +269,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
                     Items = [.. shown.Select((c, rank) => new RecommendationItem
                     {
                         CourseId = candidates[c].Id, Rank = rank + 1, Position = rank + 1, Score = Rubric.Score(features[c]), Features = features[c],
-                        Track = Track.Online, Pinned = candidates[c].Kind == "Book", Excluded = candidates[c].Kind != "Book",
+                        Track = Track.Online, Pinned = candidates[c].Kind == CourseKind.Book, Excluded = candidates[c].Kind != CourseKind.Book,
                     })],
                 };
                 db.Recommendations.Add(plan);
@@ -276,7 +277,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
                 db.Feedback.AddRange(shown.Select(c => new Feedback
                 {
                     ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = candidates[c].Id, Who = "advisor-1",
-                    Kind = candidates[c].Kind == "Book" ? FeedbackKind.AdvisorPinned : FeedbackKind.AdvisorExcluded,
+                    Kind = candidates[c].Kind == CourseKind.Book ? FeedbackKind.AdvisorPinned : FeedbackKind.AdvisorExcluded,
                 }));
                 await db.SaveChangesAsync();
             }

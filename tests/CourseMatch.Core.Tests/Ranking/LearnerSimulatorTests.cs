@@ -1,3 +1,5 @@
+using CourseMatch.Catalog;
+using CourseMatch.Tests.Infrastructure;
 using CourseMatch.Learners;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
@@ -13,7 +15,7 @@ public class LearnerSimulatorTests
     {
         var p = new LearnerProfile
         {
-            Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => level), Goal = goal, HoursPerWeek = hours,
+            Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => level), Goal = goal, HoursPerWeek = hours,
             BudgetAmount = 2000, BudgetCurrency = "USD",
         };
         change?.Invoke(p);
@@ -21,10 +23,10 @@ public class LearnerSimulatorTests
     }
 
     private static CandidateCourse Course(Dictionary<string, int>? teaches = null, Dictionary<string, int>? requires = null,
-        string kind = "Course", string level = "Intermediate", string pacing = "SelfPaced", decimal price = 100, decimal? hoursPerWeek = 4,
+        CourseKind kind = CourseKind.Course, CourseLevel level = CourseLevel.Intermediate, Pacing pacing = Pacing.SelfPaced, decimal price = 100, decimal? hoursPerWeek = 4,
         int? weeks = 6, bool certificate = true, decimal? rating = 4.6m) => new()
     {
-        Id = 1, Slug = "c", Title = "C", Provider = "P", Kind = kind, Format = "Online", Pacing = pacing, Level = level, Language = "en",
+        Id = 1, Slug = "c", Title = "C", Provider = "P", Kind = kind, Format = CourseFormat.Online, Pacing = pacing, Level = level, Language = "en",
         Price = price, Currency = "USD", PriceInBudgetCurrency = price, HoursPerWeek = hoursPerWeek, DurationWeeks = weeks,
         Certificate = certificate, Rating = rating, RatingCount = 1000,
         Teaches = teaches ?? new() { ["linear-algebra"] = 3, ["machine-learning"] = 3 }, Requires = requires ?? new(),
@@ -52,7 +54,7 @@ public class LearnerSimulatorTests
     public void ExpertsGainLittleFromBeginnerMaterial()
     {
         var expert = Learner(3, change: p => p.Skills["machine-learning"] = 2);
-        var beginnerCourse = Course(level: "Beginner", teaches: new() { ["machine-learning"] = 3, ["python"] = 2 });
+        var beginnerCourse = Course(level: CourseLevel.Beginner, teaches: new() { ["machine-learning"] = 3, ["python"] = 2 });
         Assert.All(Grades(expert, beginnerCourse), g => Assert.True(g <= 1));
         // The same course is worth having for a beginner.
         Assert.True(Simulator.Grade(Learner(1), beginnerCourse, Today) >= 3);
@@ -69,7 +71,7 @@ public class LearnerSimulatorTests
     [Fact]
     public void CareerSwitchersValueCohortsAndCertificatesMoreThanOthers()
     {
-        var cohort = Course(kind: "Bootcamp", pacing: "Scheduled", price: 1500, hoursPerWeek: 20, weeks: 12);
+        var cohort = Course(kind: CourseKind.Bootcamp, pacing: Pacing.Scheduled, price: 1500, hoursPerWeek: 20, weeks: 12);
         var switcher = Learner(1, Goal.CareerSwitch, hours: 25);
         var hobbyist = Learner(1, Goal.Curiosity, hours: 25);
         Assert.True(Simulator.Judge(switcher, cohort, Today).Utility > 2 * Simulator.Judge(hobbyist, cohort, Today).Utility);

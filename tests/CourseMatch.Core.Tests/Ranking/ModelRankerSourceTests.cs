@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Tests.Infrastructure;
@@ -32,7 +33,7 @@ public class ModelRankerSourceTests(DatabaseFixture fixture) : IClassFixture<Dat
         Assert.Equal(ActiveRanker.RubricKind, ranker.Kind);
         Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains($"version {corruptId}"));
         var features = FeatureVector.Compute(new CourseMatch.Learners.LearnerProfile { Skills = new() { ["python"] = 1 } },
-            new CandidateCourse { Id = 1, Slug = "x", Title = "x", Provider = "p", Kind = "Course", Format = "Online", Pacing = "SelfPaced", Level = "Beginner", Language = "en", Teaches = new Dictionary<string, int> { ["python"] = 2 } },
+            new CandidateCourse { Id = 1, Slug = "x", Title = "x", Provider = "p", Kind = CourseKind.Course, Format = CourseFormat.Online, Pacing = Pacing.SelfPaced, Level = CourseLevel.Beginner, Language = "en", Teaches = new Dictionary<string, int> { ["python"] = 2 } },
             RankingTestData.Today);
         Assert.Equal(Rubric.Score(features), ranker.Score([features])[0]);
 

@@ -1,3 +1,5 @@
+using CourseMatch.Catalog;
+using CourseMatch.Tests.Infrastructure;
 using CourseMatch.Learners;
 using CourseMatch.Recommendations;
 
@@ -9,14 +11,14 @@ public class FeatureAndPathTests
 
     private static LearnerProfile Learner(int level = 0, Goal goal = Goal.Upskill, int hours = 5) => new()
     {
-        Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, _ => level), Goal = goal, HoursPerWeek = hours,
+        Skills = DemoCatalog.SkillSlugs.ToDictionary(s => s, _ => level), Goal = goal, HoursPerWeek = hours,
         BudgetAmount = 500, BudgetCurrency = "USD",
     };
 
     private static CandidateCourse Course(int id, Dictionary<string, int>? teaches = null, Dictionary<string, int>? requires = null,
-        int[]? requiredCourses = null, string level = "Beginner", decimal? price = 0, decimal? hoursPerWeek = null) => new()
+        int[]? requiredCourses = null, CourseLevel level = CourseLevel.Beginner, decimal? price = 0, decimal? hoursPerWeek = null) => new()
     {
-        Id = id, Slug = $"c{id}", Title = $"Course {id}", Provider = "P", Kind = "Course", Format = "Online", Pacing = "SelfPaced",
+        Id = id, Slug = $"c{id}", Title = $"Course {id}", Provider = "P", Kind = CourseKind.Course, Format = CourseFormat.Online, Pacing = Pacing.SelfPaced,
         Level = level, Language = "en", Price = price, Currency = "USD", PriceInBudgetCurrency = price, HoursPerWeek = hoursPerWeek,
         Teaches = teaches ?? new() { ["linear-algebra"] = 2 }, Requires = requires ?? new(), RequiredCourseIds = requiredCourses ?? [],
     };
@@ -61,8 +63,8 @@ public class FeatureAndPathTests
     [Fact]
     public void PathPutsPrerequisiteCoursesFirst()
     {
-        var calc1 = Course(1, teaches: new() { ["calculus"] = 2 }, level: "Advanced");
-        var calc2 = Course(2, teaches: new() { ["calculus"] = 3 }, requiredCourses: [1], level: "Beginner");
+        var calc1 = Course(1, teaches: new() { ["calculus"] = 2 }, level: CourseLevel.Advanced);
+        var calc2 = Course(2, teaches: new() { ["calculus"] = 3 }, requiredCourses: [1], level: CourseLevel.Beginner);
         var order = LearningPath.Order([(calc2, 9.0), (calc1, 1.0)], Learner().Skills);
         Assert.Equal([1, 2], order.Select(c => c.Id));
     }
@@ -70,8 +72,8 @@ public class FeatureAndPathTests
     [Fact]
     public void PathPutsTheCourseThatTeachesAnExpectedSkillFirst()
     {
-        var ml = Course(1, teaches: new() { ["machine-learning"] = 3 }, requires: new() { ["linear-algebra"] = 2 }, level: "Beginner");
-        var la = Course(2, teaches: new() { ["linear-algebra"] = 2 }, level: "Intermediate");
+        var ml = Course(1, teaches: new() { ["machine-learning"] = 3 }, requires: new() { ["linear-algebra"] = 2 }, level: CourseLevel.Beginner);
+        var la = Course(2, teaches: new() { ["linear-algebra"] = 2 }, level: CourseLevel.Intermediate);
         var order = LearningPath.Order([(ml, 9.0), (la, 1.0)], Learner().Skills);
         Assert.Equal([2, 1], order.Select(c => c.Id));
     }

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Learners;
 using CourseMatch.Places;
 using CourseMatch.Recommendations;
@@ -8,7 +9,7 @@ namespace CourseMatch.Tests.Recommendations;
 
 public class RecommendationServiceTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
-    private readonly RecommendationService service = new(fixture.Db.Source, new RubricOnly());
+    private readonly RecommendationService service = fixture.Db.Recommender();
 
     private static ProfileInput Answers(Action<ProfileInput>? change = null)
     {
@@ -38,8 +39,7 @@ public class RecommendationServiceTests(DatabaseFixture fixture) : IClassFixture
         Assert.Equal(8, plan.Skills.Count);
         Assert.All(plan.Skills, s => Assert.True(s.Reaches >= s.Now));
         Assert.True(plan.Token.Length >= 20, "the share token must be unguessable");
-        await using var db = fixture.Db.Context();
-        Assert.Equal(plan.Token, (await RecommendationService.LoadAsync(db, plan.Token))!.Token);
+        Assert.Equal(plan.Token, (await service.LoadAsync(plan.Token))!.Token);
     }
 
     [Fact]
@@ -136,11 +136,11 @@ public class RecommendationServiceTests(DatabaseFixture fixture) : IClassFixture
         var plan = await Plan(Answers());
         var dismissed = plan.Tracks.Free[0].Slug;
         await using var db = fixture.Db.Context();
-        Assert.Null(await RecommendationService.RecordFeedbackAsync(db, plan.Token, dismissed, "dismissed"));
-        Assert.Equal("dismissed", (await RecommendationService.FeedbackAsync(db, plan.Token))[dismissed]);
+        Assert.Null(await service.RecordFeedbackAsync(plan.Token, dismissed, "dismissed"));
+        Assert.True((await service.ReactionsAsync(plan.Token))[dismissed].Dismissed);
 
         var stored = await db.Recommendations.Include(r => r.Profile).FirstAsync(r => r.Token == plan.Token);
-        var next = await service.GenerateAsync(db, stored.Profile);
+        var next = await service.GenerateAsync(stored.Profile);
         Assert.DoesNotContain(next.Tracks.Free, i => i.Slug == dismissed);
     }
 
@@ -148,8 +148,7 @@ public class RecommendationServiceTests(DatabaseFixture fixture) : IClassFixture
     public async Task FeedbackForACourseOutsideThePlanIsRefused()
     {
         var plan = await Plan(Answers());
-        await using var db = fixture.Db.Context();
-        Assert.Equal("slug", (await RecommendationService.RecordFeedbackAsync(db, plan.Token, "not-in-plan", "saved"))?.Field);
-        Assert.Equal("kind", (await RecommendationService.RecordFeedbackAsync(db, plan.Token, plan.Tracks.Free[0].Slug, "love"))?.Field);
+        Assert.Equal("slug", (await service.RecordFeedbackAsync(plan.Token, "not-in-plan", "saved"))?.Field);
+        Assert.Equal("kind", (await service.RecordFeedbackAsync(plan.Token, plan.Tracks.Free[0].Slug, "love"))?.Field);
     }
 }

@@ -1,3 +1,4 @@
+using CourseMatch.Tests.Infrastructure;
 using System.Net;
 using CourseMatch.Accounts;
 using CourseMatch.Advising;
@@ -46,7 +47,7 @@ internal static class AdvisorWebTestData
     public static ProfileInput OnlineUpskill(int level = 1)
     {
         var input = new ProfileInput { Goal = "upskill", Format = "online", HoursPerWeek = 6, BudgetAmount = 2000, BudgetCurrency = "USD" };
-        foreach (var skill in ProfileInput.SkillSlugs) input.Skills[skill] = level;
+        foreach (var skill in DemoCatalog.SkillSlugs) input.Skills[skill] = level;
         return input;
     }
 

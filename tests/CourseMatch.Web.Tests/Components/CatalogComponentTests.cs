@@ -6,10 +6,10 @@ namespace CourseMatch.Web.Tests.Components;
 
 public class CatalogComponentTests : BunitContext
 {
-    private static CourseCard Card(decimal? price = 0, string format = "online", string? city = null) => new()
+    private static CourseCard Card(decimal? price = 0, CourseFormat format = CourseFormat.Online, string? city = null) => new()
     {
         Slug = "khan-linear-algebra", Title = "Linear Algebra", ProviderSlug = "khan-academy", ProviderName = "Khan Academy",
-        Summary = "Vectors and matrices.", Format = format, Pacing = "self-paced", Level = "beginner", Kind = "course",
+        Summary = "Vectors and matrices.", Format = format, Pacing = Pacing.SelfPaced, Level = CourseLevel.Beginner, Kind = CourseKind.Course,
         Language = "en", Price = price, Currency = "USD", City = city, Country = city is null ? null : "US",
         Skills = ["Linear algebra"],
     };
@@ -27,7 +27,7 @@ public class CatalogComponentTests : BunitContext
     [Fact]
     public void CourseCardShowsPlaceAndPriceForInPersonCourses()
     {
-        var cut = Render<CourseCardView>(p => p.Add(x => x.Course, Card(3950, "in-person", "New York")).Add(x => x.CompareForm, "compare"));
+        var cut = Render<CourseCardView>(p => p.Add(x => x.Course, Card(3950, CourseFormat.InPerson, "New York")).Add(x => x.CompareForm, "compare"));
         Assert.Contains("$3,950 USD", cut.Find(".price").TextContent);
         Assert.Contains("New York, US", cut.Markup);
         Assert.Equal("In person", cut.Find(".badge").TextContent);

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using Bunit;
 using CourseMatch.Recommendations;
 using CourseMatch.Web.Features.Match;
@@ -9,7 +10,7 @@ public class PlanViewTests : BunitContext
     private static PlanItem Item(string slug, string track, int rank, params string[] reasons) => new()
     {
         Slug = slug, Title = $"Course {slug}", Provider = "Provider", Rank = rank, Score = 1.0 / rank, Reasons = reasons,
-        Track = track, Format = track == "inPerson" ? "in-person" : "online", Price = track == "free" ? "Free" : "$100 USD",
+        Track = track, Format = track == "inPerson" ? CourseFormat.InPerson : CourseFormat.Online, Price = track == "free" ? 0 : 100, Currency = "USD",
     };
 
     private static PlanDocument Plan() => new()
@@ -110,7 +111,7 @@ public class PlanViewTests : BunitContext
     [Fact]
     public void FeedbackFoldsIntoTheStoredState()
     {
-        var state = PickState.From([FeedbackKind.Saved, FeedbackKind.Helpful, FeedbackKind.NotHelpful]);
+        var state = PickState.From(LearnerReaction.From([FeedbackKind.Saved, FeedbackKind.Helpful, FeedbackKind.NotHelpful]));
         Assert.Equal(new PickState(Saved: true, Dismissed: false, Rating: "not-helpful"), state);
     }
 }

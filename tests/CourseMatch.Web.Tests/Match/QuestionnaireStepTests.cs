@@ -1,3 +1,4 @@
+using CourseMatch.Tests.Infrastructure;
 using Bunit;
 using CourseMatch.Catalog;
 using CourseMatch.Learners;
@@ -8,7 +9,7 @@ namespace CourseMatch.Web.Tests.Match;
 
 public class QuestionnaireStepTests : BunitContext
 {
-    private static List<Skill> Skills() => ProfileInput.SkillSlugs.Select((slug, i) => new Skill
+    private static List<Skill> Skills() => DemoCatalog.SkillSlugs.Select((slug, i) => new Skill
     {
         Id = i + 1, Slug = slug, Name = $"Skill {slug}",
         LevelDescriptors = [.. Enumerable.Range(0, 5).Select(level => $"Can do {slug} things at level {level}.")],
@@ -28,8 +29,8 @@ public class QuestionnaireStepTests : BunitContext
         var cut = Render<SkillsStep>(p => p.Add(x => x.Answers, new ProfileInput()).Add(x => x.Skills, Skills()));
 
         var groups = cut.FindAll("fieldset");
-        Assert.Equal(ProfileInput.SkillSlugs.Length, groups.Count);
-        foreach (var (group, slug) in groups.Zip(ProfileInput.SkillSlugs))
+        Assert.Equal(DemoCatalog.SkillSlugs.Length, groups.Count);
+        foreach (var (group, slug) in groups.Zip(DemoCatalog.SkillSlugs))
         {
             Assert.Contains($"Skill {slug}", group.QuerySelector("legend")!.TextContent);
             var radios = group.QuerySelectorAll("input[type=radio]");
@@ -180,9 +181,9 @@ public class QuestionnaireStepTests : BunitContext
     public void ADraftReadBackFromTheBrowserIsRepaired()
     {
         var answers = new ProfileInput { Skills = new() { ["calculus"] = 9, ["nonsense"] = 2 } };
-        var clean = MatchSteps.Sanitize(new MatchSteps.Draft(7, answers));
+        var clean = MatchSteps.Sanitize(new MatchSteps.Draft(7, answers), Skills());
         Assert.Equal(3, clean.Step);
-        Assert.Equal(ProfileInput.SkillSlugs.Order(), clean.Answers.Skills.Keys.Order());
+        Assert.Equal(DemoCatalog.SkillSlugs.Order(), clean.Answers.Skills.Keys.Order());
         Assert.Equal(4, clean.Answers.Skills["calculus"]);
     }
 }

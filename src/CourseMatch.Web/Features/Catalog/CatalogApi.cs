@@ -15,7 +15,8 @@ public static class CatalogApi
             var (query, errors) = CatalogQuery.Parse(name => request.Query[name].ToArray());
             if (errors.Count > 0)
                 return Results.ValidationProblem(errors, title: "The search has invalid parameters.");
-            return Results.Ok(await search.SearchAsync(query, ct));
+            var page = await search.SearchAsync(query, ct);
+            return Results.Ok(page with { Facets = CatalogLabels.Facets(page.Facets) });
         })
         .WithName("SearchCourses")
         .WithSummary("Search and filter the published catalog; returns total, items and facet counts.")

@@ -31,23 +31,21 @@ public static class RecommendationsApi
         .Produces<PlanDocument>(StatusCodes.Status201Created)
         .ProducesValidationProblem();
 
-        api.MapGet("/plans/{token}", async (string token, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
+        api.MapGet("/plans/{token}", async (string token, RecommendationService service, CancellationToken ct) =>
         {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var plan = await RecommendationService.LoadAsync(db, token, ct);
+            var plan = await service.LoadAsync(token, ct);
             return plan is null ? Results.Problem(statusCode: 404, title: "Plan not found", detail: "No plan has this token.") : Results.Ok(plan);
         })
         .WithName("GetPlan")
         .Produces<PlanDocument>()
         .ProducesProblem(404);
 
-        api.MapPost("/plans/{token}/feedback", async (string token, HttpRequest request, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
+        api.MapPost("/plans/{token}/feedback", async (string token, HttpRequest request, RecommendationService service, CancellationToken ct) =>
         {
             var (json, bodyError) = await ReadJsonAsync(request, ct);
             if (bodyError is not null) return Results.ValidationProblem(new Dictionary<string, string[]> { ["$"] = [bodyError] });
             string? Text(string name) => json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var error = await RecommendationService.RecordFeedbackAsync(db, token, Text("slug"), Text("kind"), ct: ct);
+            var error = await service.RecordFeedbackAsync(token, Text("slug"), Text("kind"), ct: ct);
             return error switch
             {
                 null => Results.NoContent(),

@@ -50,7 +50,7 @@ public static class MatchSteps
 
     /// <summary>The problems with one step's answers, keyed like the API ("hoursPerWeek", "location.city").</summary>
     public static Dictionary<string, string[]> Errors(ProfileInput answers, int step) =>
-        ForSubmit(answers).Validate().Where(e => Asks(step, e.Key))
+        ForSubmit(answers).ValidateAnswers().Where(e => Asks(step, e.Key))
             .ToDictionary(e => e.Key, e => FormWording.TryGetValue(e.Key, out var text) ? [text] : e.Value);
 
     /// <summary>
@@ -82,7 +82,7 @@ public static class MatchSteps
         /// <summary>Read for /match and for an advisor's copy of the questionnaire alike.</summary>
         public static async Task<Choices> LoadAsync(CourseMatchDb db)
         {
-            var skills = await db.SkillsAsync();
+            var skills = (await SkillTaxonomy.LoadAsync(db)).Skills.ToList();
             var currencies = await db.ExchangeRates.AsNoTracking().Select(r => r.Currency).ToListAsync();
             return new(skills, [.. OrderCurrencies(currencies.Append("USD"))]);
         }
@@ -91,12 +91,15 @@ public static class MatchSteps
     /// <summary>A draft kept in the browser's session storage: survives a reload or a lost connection.</summary>
     public sealed record Draft(int Step, ProfileInput Answers);
 
-    /// <summary>Repairs a draft read back from the browser, which the learner (or an old version) could have changed.</summary>
-    public static Draft Sanitize(Draft draft)
+    /// <summary>
+    /// Repairs a draft read back from the browser, which the learner (or an old version) could have changed: it rates
+    /// exactly the skills the catalog has now, so a skill added since is asked for and a removed one is dropped.
+    /// </summary>
+    public static Draft Sanitize(Draft draft, IReadOnlyList<Skill> skills)
     {
         var answers = draft.Answers ?? new ProfileInput();
         var given = answers.Skills ?? [];
-        answers.Skills = ProfileInput.SkillSlugs.ToDictionary(s => s, s => Math.Clamp(given.GetValueOrDefault(s), 0, Skill.MaxLevel));
+        answers.Skills = skills.ToDictionary(s => s.Slug, s => Math.Clamp(given.GetValueOrDefault(s.Slug), 0, Skill.MaxLevel));
         answers.BudgetCurrency ??= "USD";
         answers.Format ??= "any";
         answers.Pacing ??= "any";

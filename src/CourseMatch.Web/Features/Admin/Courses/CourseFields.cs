@@ -1,4 +1,5 @@
 using CourseMatch.Catalog;
+using CourseMatch.Web.Components.Shared;
 
 namespace CourseMatch.Web.Features.Admin.Courses;
 

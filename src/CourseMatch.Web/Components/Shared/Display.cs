@@ -1,8 +1,10 @@
 using System.Globalization;
+using CourseMatch.Catalog;
+using CourseMatch.Recommendations;
 
-namespace CourseMatch.Catalog;
+namespace CourseMatch.Web.Components.Shared;
 
-/// <summary>How prices, durations and places read to a person; shared by pages, cards and compare.</summary>
+/// <summary>How prices, durations, places and enum values read to a person; every page, card and print view uses these.</summary>
 public static class Display
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -37,4 +39,32 @@ public static class Display
 
     public static string Rating(decimal? rating, int count) =>
         rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({count.ToString("#,0", Invariant)} ratings)" : "");
+
+    /// <summary>"In person · $3,950 USD · New York City, US": the facts line of a plan's pick.</summary>
+    public static string PickFacts(CourseFormat format, decimal? price, string? currency, bool freeToAudit, string? city, string? country) =>
+        string.Join(" · ", new[] { format.Label(), Price(price, currency, freeToAudit), city is null ? null : Place(city, null, country) }.Where(s => s is not null));
+
+    public static string PickFacts(PlanItem i) => PickFacts(i.Format, i.Price, i.Currency, i.FreeToAudit, i.City, i.Country);
+
+    // Every member is named: an unmapped new member is a build error (CS8509), see Directory.Build.props.
+    public static string Label(this CourseFormat f) => f switch
+    {
+        CourseFormat.InPerson => "In person",
+        CourseFormat.Online => "Online",
+        CourseFormat.Hybrid => "Hybrid",
+    };
+
+    public static string Label(this Pacing p) => p switch
+    {
+        Pacing.SelfPaced => "Self-paced",
+        Pacing.Scheduled => "Scheduled",
+    };
+
+    public static string Label(this CourseLevel l) => l switch
+    {
+        CourseLevel.Beginner => "Beginner",
+        CourseLevel.Intermediate => "Intermediate",
+        CourseLevel.Advanced => "Advanced",
+        CourseLevel.All => "All levels",
+    };
 }

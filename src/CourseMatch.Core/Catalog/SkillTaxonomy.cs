@@ -1,0 +1,47 @@
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CourseMatch.Catalog;
+
+/// <summary>
+/// The skills the catalog has, in their stored order. The taxonomy is data: the questionnaire, answer validation,
+/// personas, features and plans all take it from here, so a skill added in /admin/skills is asked for at once.
+/// </summary>
+public sealed record SkillTaxonomy(IReadOnlyList<Skill> Skills)
+{
+    public IEnumerable<string> Slugs => Skills.Select(s => s.Slug);
+
+    public bool Contains(string slug) => Skills.Any(s => s.Slug == slug);
+
+    public string NameOf(string slug) => Skills.FirstOrDefault(s => s.Slug == slug)?.Name ?? slug;
+
+    /// <summary>A level for every skill of the taxonomy, taken from <paramref name="levels"/> where given, else 0.</summary>
+    public Dictionary<string, int> Complete(IReadOnlyDictionary<string, int> levels) =>
+        Skills.ToDictionary(s => s.Slug, s => levels.GetValueOrDefault(s.Slug));
+
+    public static async Task<SkillTaxonomy> LoadAsync(CourseMatchDb db, CancellationToken ct = default) =>
+        new(await db.Skills.AsNoTracking().OrderBy(s => s.Id).ToListAsync(ct));
+
+    public static async Task<SkillTaxonomy> LoadAsync(NpgsqlDataSource db, CancellationToken ct = default)
+    {
+        await using var cmd = db.CreateCommand(Sql);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await ReadAsync(r, ct);
+    }
+
+    /// <summary>The statement that reads the taxonomy, for callers that batch it with other reads.</summary>
+    internal const string Sql = "SELECT id, slug, name, category, level_descriptors FROM skills ORDER BY id";
+
+    internal static async Task<SkillTaxonomy> ReadAsync(NpgsqlDataReader r, CancellationToken ct)
+    {
+        var skills = new List<Skill>();
+        while (await r.ReadAsync(ct))
+            skills.Add(new Skill
+            {
+                Id = r.GetInt32(0), Slug = r.GetString(1), Name = r.GetString(2), Category = r.GetEnum<SkillCategory>(3),
+                LevelDescriptors = r.GetFieldValue<string[]>(4),
+            });
+        return new SkillTaxonomy(skills);
+    }
+}
