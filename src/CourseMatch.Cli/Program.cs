@@ -8,6 +8,8 @@ using CourseMatch.Learners;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Cli;
+using CourseMatch.Tooling;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 var migrate = new Command("migrate", "Apply database migrations.");
@@ -53,7 +55,7 @@ recommend.SetAction((parse, ct) => WithDatabase(async db =>
     catch (JsonException e) { Console.Error.WriteLine($"--profile: {file.Name} is not valid JSON: {e.Message}"); return 2; }
     var (input, errors) = ProfileInput.FromJson(json);
     var outcome = errors.Count > 0 ? new RecommendationService.Outcome(null, errors)
-        : await new RecommendationService(db, await CliRanker.CreateAsync(db)).RecommendAsync(input, ct);
+        : await new RecommendationService(db, new ModelRankerSource(db, NullLogger<ModelRankerSource>.Instance)).RecommendAsync(input, ct);
     if (outcome.Plan is null)
     {
         foreach (var (field, messages) in outcome.Errors) Console.Error.WriteLine($"{field}: {string.Join(" ", messages)}");
@@ -98,7 +100,7 @@ static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)
 {
     try
     {
-        await using var db = NpgsqlDataSource.Create(Database.ResolveConnectionString());
+        await using var db = NpgsqlDataSource.Create(await LocalDatabase.ResolveConnectionStringAsync());
         return await work(db);
     }
     catch (Exception e) when (e is InvalidOperationException or InvalidDataException or NpgsqlException)
