@@ -7,6 +7,7 @@ using CourseMatch.Data;
 using CourseMatch.Data.Seed;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
+using CourseMatch.Tooling;
 using Npgsql;
 
 namespace CourseMatch.Bench;

@@ -9,6 +9,8 @@ using CourseMatch.Learners;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Cli;
+using CourseMatch.Tooling;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 var migrate = new Command("migrate", "Apply database migrations.");
@@ -99,7 +101,7 @@ static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)
 {
     try
     {
-        await using var db = NpgsqlDataSource.Create(Database.ResolveConnectionString());
+        await using var db = NpgsqlDataSource.Create(await LocalDatabase.ResolveConnectionStringAsync());
         return await work(db);
     }
     catch (Exception e) when (e is InvalidOperationException or InvalidDataException or NpgsqlException)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CourseMatch.Advising;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
+using static CourseMatch.Tests.Advising.AdvisingTestData;
 using static CourseMatch.Web.Tests.Advisor.AdvisorWebTestData;
 
 namespace CourseMatch.Web.Tests.Advisor;
@@ -14,9 +15,9 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     {
         var mine = await AdvisorAsync(app);
         var theirs = await AdvisorAsync(app);
-        var ada = await LearnerAsync(app, mine.Id, "Ada Listed");
-        var bo = await LearnerAsync(app, mine.Id, "Bo Listed");
-        await LearnerAsync(app, theirs.Id, "Cy Someone Elses");
+        var ada = await LearnerAsync(app.Db, mine.Id, "Ada Listed");
+        var bo = await LearnerAsync(app.Db, mine.Id, "Bo Listed");
+        await LearnerAsync(app.Db, theirs.Id, "Cy Someone Elses");
 
         var response = await mine.Client.GetAsync("/api/advisor/learners");
 
@@ -43,7 +44,7 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task ASearchWithAControlCharacterIsSearchedWithoutIt()
     {
         var advisor = await AdvisorAsync(app);
-        await LearnerAsync(app, advisor.Id, "Nul Searcher");
+        await LearnerAsync(app.Db, advisor.Id, "Nul Searcher");
 
         var response = await advisor.Client.GetAsync("/api/advisor/learners?q=%00Searcher");
 
@@ -55,8 +56,8 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task TheExportIsAJsonDownloadWithTheLearnerTheirAnswersPlansPicksAndFeedback()
     {
         var advisor = await AdvisorAsync(app);
-        var learner = await LearnerAsync(app, advisor.Id, "Dana Exported", "dana@example.org", "Prefers evenings.");
-        var planId = await PlanAsync(app, advisor.Id, learner.Id);
+        var learner = await LearnerAsync(app.Db, advisor.Id, "Dana Exported", "dana@example.org", "Prefers evenings.");
+        var (planId, _) = await PlanAsync(app.Db, advisor.Id, learner.Id);
         int excluded;
         await using (var db = await DbAsync(app))
         {
@@ -93,8 +94,8 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task ADeletedLearnersExportIsNotFound()
     {
         var advisor = await AdvisorAsync(app);
-        var learner = await LearnerAsync(app, advisor.Id, "Eli Deleted");
-        await PlanAsync(app, advisor.Id, learner.Id);
+        var learner = await LearnerAsync(app.Db, advisor.Id, "Eli Deleted");
+        await PlanAsync(app.Db, advisor.Id, learner.Id);
         Assert.Equal(HttpStatusCode.OK, (await advisor.Client.GetAsync($"/api/advisor/learners/{learner.Id}/export")).StatusCode);
 
         await using (var db = await DbAsync(app)) Assert.True(await Caseload.DeleteAsync(db, advisor.Id, learner.Id));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using static CourseMatch.Tests.Advising.AdvisingTestData;
 using static CourseMatch.Web.Tests.Advisor.AdvisorWebTestData;
 
 namespace CourseMatch.Web.Tests.Advisor;
@@ -51,9 +52,9 @@ public partial class AdvisorOwnershipTests(WebAppFactory app) : IClassFixture<We
         var owner = await AdvisorAsync(app);
         var other = await AdvisorAsync(app);
         var name = $"Ownership Learner {Guid.NewGuid():N}";
-        var learner = await LearnerAsync(app, owner.Id, name, notes: "Only their advisor may read this.");
-        var older = await PlanAsync(app, owner.Id, learner.Id, OnlineUpskill(level: 1));
-        var newer = await PlanAsync(app, owner.Id, learner.Id, OnlineUpskill(level: 2));
+        var learner = await LearnerAsync(app.Db, owner.Id, name, notes: "Only their advisor may read this.");
+        var (older, _) = await PlanAsync(app.Db, owner.Id, learner.Id, OnlineUpskill(level: 1));
+        var (newer, _) = await PlanAsync(app.Db, owner.Id, learner.Id, OnlineUpskill(level: 2));
         return (owner, other, name, AdvisorRoutes(learner.Id, older, newer));
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using AngleSharp.Html.Parser;
 using CourseMatch.Accounts;
+using static CourseMatch.Tests.Advising.AdvisingTestData;
 using static CourseMatch.Web.Tests.Advisor.AdvisorWebTestData;
 
 namespace CourseMatch.Web.Tests.Advisor;
@@ -12,7 +13,7 @@ public class AdvisorPagesTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task TheLearnerListShowsANameWithMarkupAsEscapedText()
     {
         var advisor = await AdvisorAsync(app);
-        var learner = await LearnerAsync(app, advisor.Id, "<b>x</b> Tag", "tag@example.org");
+        var learner = await LearnerAsync(app.Db, advisor.Id, "<b>x</b> Tag", "tag@example.org");
 
         var response = await advisor.Client.GetAsync("/advisor");
 
@@ -48,7 +49,7 @@ public class AdvisorPagesTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task OddQueryStringsShowTheListInsteadOfAnError(string query)
     {
         var advisor = await AdvisorAsync(app);
-        await LearnerAsync(app, advisor.Id, "Ada Query");
+        await LearnerAsync(app.Db, advisor.Id, "Ada Query");
 
         var response = await advisor.Client.GetAsync("/advisor" + query);
 
@@ -65,7 +66,7 @@ public class AdvisorPagesTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task ComparingWithPlanNumbersThatAreNotNumbersSaysSoInsteadOfFailing(string query)
     {
         var advisor = await AdvisorAsync(app);
-        var learner = await LearnerAsync(app, advisor.Id, "Fay Compare");
+        var learner = await LearnerAsync(app.Db, advisor.Id, "Fay Compare");
 
         var response = await advisor.Client.GetAsync($"/advisor/learners/{learner.Id}/compare?{query}");
 
@@ -80,10 +81,10 @@ public class AdvisorPagesTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task ComparingPlansThatAreNotTheLearnersIsNotFound()
     {
         var advisor = await AdvisorAsync(app);
-        var learner = await LearnerAsync(app, advisor.Id, "Gus Compare");
-        var other = await LearnerAsync(app, advisor.Id, "Hal Compare");
-        var mine = await PlanAsync(app, advisor.Id, learner.Id);
-        var theirs = await PlanAsync(app, advisor.Id, other.Id);
+        var learner = await LearnerAsync(app.Db, advisor.Id, "Gus Compare");
+        var other = await LearnerAsync(app.Db, advisor.Id, "Hal Compare");
+        var (mine, _) = await PlanAsync(app.Db, advisor.Id, learner.Id);
+        var (theirs, _) = await PlanAsync(app.Db, advisor.Id, other.Id);
 
         var response = await advisor.Client.GetAsync($"/advisor/learners/{learner.Id}/compare?older={mine}&newer={theirs}");
 

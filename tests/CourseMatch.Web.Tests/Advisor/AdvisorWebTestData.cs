@@ -1,10 +1,6 @@
-using CourseMatch.Tests.Infrastructure;
 using System.Net;
 using CourseMatch.Accounts;
-using CourseMatch.Advising;
 using CourseMatch.Data;
-using CourseMatch.Learners;
-using CourseMatch.Recommendations;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +8,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CourseMatch.Web.Tests.Advisor;
 
-/// <summary>Signed-in advisors with their user ids, and learners with plans made through the app's own services.</summary>
+/// <summary>
+/// Signed-in advisors with their user ids. Learners and plans come from the shared builders
+/// (<see cref="CourseMatch.Tests.Advising.AdvisingTestData"/>) on the app's own database, <see cref="WebAppFactory.Db"/>.
+/// </summary>
 internal static class AdvisorWebTestData
 {
     public sealed record SignedInAdvisor(string Id, HttpClient Client);
@@ -34,31 +33,4 @@ internal static class AdvisorWebTestData
 
     public static async Task<CourseMatchDb> DbAsync(WebAppFactory app) =>
         await app.Services.GetRequiredService<IDbContextFactory<CourseMatchDb>>().CreateDbContextAsync();
-
-    public static async Task<AdvisedLearner> LearnerAsync(WebAppFactory app, string ownerId, string name, string? email = null, string? notes = null)
-    {
-        await using var db = await DbAsync(app);
-        var result = await Caseload.AddAsync(db, ownerId, new LearnerInput { Name = name, Email = email, Notes = notes });
-        Assert.Equal(Caseload.Outcome.Saved, result.Outcome);
-        return result.Learner!;
-    }
-
-    /// <summary>An online learner who wants to upskill: the seeded catalog gives them online and free picks.</summary>
-    public static ProfileInput OnlineUpskill(int level = 1)
-    {
-        var input = new ProfileInput { Goal = "upskill", Format = "online", HoursPerWeek = 6, BudgetAmount = 2000, BudgetCurrency = "USD" };
-        foreach (var skill in DemoCatalog.SkillSlugs) input.Skills[skill] = level;
-        return input;
-    }
-
-    /// <summary>Makes a plan for the learner with the app's recommender and returns its stored id.</summary>
-    public static async Task<int> PlanAsync(WebAppFactory app, string ownerId, int learnerId, ProfileInput? answers = null)
-    {
-        await using var db = await DbAsync(app);
-        var outcome = await Caseload.GeneratePlanAsync(db, app.Services.GetRequiredService<RecommendationService>(), ownerId, learnerId, answers ?? OnlineUpskill());
-        Assert.NotNull(outcome);
-        Assert.Empty(outcome.Errors);
-        var token = outcome.Plan!.Token;
-        return await db.Recommendations.Where(r => r.Token == token).Select(r => r.Id).SingleAsync();
-    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using CourseMatch.Accounts;
 using CourseMatch.Data;
 using CourseMatch.Tests.Infrastructure;
+using CourseMatch.Tooling;
 using Npgsql;
 
 namespace CourseMatch.Web.Tests.Security;

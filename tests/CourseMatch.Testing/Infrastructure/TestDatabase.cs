@@ -1,4 +1,7 @@
 using CourseMatch.Data;
+using CourseMatch.Tooling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CourseMatch.Tests.Infrastructure;
@@ -66,12 +69,27 @@ public static class TestDatabase
     }
 }
 
+/// <summary>
+/// One test database, reached the way the app reaches its own: Core's services registered over <see cref="Source"/>
+/// (<see cref="CourseMatchServices.BuildCore"/>), contexts from the registered <see cref="IDbContextFactory{TContext}"/>.
+/// </summary>
 public sealed class TestDb(string connectionString) : IAsyncDisposable
 {
-    public string ConnectionString { get; } = connectionString;
-    public NpgsqlDataSource Source { get; } = NpgsqlDataSource.Create(connectionString);
+    private readonly Lazy<ServiceProvider> services = new(() => CourseMatchServices.BuildCore(NpgsqlDataSource.Create(connectionString)));
 
-    public CourseMatchDb Context() => CourseMatchDb.Create(Source);
+    public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The data source Core's services share (one connection pool per test database).</summary>
+    public NpgsqlDataSource Source => Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>Core's services over this database, built on first use.</summary>
+    public ServiceProvider Services => services.Value;
+
+    /// <summary>A registered service, as the app would inject it.</summary>
+    public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>A new context (one per operation), from the registered factory.</summary>
+    public CourseMatchDb Context() => Get<IDbContextFactory<CourseMatchDb>>().CreateDbContext();
 
     public async Task<T> ScalarAsync<T>(string sql)
     {
@@ -85,7 +103,14 @@ public sealed class TestDb(string connectionString) : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public ValueTask DisposeAsync() => Source.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (!services.IsValueCreated) return;
+        // The data source is registered as an instance, so the container does not dispose it: do it here.
+        var source = services.Value.GetRequiredService<NpgsqlDataSource>();
+        await services.Value.DisposeAsync();
+        await source.DisposeAsync();
+    }
 }
 
 /// <summary>xunit fixture: one database per test class.</summary>

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace CourseMatch.Data;
+namespace CourseMatch.Tooling;
 
 /// <summary>
 /// A PostgreSQL cluster of our own, from the machine's PostgreSQL binaries: used by the test run and the
@@ -48,11 +48,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         $"-D {DataDirectory} -l {DataDirectory}/server.log -w -t 60 -o \"-p {Port} -c listen_addresses=127.0.0.1 -k {DataDirectory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB\" start",
         Environment.UserName == "root");
 
-    private async Task PgAsync(string bin, string tool, string arguments, bool asRoot)
+    private async Task PgAsync(string bin, string tool, string arguments, bool asRoot, CancellationToken ct = default)
     {
         var exe = Path.Combine(bin, tool);
-        if (asRoot) await RunAsync("runuser", $"-u postgres -- {exe} {arguments}");
-        else await RunAsync(exe, arguments);
+        if (asRoot) await RunAsync("runuser", $"-u postgres -- {exe} {arguments}", ct);
+        else await RunAsync(exe, arguments, ct);
     }
 
     public async ValueTask DisposeAsync()
@@ -74,19 +74,19 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// reboot, say), on the port recorded in pg.port. Returns false when there is no such cluster. The server keeps
     /// running after the command ends, as if run.sh had started it; stop it with pg_ctl or by running ./run.sh and Ctrl-C.
     /// </summary>
-    public static async Task<bool> StartManagedIfStoppedAsync(string dataDirectory, int port)
+    public static async Task<bool> StartManagedIfStoppedAsync(string dataDirectory, int port, CancellationToken ct = default)
     {
         var dir = Path.GetFullPath(Path.Combine(dataDirectory, "pg"));
         if (!File.Exists(Path.Combine(dir, "PG_VERSION"))) return false;
         using (var probe = new TcpClient())
         {
-            try { await probe.ConnectAsync(IPAddress.Loopback, port).WaitAsync(TimeSpan.FromSeconds(2)); return true; }
+            try { await probe.ConnectAsync(IPAddress.Loopback, port, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(2), ct); return true; }
             catch (Exception e) when (e is SocketException or TimeoutException) { }
         }
         var asRoot = Environment.UserName == "root";
         var cluster = new LocalPostgres(dir, port, ownsDirectory: false);
-        await Console.Error.WriteLineAsync($"Starting the local PostgreSQL in {dir} on port {port}…");
-        await cluster.PgAsync(FindBinaries(), "pg_ctl", $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {dir}\" start", asRoot);
+        await Console.Error.WriteLineAsync($"Starting the local PostgreSQL in {dir} on port {port}…".AsMemory(), ct);
+        await cluster.PgAsync(FindBinaries(), "pg_ctl", $"-D {dir} -l {dir}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {dir}\" start", asRoot, ct);
         return true;
     }
 
@@ -118,13 +118,13 @@ public sealed class LocalPostgres : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static async Task RunAsync(string file, string arguments)
+    private static async Task RunAsync(string file, string arguments, CancellationToken ct = default)
     {
         var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         using var p = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {file}.");
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
+        await p.WaitForExitAsync(ct);
         if (p.ExitCode != 0)
             throw new InvalidOperationException($"{file} {arguments} failed ({p.ExitCode}): {await stderr}{await stdout}");
     }

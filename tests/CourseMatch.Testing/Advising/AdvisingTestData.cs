@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CourseMatch.Tests.Advising;
 
 /// <summary>Advisors, learners and generated plans for the advising tests, all stored in the test database.</summary>
-internal static class AdvisingTestData
+public static class AdvisingTestData
 {
     /// <summary>An advisor account (advised_learners.owner_id references it); returns the user id.</summary>
     public static async Task<string> AdvisorAsync(TestDb db, string name)
