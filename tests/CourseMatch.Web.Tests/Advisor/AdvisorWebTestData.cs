@@ -36,8 +36,7 @@ internal static class AdvisorWebTestData
 
     public static async Task<AdvisedLearner> LearnerAsync(WebAppFactory app, string ownerId, string name, string? email = null, string? notes = null)
     {
-        await using var db = await DbAsync(app);
-        var result = await Caseload.AddAsync(db, ownerId, new LearnerInput { Name = name, Email = email, Notes = notes });
+        var result = await app.Services.GetRequiredService<Caseload>().AddAsync(ownerId, new LearnerInput { Name = name, Email = email, Notes = notes });
         Assert.Equal(Caseload.Outcome.Saved, result.Outcome);
         return result.Learner!;
     }
@@ -53,11 +52,11 @@ internal static class AdvisorWebTestData
     /// <summary>Makes a plan for the learner with the app's recommender and returns its stored id.</summary>
     public static async Task<int> PlanAsync(WebAppFactory app, string ownerId, int learnerId, ProfileInput? answers = null)
     {
-        await using var db = await DbAsync(app);
-        var outcome = await Caseload.GeneratePlanAsync(db, app.Services.GetRequiredService<RecommendationService>(), ownerId, learnerId, answers ?? OnlineUpskill());
+        var outcome = await app.Services.GetRequiredService<Caseload>().GeneratePlanAsync(ownerId, learnerId, answers ?? OnlineUpskill());
         Assert.NotNull(outcome);
         Assert.Empty(outcome.Errors);
         var token = outcome.Plan!.Token;
+        await using var db = await DbAsync(app);
         return await db.Recommendations.Where(r => r.Token == token).Select(r => r.Id).SingleAsync();
     }
 }
