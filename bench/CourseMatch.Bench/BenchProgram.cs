@@ -8,6 +8,7 @@ using CourseMatch.Data.Seed;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Tooling;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CourseMatch.Bench;
@@ -69,7 +70,8 @@ public static class BenchProgram
                     Log("Training the demo model (RankerTraining.TrainAsync, promote)…");
                     report.Demo = await TrainingBench.TrainDemoAsync(db, ct);
                     Log($"   version {report.Demo.ModelVersionId}: trained in {report.Demo.TrainSeconds:0.0} s ({report.Demo.TotalSeconds:0.0} s in all); {(report.Demo.Promoted ? "promoted" : "not promoted")}: {report.Demo.Reason}");
-                    var version = await new ModelRegistry(db).FindAsync(report.Demo.ModelVersionId, ct) ?? throw new InvalidOperationException("The trained version is not stored.");
+                    await using var core = CourseMatchServices.BuildCore(db);
+                    var version = await core.GetRequiredService<ModelRegistry>().FindAsync(report.Demo.ModelVersionId, ct) ?? throw new InvalidOperationException("The trained version is not stored.");
                     breakdownRanker = RankerModel.Load(version.Model).AsActiveRanker(version.Id);
                     report.BreakdownRanker = $"model v{version.Id} (LightGBM, {(report.Demo.Promoted ? "promoted: the API serves it too" : "not promoted: the API serves the rubric")})";
                 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CourseMatch.Bench;
@@ -17,7 +18,8 @@ public static class TrainingBench
     public static async Task<DemoTraining> TrainDemoAsync(NpgsqlDataSource db, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var report = await RankerTraining.TrainAsync(db, new TrainingOptions { Promote = true }, ct: ct);
+        await using var services = CourseMatchServices.BuildCore(db);
+        var report = await services.GetRequiredService<RankerTraining>().TrainAsync(new TrainingOptions { Promote = true }, ct: ct);
         return new DemoTraining(report.ModelVersionId, report.TrainGroups, report.TrainRows, report.GatherTime.TotalSeconds,
             report.TrainTime.TotalSeconds, clock.Elapsed.TotalSeconds, report.Promotion?.Promoted ?? false,
             report.Promotion?.Reason ?? "not asked to promote");

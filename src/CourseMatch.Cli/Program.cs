@@ -11,6 +11,7 @@ using CourseMatch.Recommendations;
 using CourseMatch.Cli;
 using CourseMatch.Tooling;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 var migrate = new Command("migrate", "Apply database migrations.");
@@ -72,7 +73,8 @@ var learners = new Option<int?>("--learners") { Description = "How many syntheti
 var train = new Command("train", "Train a ranking model; print NDCG@k of the model, the rubric and popularity on the same held-out groups.") { promote, firstOnly, learners };
 train.SetAction((parse, ct) => WithDatabase(async db =>
 {
-    if (parse.GetValue(firstOnly) && await new ModelRegistry(db).ActiveAsync(ct) is { } active)
+    await using var services = CourseMatch.CourseMatchServices.BuildCore(db);
+    if (parse.GetValue(firstOnly) && await services.GetRequiredService<ModelRegistry>().ActiveAsync(ct) is { } active)
     {
         Console.WriteLine($"Model version {active.Id} is active; not training.");
         return 0;
@@ -81,7 +83,7 @@ train.SetAction((parse, ct) => WithDatabase(async db =>
     if (n is < 10 or > 100_000) { Console.Error.WriteLine("--learners: give a number between 10 and 100,000."); return 2; }
     var options = new TrainingOptions { Promote = parse.GetValue(promote) };
     if (n is int count) options = options with { SyntheticLearners = count };
-    var report = await RankerTraining.TrainAsync(db, options, new Progress<string>(m => Console.Error.WriteLine(m)), ct);
+    var report = await services.GetRequiredService<RankerTraining>().TrainAsync(options, new Progress<string>(m => Console.Error.WriteLine(m)), ct);
     Console.WriteLine(report.ToTable());
     return 0;
 }));
@@ -89,7 +91,8 @@ train.SetAction((parse, ct) => WithDatabase(async db =>
 var evaluate = new Command("evaluate", "NDCG@1/3/5/10 of the active model, the rubric and popularity on fresh held-out learners.");
 evaluate.SetAction((_, ct) => WithDatabase(async db =>
 {
-    Console.WriteLine((await RankerTraining.EvaluateAsync(db, ct: ct)).ToTable());
+    await using var services = CourseMatch.CourseMatchServices.BuildCore(db);
+    Console.WriteLine((await services.GetRequiredService<RankerTraining>().EvaluateAsync(ct: ct)).ToTable());
     return 0;
 }));
 

@@ -1,3 +1,4 @@
+using CourseMatch.Advising;
 using CourseMatch.Catalog;
 using CourseMatch.Curation;
 using CourseMatch.Data;
@@ -31,6 +32,13 @@ public static class CourseMatchServices
         services.AddSingleton<IRankerSource, ModelRankerSource>();
         // Ranking
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<SyntheticLearners>();
+        services.AddSingleton<RankerTraining>();
+        // Advising
+        services.AddSingleton<Caseload>();
+        services.AddSingleton<PlanEditor>();
+        services.AddSingleton<AdvisorPlans>();
+        services.AddSingleton<LearnerExport>();
         // Curation
         services.AddSingleton<CatalogImport>();
         services.AddSingleton<CourseEditor>();

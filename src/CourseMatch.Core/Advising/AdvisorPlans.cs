@@ -55,11 +55,12 @@ public sealed record ReactionRow(string Slug, string Title, FeedbackKind Kind, D
 public sealed record PlanComparison(PlanSummary Older, PlanSummary Newer, IReadOnlyList<AnswerChange> Answers, IReadOnlyList<PlanChange> Picks);
 
 /// <summary>Reading a learner's plans for the advisor: the editor's view, and two generations side by side.</summary>
-public static class AdvisorPlans
+public sealed class AdvisorPlans(IDbContextFactory<CourseMatchDb> dbs, Caseload caseload)
 {
     /// <summary>The plan with every pick (excluded ones too) and the learner's reactions; null when it is not this advisor's.</summary>
-    public static async Task<EditorPlan?> LoadAsync(CourseMatchDb db, string ownerId, int learnerId, int planId, CancellationToken ct = default)
+    public async Task<EditorPlan?> LoadAsync(string ownerId, int learnerId, int planId, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var plan = await db.Recommendations.AsNoTracking()
             .Where(r => r.Id == planId && r.Profile.LearnerId == learnerId && r.Profile.OwnerId == ownerId)
             .Include(r => r.Items).ThenInclude(i => i.Course).ThenInclude(c => c.Provider)
@@ -79,14 +80,24 @@ public static class AdvisorPlans
         return new EditorPlan(plan.Id, plan.Token, learnerId, name, plan.CreatedAt, plan.Ranker, plan.ModelVersionId, plan.Revision, plan.AdjustedAt, items, plan.EmptyReasons);
     }
 
-    /// <summary>Two of the learner's plans side by side: what changed in the answers and where each pick went. Null when either is not theirs.</summary>
-    public static async Task<PlanComparison?> CompareAsync(CourseMatchDb db, string ownerId, int learnerId, int olderId, int newerId, CancellationToken ct = default)
+    /// <summary>The plan's revision (it grows with each adjustment), to notice another session's changes; null when it is not this advisor's.</summary>
+    public async Task<int?> RevisionAsync(string ownerId, int learnerId, int planId, CancellationToken ct = default)
     {
-        var plans = await Caseload.PlansAsync(db, ownerId, learnerId, ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Recommendations.Where(r => r.Id == planId && r.Profile.OwnerId == ownerId && r.Profile.LearnerId == learnerId)
+            .Select(r => (int?)r.Revision).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>Two of the learner's plans side by side: what changed in the answers and where each pick went. Null when either is not theirs.</summary>
+    public async Task<PlanComparison?> CompareAsync(string ownerId, int learnerId, int olderId, int newerId, CancellationToken ct = default)
+    {
+        var plans = await caseload.PlansAsync(ownerId, learnerId, ct);
         var older = plans.FirstOrDefault(p => p.Id == olderId);
         var newer = plans.FirstOrDefault(p => p.Id == newerId);
         if (older is null || newer is null) return null;
         if (older.CreatedAt > newer.CreatedAt || (older.CreatedAt == newer.CreatedAt && older.Id > newer.Id)) (older, newer) = (newer, older);
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
 
         var rows = await db.RecommendationItems.AsNoTracking()
             .Where(i => i.RecommendationId == older.Id || i.RecommendationId == newer.Id)
@@ -122,8 +133,9 @@ public static class AdvisorPlans
     }
 
     /// <summary>Every reaction the learner gave on any of their plans (saved, dismissed, helpful, ...), newest first.</summary>
-    public static async Task<List<ReactionRow>> ReactionsAsync(CourseMatchDb db, string ownerId, int learnerId, CancellationToken ct = default)
+    public async Task<List<ReactionRow>> ReactionsAsync(string ownerId, int learnerId, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var rows = await db.Feedback.AsNoTracking()
             .Where(f => db.LearnerProfiles.Any(p => p.Id == f.ProfileId && p.LearnerId == learnerId && p.OwnerId == ownerId))
             // The learner's own reactions only; the advisor's adjustments would otherwise crowd them out of the limit.

@@ -44,8 +44,9 @@ public sealed record PlanSummary(int Id, string Token, DateTimeOffset CreatedAt,
 /// <summary>
 /// The learners an advisor advises. Every read and write here starts from <see cref="ForOwner"/>, so another
 /// advisor's learner is simply not there: callers answer 404, never 403, and never say whose it is.
+/// Each call works in a context of its own.
 /// </summary>
-public static class Caseload
+public sealed class Caseload(IDbContextFactory<CourseMatchDb> dbs, RecommendationService recommender)
 {
     public enum Outcome { Saved, NotFound, Invalid, Conflict }
 
@@ -56,12 +57,19 @@ public static class Caseload
 
     public static IQueryable<AdvisedLearner> ForOwner(CourseMatchDb db, string ownerId) => db.AdvisedLearners.Where(l => l.OwnerId == ownerId);
 
-    public static Task<AdvisedLearner?> FindAsync(CourseMatchDb db, string ownerId, int id, CancellationToken ct = default) =>
+    public async Task<AdvisedLearner?> FindAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await FindIn(db, ownerId, id, ct);
+    }
+
+    private static Task<AdvisedLearner?> FindIn(CourseMatchDb db, string ownerId, int id, CancellationToken ct) =>
         ForOwner(db, ownerId).AsNoTracking().FirstOrDefaultAsync(l => l.Id == id, ct);
 
     /// <summary>The advisor's learners, newest activity first; <paramref name="search"/> matches name, email or notes.</summary>
-    public static async Task<List<LearnerRow>> ListAsync(CourseMatchDb db, string ownerId, string? search, bool archived, CancellationToken ct = default)
+    public async Task<List<LearnerRow>> ListAsync(string ownerId, string? search, bool archived, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var q = ForOwner(db, ownerId).AsNoTracking().Where(l => l.Archived == archived);
         search = InputText.WithoutControlCharacters(search);
         if (!string.IsNullOrWhiteSpace(search))
@@ -84,10 +92,11 @@ public static class Caseload
         return [.. rows.Select(r => new LearnerRow(r.Id, r.Name, r.Email, r.Archived, r.Plans, r.LastPlanAt, r.UpdatedAt))];
     }
 
-    public static async Task<Result> AddAsync(CourseMatchDb db, string ownerId, LearnerInput input, CancellationToken ct = default)
+    public async Task<Result> AddAsync(string ownerId, LearnerInput input, CancellationToken ct = default)
     {
         var errors = input.Validate();
         if (errors.Count > 0) return new(Outcome.Invalid, errors);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var learner = new AdvisedLearner { OwnerId = ownerId, Name = input.Name!.Trim(), Email = Blank(input.Email), Notes = input.Notes?.Trim() ?? "" };
         db.AdvisedLearners.Add(learner);
         await db.SaveChangesAsync(ct);
@@ -95,10 +104,11 @@ public static class Caseload
     }
 
     /// <summary>Saves name, email and notes if nobody changed the learner since <paramref name="version"/> was read.</summary>
-    public static async Task<Result> UpdateAsync(CourseMatchDb db, string ownerId, int id, uint version, LearnerInput input, CancellationToken ct = default)
+    public async Task<Result> UpdateAsync(string ownerId, int id, uint version, LearnerInput input, CancellationToken ct = default)
     {
         var errors = input.Validate();
         if (errors.Count > 0) return new(Outcome.Invalid, errors);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var learner = await ForOwner(db, ownerId).FirstOrDefaultAsync(l => l.Id == id, ct);
         if (learner is null) return Result.NotFound;
         if (learner.Version != version)
@@ -116,32 +126,40 @@ public static class Caseload
         return new(Outcome.Saved, [], learner);
     }
 
-    public static async Task<bool> SetArchivedAsync(CourseMatchDb db, string ownerId, int id, bool archived, CancellationToken ct = default) =>
-        await ForOwner(db, ownerId).Where(l => l.Id == id)
+    public async Task<bool> SetArchivedAsync(string ownerId, int id, bool archived, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await ForOwner(db, ownerId).Where(l => l.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Archived, archived).SetProperty(l => l.UpdatedAt, DateTimeOffset.UtcNow), ct) == 1;
+    }
 
     /// <summary>
     /// Deletes the learner with every answer, plan, adjustment and reaction of theirs (the foreign keys cascade;
     /// docs/decisions/0009). Returns false when there is no such learner of this advisor.
     /// </summary>
-    public static async Task<bool> DeleteAsync(CourseMatchDb db, string ownerId, int id, CancellationToken ct = default) =>
-        await ForOwner(db, ownerId).Where(l => l.Id == id).ExecuteDeleteAsync(ct) == 1;
+    public async Task<bool> DeleteAsync(string ownerId, int id, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await ForOwner(db, ownerId).Where(l => l.Id == id).ExecuteDeleteAsync(ct) == 1;
+    }
 
     /// <summary>The learner's latest answers, or null when none were given yet.</summary>
-    public static Task<LearnerProfile?> CurrentProfileAsync(CourseMatchDb db, string ownerId, int learnerId, CancellationToken ct = default) =>
-        db.LearnerProfiles.AsNoTracking().Include(p => p.Place)
+    public async Task<LearnerProfile?> CurrentProfileAsync(string ownerId, int learnerId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.LearnerProfiles.AsNoTracking().Include(p => p.Place)
             .Where(p => p.LearnerId == learnerId && p.OwnerId == ownerId)
             .OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
             .FirstOrDefaultAsync(ct);
+    }
 
     /// <summary>
     /// Stores the answers as the learner's new profile and generates a plan for it. Earlier answers stay with the
     /// plans made from them, so the history can show what changed.
     /// </summary>
-    public static async Task<RecommendationService.Outcome?> GeneratePlanAsync(CourseMatchDb db, RecommendationService recommender, string ownerId, int learnerId,
-        ProfileInput answers, CancellationToken ct = default)
+    public async Task<RecommendationService.Outcome?> GeneratePlanAsync(string ownerId, int learnerId, ProfileInput answers, CancellationToken ct = default)
     {
-        if (await FindAsync(db, ownerId, learnerId, ct) is null) return null;
+        if (await FindAsync(ownerId, learnerId, ct) is null) return null;
         return await recommender.RecommendAsync(answers, ct, ownerId, learnerId);
     }
 
@@ -149,9 +167,10 @@ public static class Caseload
     /// Attaches a plan the learner made on /match, given its share link or token: its answers and plans join the
     /// learner's history. A plan already attached to someone is refused.
     /// </summary>
-    public static async Task<Result> AttachPlanAsync(CourseMatchDb db, string ownerId, int learnerId, string? linkOrToken, CancellationToken ct = default)
+    public async Task<Result> AttachPlanAsync(string ownerId, int learnerId, string? linkOrToken, CancellationToken ct = default)
     {
-        if (await FindAsync(db, ownerId, learnerId, ct) is null) return Result.NotFound;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await FindIn(db, ownerId, learnerId, ct) is null) return Result.NotFound;
         var token = TokenOf(linkOrToken);
         if (token is null) return new(Outcome.Invalid, new() { ["link"] = "Paste the plan's share link (it ends in /plans/…) or its token." });
         var profileId = await db.Recommendations.Where(r => r.Token == token).Select(r => (int?)r.ProfileId).FirstOrDefaultAsync(ct);
@@ -179,13 +198,16 @@ public static class Caseload
     }
 
     /// <summary>The learner's plans, newest first.</summary>
-    public static Task<List<PlanSummary>> PlansAsync(CourseMatchDb db, string ownerId, int learnerId, CancellationToken ct = default) =>
-        db.Recommendations.AsNoTracking()
+    public async Task<List<PlanSummary>> PlansAsync(string ownerId, int learnerId, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Recommendations.AsNoTracking()
             .Where(r => r.Profile.LearnerId == learnerId && r.Profile.OwnerId == ownerId)
             .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
             .Select(r => new PlanSummary(r.Id, r.Token, r.CreatedAt, r.Ranker, r.ModelVersionId,
                 r.Items.Count(i => !i.Excluded), r.Items.Count(i => i.Excluded), r.Items.Count(i => i.Pinned), r.Revision))
             .ToListAsync(ct);
+    }
 
     private static string? Blank(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 }

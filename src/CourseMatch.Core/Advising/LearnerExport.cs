@@ -8,15 +8,16 @@ namespace CourseMatch.Advising;
 /// Everything stored about one advised learner, as one document: what an advisor hands over when a learner asks
 /// what is kept about them (and what deleting them removes).
 /// </summary>
-public static class LearnerExport
+public sealed class LearnerExport(IDbContextFactory<CourseMatchDb> dbs, Caseload caseload)
 {
     public sealed record Document(DateTimeOffset ExportedAt, object Learner, IReadOnlyList<object> Answers, IReadOnlyList<object> Plans, IReadOnlyList<object> Feedback);
 
     /// <summary>Null when the learner is not this advisor's.</summary>
-    public static async Task<Document?> BuildAsync(CourseMatchDb db, string ownerId, int learnerId, CancellationToken ct = default)
+    public async Task<Document?> BuildAsync(string ownerId, int learnerId, CancellationToken ct = default)
     {
-        var learner = await Caseload.FindAsync(db, ownerId, learnerId, ct);
+        var learner = await caseload.FindAsync(ownerId, learnerId, ct);
         if (learner is null) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var profiles = await db.LearnerProfiles.AsNoTracking().Where(p => p.LearnerId == learnerId && p.OwnerId == ownerId)
             .OrderBy(p => p.CreatedAt).ToListAsync(ct);
         var profileIds = profiles.Select(p => p.Id).ToList();

@@ -12,7 +12,7 @@ namespace CourseMatch.Advising;
 /// with the advisor and the model version that ranked the plan. Two sessions adjusting the same plan therefore
 /// both land; only a note written over a note the writer never saw is refused, as a conflict.
 /// </summary>
-public static class PlanEditor
+public sealed class PlanEditor(IDbContextFactory<CourseMatchDb> dbs)
 {
     public const int MaxReason = 300;
     public const int MaxNote = 1000;
@@ -28,8 +28,8 @@ public static class PlanEditor
         public static Result Invalid(string field, string message) => new(Outcome.Invalid, field, message);
     }
 
-    public static Task<Result> PinAsync(CourseMatchDb db, string ownerId, int planId, int courseId, int position, CancellationToken ct = default) =>
-        AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+    public Task<Result> PinAsync(string ownerId, int planId, int courseId, int position, CancellationToken ct = default) =>
+        AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Excluded) return (Result.Invalid("position", "Restore this pick before pinning it."), null);
             if (position < 1 || position > track.Count(i => !i.Excluded))
@@ -39,8 +39,8 @@ public static class PlanEditor
             return (null, new(FeedbackKind.AdvisorPinned, item.Position, null));
         });
 
-    public static Task<Result> UnpinAsync(CourseMatchDb db, string ownerId, int planId, int courseId, CancellationToken ct = default) =>
-        AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+    public Task<Result> UnpinAsync(string ownerId, int planId, int courseId, CancellationToken ct = default) =>
+        AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (!item.Pinned) return (Result.Saved, null);
             item.Pinned = false;
@@ -48,8 +48,8 @@ public static class PlanEditor
         });
 
     /// <summary>Moves a pick within its track; a pinned pick moves its pin.</summary>
-    public static Task<Result> MoveAsync(CourseMatchDb db, string ownerId, int planId, int courseId, int position, CancellationToken ct = default) =>
-        AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+    public Task<Result> MoveAsync(string ownerId, int planId, int courseId, int position, CancellationToken ct = default) =>
+        AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Excluded) return (Result.Invalid("position", "Restore this pick before moving it."), null);
             var active = track.Count(i => !i.Excluded);
@@ -59,13 +59,13 @@ public static class PlanEditor
             return (null, new(FeedbackKind.AdvisorReordered, item.Position, null));
         });
 
-    public static Task<Result> ExcludeAsync(CourseMatchDb db, string ownerId, int planId, int courseId, string? reason, CancellationToken ct = default)
+    public Task<Result> ExcludeAsync(string ownerId, int planId, int courseId, string? reason, CancellationToken ct = default)
     {
         var text = reason?.Trim() ?? "";
         if (text.Length == 0) return Task.FromResult(Result.Invalid("reason", "Say why this pick is excluded; the reason is kept with the plan and teaches the ranker."));
         if (text.Length > MaxReason) return Task.FromResult(Result.Invalid("reason", $"The reason is {text.Length:#,0} characters; keep it to {MaxReason}."));
         if (InputText.HasNul(text)) return Task.FromResult(Result.Invalid("reason", InputText.NulMessage));
-        return AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+        return AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Excluded && item.ExcludedReason == text) return (Result.Saved, null);
             item.Excluded = true;
@@ -76,8 +76,8 @@ public static class PlanEditor
         });
     }
 
-    public static Task<Result> RestoreAsync(CourseMatchDb db, string ownerId, int planId, int courseId, CancellationToken ct = default) =>
-        AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+    public Task<Result> RestoreAsync(string ownerId, int planId, int courseId, CancellationToken ct = default) =>
+        AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (!item.Excluded) return (Result.Saved, null);
             item.Excluded = false;
@@ -91,12 +91,12 @@ public static class PlanEditor
     /// Writes the note on a pick. <paramref name="expected"/> is the note the advisor started from: when another
     /// session has changed it since, nothing is written and the result carries the other text.
     /// </summary>
-    public static Task<Result> NoteAsync(CourseMatchDb db, string ownerId, int planId, int courseId, string? expected, string? note, CancellationToken ct = default)
+    public Task<Result> NoteAsync(string ownerId, int planId, int courseId, string? expected, string? note, CancellationToken ct = default)
     {
         var text = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         if (text?.Length > MaxNote) return Task.FromResult(Result.Invalid("note", $"The note is {text.Length:#,0} characters; keep it to {MaxNote:#,0}."));
         if (InputText.HasNul(text) || InputText.HasNul(expected)) return Task.FromResult(Result.Invalid("note", InputText.NulMessage));
-        return AdjustAsync(db, ownerId, planId, courseId, ct, (track, item) =>
+        return AdjustAsync(ownerId, planId, courseId, ct, (track, item) =>
         {
             if (item.Note == text) return (Result.Saved, null);
             if ((item.Note ?? "") != (string.IsNullOrWhiteSpace(expected) ? "" : expected.Trim()))
@@ -108,14 +108,11 @@ public static class PlanEditor
 
     private sealed record Change(FeedbackKind Kind, int? Position, string? Detail);
 
-    private static async Task<Result> AdjustAsync(CourseMatchDb db, string ownerId, int planId, int courseId, CancellationToken ct,
+    private async Task<Result> AdjustAsync(string ownerId, int planId, int courseId, CancellationToken ct,
         Func<List<RecommendationItem>, RecommendationItem, (Result? Stop, Change? Change)> apply)
     {
-        // A context kept across edits would hand back the plan and its picks as it last saw them, not as another
-        // session has left them since; forget them so the queries below read the rows again.
-        foreach (var entry in db.ChangeTracker.Entries()
-                     .Where(e => e.Entity is Recommendation r && r.Id == planId || e.Entity is RecommendationItem i && i.RecommendationId == planId).ToList())
-            entry.State = EntityState.Detached;
+        // A fresh context: the plan and its picks are read as another session has left them, not as an editor last saw them.
+        await using var db = await dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         // The row lock orders concurrent adjustments of one plan: each sees the one before it.
         var plan = await db.Recommendations

@@ -67,7 +67,7 @@ public sealed record ModelComparison(int CandidateId, int? ActiveId, RankingMetr
 /// so the log and the registry cannot disagree. A refused promotion or rollback changes nothing and writes no entry:
 /// the log records writes, and the refusal reason is shown to whoever asked.
 /// </remarks>
-public sealed class ModelRegistry(NpgsqlDataSource db)
+public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseMatchDb> dbs, SyntheticLearners synthetic)
 {
     public const int PromotionK = 5;
     private const long PromotionLock = 0x436f_7572_7365_4d; // "CourseM"
@@ -88,7 +88,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db)
             LabelSources = JsonSerializer.Serialize(labels, Json),
             Model = model.ToBytes(),
         };
-        await using var context = CourseMatchDb.Create(db);
+        await using var context = await dbs.CreateDbContextAsync(ct);
         await using var tx = await context.Database.BeginTransactionAsync(ct);
         context.ModelVersions.Add(version);
         await context.SaveChangesAsync(ct); // the id the audit entry names
@@ -103,13 +103,13 @@ public sealed class ModelRegistry(NpgsqlDataSource db)
 
     public async Task<ModelVersion?> ActiveAsync(CancellationToken ct = default)
     {
-        await using var context = CourseMatchDb.Create(db);
+        await using var context = await dbs.CreateDbContextAsync(ct);
         return await context.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Status == ModelStatus.Active, ct);
     }
 
     public async Task<ModelVersion?> FindAsync(int id, CancellationToken ct = default)
     {
-        await using var context = CourseMatchDb.Create(db);
+        await using var context = await dbs.CreateDbContextAsync(ct);
         return await context.ModelVersions.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, ct);
     }
 
@@ -131,7 +131,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db)
         var groups = new List<RankingGroup>();
         if (settings.SyntheticLearners > 0)
         {
-            var learners = await Ranking.SyntheticLearners.GenerateAsync(db, settings.SyntheticLearners, settings.DataSeed, settings.Today,
+            var learners = await synthetic.GenerateAsync(settings.SyntheticLearners, settings.DataSeed, settings.Today,
                 include: i => HoldoutSplit.IsHeldOut(Ranking.SyntheticLearners.Key(settings.DataSeed, i), settings.HoldoutPercent), ct: ct);
             groups.AddRange(learners.Select(l => l.Group));
         }

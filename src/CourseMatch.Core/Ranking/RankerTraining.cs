@@ -66,28 +66,28 @@ public sealed record EvaluationReport(int? ModelVersionId, string Ranker, Rankin
 }
 
 /// <summary>The training and evaluation entry points for `coursematch train` / `coursematch evaluate` and the admin page.</summary>
-public static class RankerTraining
+public sealed class RankerTraining(NpgsqlDataSource db, ModelRegistry registry, SyntheticLearners learnerSource)
 {
     /// <summary>
     /// Gathers groups (synthetic learners from the personas over the real catalog, plus real feedback), holds
     /// out ~20% of them, trains LightGBM LambdaRank on the rest, measures model / rubric / popularity (and the
     /// active model) on the held-out groups, stores a Candidate version and, when asked, promotes it.
     /// </summary>
-    public static Task<TrainingReport> TrainAsync(NpgsqlDataSource db, TrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default) =>
-        TrainAsync(db, options, progress is null ? null : new PhaseOnly(progress), ct);
+    public Task<TrainingReport> TrainAsync(TrainingOptions options, IProgress<string>? progress = null, CancellationToken ct = default) =>
+        TrainAsync(options, progress is null ? null : new PhaseOnly(progress), ct);
 
-    /// <summary>As <see cref="TrainAsync(NpgsqlDataSource, TrainingOptions, IProgress{string}?, CancellationToken)"/>, reporting a percentage with each phase.</summary>
+    /// <summary>As <see cref="TrainAsync(TrainingOptions, IProgress{string}?, CancellationToken)"/>, reporting a percentage with each phase.</summary>
     /// <remarks>
     /// The percentages are rough shares of a run's time on the demo catalog (sampling learners and training dominate);
     /// they only ever increase.
     /// </remarks>
-    public static async Task<TrainingReport> TrainAsync(NpgsqlDataSource db, TrainingOptions options, IProgress<TrainingProgress>? steps, CancellationToken ct = default)
+    public async Task<TrainingReport> TrainAsync(TrainingOptions options, IProgress<TrainingProgress>? steps, CancellationToken ct = default)
     {
         var progress = new Percentages(steps);
         var today = options.Today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var clock = Stopwatch.StartNew();
         progress.At(2).Report($"Sampling {options.SyntheticLearners:#,0} synthetic learners from {Personas.All.Count} personas over the catalog…");
-        var learners = await SyntheticLearners.GenerateAsync(db, options.SyntheticLearners, options.DataSeed, today, ct: ct);
+        var learners = await learnerSource.GenerateAsync(options.SyntheticLearners, options.DataSeed, today, ct: ct);
         var groups = learners.Select(l => l.Group).ToList();
         var feedback = new FeedbackLabels.Stats(0, 0, 0, 0, 0);
         if (options.IncludeRealFeedback)
@@ -105,7 +105,6 @@ public static class RankerTraining
         var trainTime = clock.Elapsed;
 
         progress.At(80).Report("Measuring NDCG on the held-out groups…");
-        var registry = new ModelRegistry(db);
         var rankers = new List<(string, Func<IReadOnlyList<float[]>, float[]>)> { (RankingMetrics.Model, model.Score) };
         if (await registry.ActiveAsync(ct) is { } active)
         {
@@ -158,11 +157,11 @@ public static class RankerTraining
     /// The active model (if any) beside the rubric and popularity on fresh synthetic learners (all of them: their
     /// seed is one no training run uses by default, so none was trained on) and on the held-out real-feedback groups.
     /// </summary>
-    public static async Task<EvaluationReport> EvaluateAsync(NpgsqlDataSource db, EvaluationOptions? options = null, CancellationToken ct = default)
+    public async Task<EvaluationReport> EvaluateAsync(EvaluationOptions? options = null, CancellationToken ct = default)
     {
         options ??= new EvaluationOptions();
         var today = options.Today ?? DateOnly.FromDateTime(DateTime.UtcNow);
-        var learners = await SyntheticLearners.GenerateAsync(db, options.SyntheticLearners, options.DataSeed, today, ct: ct);
+        var learners = await learnerSource.GenerateAsync(options.SyntheticLearners, options.DataSeed, today, ct: ct);
         var groups = learners.Select(l => l.Group).ToList();
         var (real, _) = await FeedbackLabels.LoadGroupsAsync(db, ct);
         groups.AddRange(real.Where(g => HoldoutSplit.IsHeldOut(g, options.HoldoutPercent)));
@@ -170,7 +169,7 @@ public static class RankerTraining
         var rankers = new List<(string, Func<IReadOnlyList<float[]>, float[]>)>();
         int? versionId = null;
         string? note = null;
-        if (await new ModelRegistry(db).ActiveAsync(ct) is { } active)
+        if (await registry.ActiveAsync(ct) is { } active)
         {
             try
             {

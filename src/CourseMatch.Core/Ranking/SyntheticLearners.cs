@@ -11,7 +11,7 @@ namespace CourseMatch.Ranking;
 /// <see cref="Candidates"/> query the app uses, its features from <see cref="FeatureVector"/>, its labels from the
 /// <see cref="LearnerSimulator"/>. So any single learner can be regenerated alone (the held-out ones, say).
 /// </summary>
-public static class SyntheticLearners
+public sealed class SyntheticLearners(NpgsqlDataSource db, Candidates candidates)
 {
     public sealed record Learner(int Index, Persona Persona, LearnerProfile Profile, RankingGroup Group);
 
@@ -24,12 +24,11 @@ public static class SyntheticLearners
     /// Learners 0..count−1 (those <paramref name="include"/> accepts, all when null). Learners with fewer than two
     /// candidates are left out: order cannot matter for them.
     /// </summary>
-    public static async Task<List<Learner>> GenerateAsync(NpgsqlDataSource db, int count, int seed, DateOnly today,
+    public async Task<List<Learner>> GenerateAsync(int count, int seed, DateOnly today,
         LearnerSimulator? simulator = null, Func<int, bool>? include = null, CancellationToken ct = default)
     {
         simulator ??= new LearnerSimulator();
         var results = new Learner?[count];
-        var candidates = new Candidates(db);
         var taxonomy = await SkillTaxonomy.LoadAsync(db, ct);
         var indices = Enumerable.Range(0, count).Where(i => include?.Invoke(i) ?? true);
         await Parallel.ForEachAsync(indices, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(2, Environment.ProcessorCount * 2), CancellationToken = ct },

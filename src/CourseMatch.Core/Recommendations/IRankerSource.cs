@@ -14,6 +14,9 @@ public sealed record ActiveRanker(string Kind, int? ModelVersionId, Func<IReadOn
 public interface IRankerSource
 {
     ValueTask<ActiveRanker> GetAsync(CancellationToken ct = default);
+
+    /// <summary>Makes the next <see cref="GetAsync"/> check which ranker is active now (after a promotion or rollback); a source that never changes ignores it.</summary>
+    void Invalidate() { }
 }
 
 /// <summary>Always the rubric (used where no model registry is wired, and as the fallback).</summary>

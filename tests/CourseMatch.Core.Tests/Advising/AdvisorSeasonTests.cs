@@ -70,7 +70,7 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
         public int Exclusions => Adjusted.Sum(t => t.Excluded.Length);
     }
 
-    private sealed class Advisor(TestDb db, string id, RecommendationService recommender, IReadOnlyDictionary<int, bool> auditable)
+    private sealed class Advisor(TestDb db, string id, IReadOnlyDictionary<int, bool> auditable)
     {
         /// <summary>Adds <paramref name="count"/> learners sampled from the personas, plans for each, and reviews every plan.</summary>
         public async Task<List<Reviewed>> SeasonAsync(int count, int seed)
@@ -81,22 +81,23 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
             {
                 var persona = Personas.Pick(rng);
                 var answers = ProfileInput.FromProfile(persona.Sample(rng, DemoCatalog.Taxonomy), DemoCatalog.Taxonomy);
-                await using var context = db.Context();
-                var added = await Caseload.AddAsync(context, id, new LearnerInput { Name = $"{persona.Name} {seed}-{i + 1}" });
+                var caseload = db.Get<Caseload>();
+                var added = await caseload.AddAsync(id, new LearnerInput { Name = $"{persona.Name} {seed}-{i + 1}" });
                 Assert.Equal(Caseload.Outcome.Saved, added.Outcome);
                 var learnerId = added.Learner!.Id;
-                var outcome = await Caseload.GeneratePlanAsync(context, recommender, id, learnerId, answers);
+                var outcome = await caseload.GeneratePlanAsync(id, learnerId, answers);
                 Assert.Empty(outcome!.Errors);
-                var planId = Assert.Single(await Caseload.PlansAsync(context, id, learnerId)).Id;
-                plans.Add(await ReviewAsync(context, learnerId, planId));
+                var planId = Assert.Single(await caseload.PlansAsync(id, learnerId)).Id;
+                plans.Add(await ReviewAsync(learnerId, planId));
             }
             return plans;
         }
 
         /// <summary>The advisors' rule, made through the plan editor as an advisor would click it.</summary>
-        private async Task<Reviewed> ReviewAsync(CourseMatchDb context, int learnerId, int planId)
+        private async Task<Reviewed> ReviewAsync(int learnerId, int planId)
         {
-            var plan = (await AdvisorPlans.LoadAsync(context, id, learnerId, planId))!;
+            var editor = db.Get<PlanEditor>();
+            var plan = (await db.Get<AdvisorPlans>().LoadAsync(id, learnerId, planId))!;
             var adjusted = new List<(Track, int[], int[])>();
             foreach (var track in new[] { Track.InPerson, Track.Online })
             {
@@ -105,9 +106,9 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
                 var closed = picks.Where(p => !auditable[p.CourseId]).Select(p => p.CourseId).ToArray();
                 if (open.Length == 0 || closed.Length == 0) continue;
                 for (var j = 0; j < open.Length; j++)
-                    Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.PinAsync(context, id, planId, open[j], j + 1)).Outcome);
+                    Assert.Equal(PlanEditor.Outcome.Saved, (await editor.PinAsync(id, planId, open[j], j + 1)).Outcome);
                 foreach (var course in closed)
-                    Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.ExcludeAsync(context, id, planId, course, Reason)).Outcome);
+                    Assert.Equal(PlanEditor.Outcome.Saved, (await editor.ExcludeAsync(id, planId, course, Reason)).Outcome);
                 adjusted.Add((track, open, closed));
             }
             return new Reviewed(planId, plan.ModelVersion, adjusted);
@@ -117,8 +118,9 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
     [Fact]
     public async Task AfterASeasonOfAdjustedPlansTheRetrainedModelMakesPlansAdvisorsHaveLessToFixAndRanksThemAsAdvisorsDo()
     {
-        var registry = new ModelRegistry(fixture.Db.Source);
-        var baseline = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        var registry = fixture.Db.Get<ModelRegistry>();
+        var training = fixture.Db.Get<RankerTraining>();
+        var baseline = await training.TrainAsync(options);
         Assert.True(baseline.Promotion!.Promoted, baseline.Promotion.Reason);
 
         var advisorId = await AdvisingTestData.AdvisorAsync(fixture.Db, "season");
@@ -126,8 +128,8 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
         await using (var context = fixture.Db.Context())
             auditable = await context.Courses.ToDictionaryAsync(c => c.Id, c => c.FreeToAudit);
         // As the web app wires it: the active model version, re-read when told a promotion happened.
-        var rankers = new ModelRankerSource(fixture.Db.Source, new ListLogger<ModelRankerSource>(), TimeSpan.FromHours(1));
-        var advisor = new Advisor(fixture.Db, advisorId, fixture.Db.Recommender(rankers), auditable);
+        var rankers = fixture.Db.Get<IRankerSource>();
+        var advisor = new Advisor(fixture.Db, advisorId, auditable);
 
         var season = await advisor.SeasonAsync(SeasonLearners, seed: 7);
         output.WriteLine(Invariant($"Season: {Describe(season)}, ranked by version {baseline.ModelVersionId}."));
@@ -135,7 +137,7 @@ public class AdvisorSeasonTests(DatabaseFixture fixture, Xunit.Abstractions.ITes
         var seasonAdjusted = season.Count(p => p.Changed);
         Assert.True(seasonAdjusted >= season.Count * 3 / 10, $"the preference must bite: {seasonAdjusted} of {season.Count} plans adjusted");
 
-        var after = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        var after = await training.TrainAsync(options);
         output.WriteLine("");
         output.WriteLine("Retraining after the season:");
         output.WriteLine(after.ToTable());

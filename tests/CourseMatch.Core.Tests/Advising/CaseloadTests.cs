@@ -10,6 +10,9 @@ namespace CourseMatch.Tests.Advising;
 public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private TestDb Db => fixture.Db;
+    private Caseload Caseload => Db.Get<Caseload>();
+    private PlanEditor PlanEditor => Db.Get<PlanEditor>();
+    private AdvisorPlans AdvisorPlans => Db.Get<AdvisorPlans>();
 
     /// <summary>Everything stored about a learner and their plans, to show that a refused call changed nothing.</summary>
     private async Task<string> SnapshotAsync(int learnerId)
@@ -37,40 +40,40 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var (newer, _) = await PlanAsync(Db, owner, learner.Id, OnlineUpskill(2));
         var course = (await ItemsAsync(Db, newer)).First().CourseId;
         await using (var db = Db.Context())
-            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.NoteAsync(db, owner, newer, course, null, "Start with this one.")).Outcome);
+            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.NoteAsync(owner, newer, course, null, "Start with this one.")).Outcome);
         var before = await SnapshotAsync(learner.Id);
         uint version;
-        await using (var db = Db.Context()) version = (await Caseload.FindAsync(db, owner, learner.Id))!.Version;
+        await using (var db = Db.Context()) version = (await Caseload.FindAsync(owner, learner.Id))!.Version;
 
         await using (var db = Db.Context())
         {
-            Assert.DoesNotContain(await Caseload.ListAsync(db, intruder, null, false), r => r.Id == learner.Id);
-            Assert.Empty(await Caseload.ListAsync(db, intruder, "Lawrence", false));
-            Assert.Null(await Caseload.FindAsync(db, intruder, learner.Id));
-            Assert.Empty(await Caseload.PlansAsync(db, intruder, learner.Id));
-            Assert.Null(await Caseload.CurrentProfileAsync(db, intruder, learner.Id));
-            var update = await Caseload.UpdateAsync(db, intruder, learner.Id, version, new LearnerInput { Name = "Taken over" });
+            Assert.DoesNotContain(await Caseload.ListAsync(intruder, null, false), r => r.Id == learner.Id);
+            Assert.Empty(await Caseload.ListAsync(intruder, "Lawrence", false));
+            Assert.Null(await Caseload.FindAsync(intruder, learner.Id));
+            Assert.Empty(await Caseload.PlansAsync(intruder, learner.Id));
+            Assert.Null(await Caseload.CurrentProfileAsync(intruder, learner.Id));
+            var update = await Caseload.UpdateAsync(intruder, learner.Id, version, new LearnerInput { Name = "Taken over" });
             Assert.Equal(Caseload.Outcome.NotFound, update.Outcome);
             Assert.Equal("No such learner among yours.", update.Errors["learner"]);
-            Assert.False(await Caseload.SetArchivedAsync(db, intruder, learner.Id, true));
-            Assert.False(await Caseload.DeleteAsync(db, intruder, learner.Id));
-            Assert.Equal(Caseload.Outcome.NotFound, (await Caseload.AttachPlanAsync(db, intruder, learner.Id, "abc")).Outcome);
-            Assert.Null(await Caseload.GeneratePlanAsync(db, Recommender(Db), intruder, learner.Id, OnlineUpskill()));
+            Assert.False(await Caseload.SetArchivedAsync(intruder, learner.Id, true));
+            Assert.False(await Caseload.DeleteAsync(intruder, learner.Id));
+            Assert.Equal(Caseload.Outcome.NotFound, (await Caseload.AttachPlanAsync(intruder, learner.Id, "abc")).Outcome);
+            Assert.Null(await Caseload.GeneratePlanAsync(intruder, learner.Id, OnlineUpskill()));
             // Neither with the owner's learner id nor through one of the intruder's own learners.
-            Assert.Null(await AdvisorPlans.LoadAsync(db, intruder, learner.Id, newer));
-            Assert.Null(await AdvisorPlans.LoadAsync(db, intruder, own.Id, newer));
-            Assert.Null(await AdvisorPlans.CompareAsync(db, intruder, learner.Id, older, newer));
-            Assert.Null(await AdvisorPlans.CompareAsync(db, intruder, own.Id, older, newer));
+            Assert.Null(await AdvisorPlans.LoadAsync(intruder, learner.Id, newer));
+            Assert.Null(await AdvisorPlans.LoadAsync(intruder, own.Id, newer));
+            Assert.Null(await AdvisorPlans.CompareAsync(intruder, learner.Id, older, newer));
+            Assert.Null(await AdvisorPlans.CompareAsync(intruder, own.Id, older, newer));
         }
 
         var edits = new (string What, Func<CourseMatch.Data.CourseMatchDb, Task<PlanEditor.Result>> Call)[]
         {
-            ("pin", db => PlanEditor.PinAsync(db, intruder, newer, course, 2)),
-            ("unpin", db => PlanEditor.UnpinAsync(db, intruder, newer, course)),
-            ("move", db => PlanEditor.MoveAsync(db, intruder, newer, course, 3)),
-            ("exclude", db => PlanEditor.ExcludeAsync(db, intruder, newer, course, "not for you")),
-            ("restore", db => PlanEditor.RestoreAsync(db, intruder, newer, course)),
-            ("note", db => PlanEditor.NoteAsync(db, intruder, newer, course, "Start with this one.", "Overwritten")),
+            ("pin", db => PlanEditor.PinAsync(intruder, newer, course, 2)),
+            ("unpin", db => PlanEditor.UnpinAsync(intruder, newer, course)),
+            ("move", db => PlanEditor.MoveAsync(intruder, newer, course, 3)),
+            ("exclude", db => PlanEditor.ExcludeAsync(intruder, newer, course, "not for you")),
+            ("restore", db => PlanEditor.RestoreAsync(intruder, newer, course)),
+            ("note", db => PlanEditor.NoteAsync(intruder, newer, course, "Start with this one.", "Overwritten")),
         };
         foreach (var (what, call) in edits)
         {
@@ -84,9 +87,9 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         await using (var db = Db.Context())
         {
             // The owner still has everything; the intruder's failed generation left no answers behind.
-            Assert.Equal(2, (await Caseload.PlansAsync(db, owner, learner.Id)).Count);
+            Assert.Equal(2, (await Caseload.PlansAsync(owner, learner.Id)).Count);
             Assert.Equal(0, await db.LearnerProfiles.CountAsync(p => p.OwnerId == intruder));
-            Assert.Equal("Start with this one.", (await AdvisorPlans.LoadAsync(db, owner, learner.Id, newer))!.Items.Single(i => i.CourseId == course).Note);
+            Assert.Equal("Start with this one.", (await AdvisorPlans.LoadAsync(owner, learner.Id, newer))!.Items.Single(i => i.CourseId == course).Note);
         }
     }
 
@@ -97,7 +100,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var anonymous = await Recommender(Db).RecommendAsync(OnlineUpskill());
         await using var db = Db.Context();
         var plan = await db.Recommendations.Include(r => r.Items).SingleAsync(r => r.Token == anonymous.Plan!.Token);
-        var result = await PlanEditor.ExcludeAsync(db, advisor, plan.Id, plan.Items[0].CourseId, "not suitable");
+        var result = await PlanEditor.ExcludeAsync(advisor, plan.Id, plan.Items[0].CourseId, "not suitable");
         Assert.Equal(PlanEditor.Outcome.NotFound, result.Outcome);
         Assert.False(await db.RecommendationItems.AnyAsync(i => i.RecommendationId == plan.Id && i.Excluded));
     }
@@ -114,7 +117,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
 
         await using var db = Db.Context();
         async Task<List<string>> Search(string? text) =>
-            [.. (await Caseload.ListAsync(db, advisor, text, false)).Select(r => r.Name).Order()];
+            [.. (await Caseload.ListAsync(advisor, text, false)).Select(r => r.Name).Order()];
 
         Assert.Equal(["Ada Lovelace", "Alan Turing", "Grace Hopper"], await Search(null));
         Assert.Equal(["Ada Lovelace", "Alan Turing", "Grace Hopper"], await Search("   "));
@@ -131,9 +134,9 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         Assert.Empty(await Search("e_e"));
         Assert.Empty(await Search("\\"));
         Assert.Empty(await Search("nobody"));
-        Assert.Contains(grace.Id, (await Caseload.ListAsync(db, advisor, "cobol", false)).Select(r => r.Id));
-        Assert.DoesNotContain(alan.Id, (await Caseload.ListAsync(db, advisor, "ada", false)).Select(r => r.Id));
-        Assert.Equal(ada.Id, (await Caseload.ListAsync(db, advisor, "analytical", false)).Single().Id);
+        Assert.Contains(grace.Id, (await Caseload.ListAsync(advisor, "cobol", false)).Select(r => r.Id));
+        Assert.DoesNotContain(alan.Id, (await Caseload.ListAsync(advisor, "ada", false)).Select(r => r.Id));
+        Assert.Equal(ada.Id, (await Caseload.ListAsync(advisor, "analytical", false)).Single().Id);
     }
 
     [Fact]
@@ -144,18 +147,18 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var archived = await LearnerAsync(Db, advisor, "Sofia Kovalevskaya");
         await using var db = Db.Context();
 
-        Assert.True(await Caseload.SetArchivedAsync(db, advisor, archived.Id, true));
-        Assert.Equal([kept.Id], (await Caseload.ListAsync(db, advisor, null, false)).Select(r => r.Id));
-        var row = Assert.Single(await Caseload.ListAsync(db, advisor, null, true));
+        Assert.True(await Caseload.SetArchivedAsync(advisor, archived.Id, true));
+        Assert.Equal([kept.Id], (await Caseload.ListAsync(advisor, null, false)).Select(r => r.Id));
+        var row = Assert.Single(await Caseload.ListAsync(advisor, null, true));
         Assert.Equal((archived.Id, true), (row.Id, row.Archived));
-        Assert.Empty(await Caseload.ListAsync(db, advisor, "Kovalevskaya", false));
-        Assert.Single(await Caseload.ListAsync(db, advisor, "Kovalevskaya", true));
+        Assert.Empty(await Caseload.ListAsync(advisor, "Kovalevskaya", false));
+        Assert.Single(await Caseload.ListAsync(advisor, "Kovalevskaya", true));
         // An archived learner is still theirs to open.
-        Assert.NotNull(await Caseload.FindAsync(db, advisor, archived.Id));
+        Assert.NotNull(await Caseload.FindAsync(advisor, archived.Id));
 
-        Assert.True(await Caseload.SetArchivedAsync(db, advisor, archived.Id, false));
-        Assert.Equal(new[] { archived.Id, kept.Id }.Order(), (await Caseload.ListAsync(db, advisor, null, false)).Select(r => r.Id).Order());
-        Assert.Empty(await Caseload.ListAsync(db, advisor, null, true));
+        Assert.True(await Caseload.SetArchivedAsync(advisor, archived.Id, false));
+        Assert.Equal(new[] { archived.Id, kept.Id }.Order(), (await Caseload.ListAsync(advisor, null, false)).Select(r => r.Id).Order());
+        Assert.Empty(await Caseload.ListAsync(advisor, null, true));
     }
 
     [Fact]
@@ -167,7 +170,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         await PlanAsync(Db, advisor, first.Id);
         await PlanAsync(Db, advisor, first.Id);
         await using var db = Db.Context();
-        var rows = await Caseload.ListAsync(db, advisor, null, false);
+        var rows = await Caseload.ListAsync(advisor, null, false);
         Assert.Equal(["First", "Second"], rows.Select(r => r.Name));
         Assert.Equal([2, 0], rows.Select(r => r.Plans));
         Assert.NotNull(rows[0].LastPlanAt);
@@ -192,12 +195,12 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
 
         await using (var db = Db.Context())
         {
-            var added = await Caseload.AddAsync(db, advisor, input);
+            var added = await Caseload.AddAsync(advisor, input);
             Assert.Equal(Caseload.Outcome.Invalid, added.Outcome);
             Assert.Equal(message, Assert.Single(added.Errors, e => e.Key == field).Value);
             Assert.Equal([field], added.Errors.Keys);
 
-            var updated = await Caseload.UpdateAsync(db, advisor, existing.Id, existing.Version, input);
+            var updated = await Caseload.UpdateAsync(advisor, existing.Id, existing.Version, input);
             Assert.Equal(Caseload.Outcome.Invalid, updated.Outcome);
             Assert.Equal(message, updated.Errors[field]);
         }
@@ -212,16 +215,16 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
     {
         var advisor = await AdvisorAsync(Db, "limits");
         await using var db = Db.Context();
-        var result = await Caseload.AddAsync(db, advisor, new LearnerInput
+        var result = await Caseload.AddAsync(advisor, new LearnerInput
         {
             Name = "  " + new string('n', 100) + "  ", Email = " longest@example.org ", Notes = new string('x', 2000),
         });
         Assert.Equal(Caseload.Outcome.Saved, result.Outcome);
-        var stored = (await Caseload.FindAsync(db, advisor, result.Learner!.Id))!;
+        var stored = (await Caseload.FindAsync(advisor, result.Learner!.Id))!;
         Assert.Equal((100, "longest@example.org", 2000), (stored.Name.Length, stored.Email, stored.Notes.Length));
 
-        var noEmail = await Caseload.AddAsync(db, advisor, new LearnerInput { Name = "No email", Email = "  " });
-        Assert.Null((await Caseload.FindAsync(db, advisor, noEmail.Learner!.Id))!.Email);
+        var noEmail = await Caseload.AddAsync(advisor, new LearnerInput { Name = "No email", Email = "  " });
+        Assert.Null((await Caseload.FindAsync(advisor, noEmail.Learner!.Id))!.Email);
     }
 
     [Fact]
@@ -230,18 +233,18 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var advisor = await AdvisorAsync(Db, "conflict");
         var learner = await LearnerAsync(Db, advisor, "Katherine Johnson", notes: "first notes");
         AdvisedLearner seenByBoth;
-        await using (var db = Db.Context()) seenByBoth = (await Caseload.FindAsync(db, advisor, learner.Id))!;
+        await using (var db = Db.Context()) seenByBoth = (await Caseload.FindAsync(advisor, learner.Id))!;
 
         await using (var other = Db.Context())
         {
-            var saved = await Caseload.UpdateAsync(other, advisor, learner.Id, seenByBoth.Version,
+            var saved = await Caseload.UpdateAsync(advisor, learner.Id, seenByBoth.Version,
                 new LearnerInput { Name = "Katherine Johnson", Notes = "written in the other tab" });
             Assert.Equal(Caseload.Outcome.Saved, saved.Outcome);
         }
 
         await using (var mine = Db.Context())
         {
-            var stale = await Caseload.UpdateAsync(mine, advisor, learner.Id, seenByBoth.Version,
+            var stale = await Caseload.UpdateAsync(advisor, learner.Id, seenByBoth.Version,
                 new LearnerInput { Name = "K. Johnson", Notes = "written here" });
             Assert.Equal(Caseload.Outcome.Conflict, stale.Outcome);
             Assert.Contains("changed in another session", stale.Errors["learner"]);
@@ -249,15 +252,15 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         }
 
         AdvisedLearner now;
-        await using (var db = Db.Context()) now = (await Caseload.FindAsync(db, advisor, learner.Id))!;
+        await using (var db = Db.Context()) now = (await Caseload.FindAsync(advisor, learner.Id))!;
         Assert.Equal(("Katherine Johnson", "written in the other tab"), (now.Name, now.Notes));
         Assert.NotEqual(seenByBoth.Version, now.Version);
 
         // Reloaded, the same change goes through.
         await using (var db = Db.Context())
-            Assert.Equal(Caseload.Outcome.Saved, (await Caseload.UpdateAsync(db, advisor, learner.Id, now.Version, new LearnerInput { Name = "K. Johnson", Notes = "written here" })).Outcome);
+            Assert.Equal(Caseload.Outcome.Saved, (await Caseload.UpdateAsync(advisor, learner.Id, now.Version, new LearnerInput { Name = "K. Johnson", Notes = "written here" })).Outcome);
         await using (var db = Db.Context())
-            Assert.Equal("K. Johnson", (await Caseload.FindAsync(db, advisor, learner.Id))!.Name);
+            Assert.Equal("K. Johnson", (await Caseload.FindAsync(advisor, learner.Id))!.Name);
     }
 
     [Fact]
@@ -272,8 +275,8 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var items = await ItemsAsync(Db, first);
         await using (var db = Db.Context())
         {
-            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.PinAsync(db, advisor, first, items[1].CourseId, 1)).Outcome);
-            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.ExcludeAsync(db, advisor, first, items[2].CourseId, "too long")).Outcome);
+            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.PinAsync(advisor, first, items[1].CourseId, 1)).Outcome);
+            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.ExcludeAsync(advisor, first, items[2].CourseId, "too long")).Outcome);
             Assert.Null(await Recommender(Db).RecordFeedbackAsync(token, items[0].Course.Slug, "saved"));
             Assert.Null(await Recommender(Db).RecordFeedbackAsync(keptToken, (await ItemsAsync(Db, kept))[0].Course.Slug, "helpful"));
         }
@@ -283,7 +286,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         Assert.Equal(3, await Db.ScalarAsync<int>($"SELECT count(*) FROM feedback WHERE profile_id IN ({profiles})"));
         var bystanderBefore = await SnapshotAsync(bystander.Id);
 
-        await using (var db = Db.Context()) Assert.True(await Caseload.DeleteAsync(db, advisor, learner.Id));
+        await using (var db = Db.Context()) Assert.True(await Caseload.DeleteAsync(advisor, learner.Id));
 
         Assert.Equal(0, await Db.ScalarAsync<int>($"SELECT count(*) FROM advised_learners WHERE id = {learner.Id}"));
         Assert.Equal(0, await Db.ScalarAsync<int>($"SELECT count(*) FROM learner_profiles WHERE id IN ({profiles}) OR learner_id = {learner.Id}"));
@@ -296,7 +299,7 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         {
             Assert.Null(await Recommender(Db).LoadAsync(token));
             Assert.NotNull(await Recommender(Db).LoadAsync(keptToken));
-            Assert.False(await Caseload.DeleteAsync(db, advisor, learner.Id));
+            Assert.False(await Caseload.DeleteAsync(advisor, learner.Id));
         }
         Assert.Equal(bystanderBefore, await SnapshotAsync(bystander.Id));
     }
@@ -313,18 +316,18 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         var byToken = (await Recommender(Db).RecommendAsync(OnlineUpskill(2))).Plan!.Token;
 
         await using var db = Db.Context();
-        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(db, advisor, learner.Id, $"https://coursematch.example/plans/{byLink}")).Outcome);
-        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(db, advisor, learner.Id, $"  {byToken}  ")).Outcome);
-        Assert.Equal([byToken, byLink], (await Caseload.PlansAsync(db, advisor, learner.Id)).Select(p => p.Token));
+        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(advisor, learner.Id, $"https://coursematch.example/plans/{byLink}")).Outcome);
+        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(advisor, learner.Id, $"  {byToken}  ")).Outcome);
+        Assert.Equal([byToken, byLink], (await Caseload.PlansAsync(advisor, learner.Id)).Select(p => p.Token));
         // Attaching the same plan to the same learner again is harmless.
-        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(db, advisor, learner.Id, $"https://coursematch.example/plans/{byLink}?utm=mail#top")).Outcome);
-        Assert.NotNull(await Caseload.CurrentProfileAsync(db, advisor, learner.Id));
-        Assert.Equal(learner.Id, (await AdvisorPlans.LoadAsync(db, advisor, learner.Id, (await Caseload.PlansAsync(db, advisor, learner.Id))[0].Id))!.LearnerId);
+        Assert.Equal(Caseload.Outcome.Saved, (await Caseload.AttachPlanAsync(advisor, learner.Id, $"https://coursematch.example/plans/{byLink}?utm=mail#top")).Outcome);
+        Assert.NotNull(await Caseload.CurrentProfileAsync(advisor, learner.Id));
+        Assert.Equal(learner.Id, (await AdvisorPlans.LoadAsync(advisor, learner.Id, (await Caseload.PlansAsync(advisor, learner.Id))[0].Id))!.LearnerId);
         Assert.True((await Recommender(Db).LoadAsync(byLink))!.Advised);
 
         async Task Refused(int learnerId, string? link, string message)
         {
-            var result = await Caseload.AttachPlanAsync(db, advisor, learnerId, link);
+            var result = await Caseload.AttachPlanAsync(advisor, learnerId, link);
             Assert.Equal(Caseload.Outcome.Invalid, result.Outcome);
             Assert.Equal(message, Assert.Single(result.Errors, e => e.Key == "link").Value);
         }
@@ -333,13 +336,13 @@ public class CaseloadTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixt
         await Refused(learner.Id, "", "Paste the plan's share link (it ends in /plans/…) or its token.");
         await Refused(learner.Id, "not a link!", "Paste the plan's share link (it ends in /plans/…) or its token.");
         await Refused(someoneElse.Id, byLink, "That plan is already attached to a learner.");
-        Assert.Empty(await Caseload.PlansAsync(db, advisor, someoneElse.Id));
+        Assert.Empty(await Caseload.PlansAsync(advisor, someoneElse.Id));
 
         // Another advisor cannot take it over through their own learner either.
-        var taken = await Caseload.AttachPlanAsync(db, other, othersLearner.Id, byToken);
+        var taken = await Caseload.AttachPlanAsync(other, othersLearner.Id, byToken);
         Assert.Equal("That plan is already attached to a learner.", taken.Errors["link"]);
-        Assert.Empty(await Caseload.PlansAsync(db, other, othersLearner.Id));
-        Assert.Equal(2, (await Caseload.PlansAsync(db, advisor, learner.Id)).Count);
+        Assert.Empty(await Caseload.PlansAsync(other, othersLearner.Id));
+        Assert.Equal(2, (await Caseload.PlansAsync(advisor, learner.Id)).Count);
 
         // A plan an advisor generated is attached already.
         var (_, generated) = await PlanAsync(Db, advisor, someoneElse.Id);

@@ -11,6 +11,8 @@ namespace CourseMatch.Tests.Advising;
 public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private TestDb Db => fixture.Db;
+    private PlanEditor PlanEditor => Db.Get<PlanEditor>();
+    private AdvisorPlans AdvisorPlans => Db.Get<AdvisorPlans>();
 
     private sealed record Setup(string Advisor, int LearnerId, int PlanId, string Token, List<int> Online, List<int> Free);
 
@@ -66,14 +68,14 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
             Assert.Contains(before.Skills, k => k.Reaches > k.Now);
         }
         foreach (var course in s.Online.Concat(s.Free))
-            Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, course, "Not for this term")));
+            Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, course, "Not for this term")));
         await using (var db = Db.Context())
         {
             var none = (await Recommender(Db).LoadAsync(s.Token))!;
             Assert.Empty(none.Path);
             Assert.All(none.Skills, k => Assert.Equal(k.Now, k.Reaches));
         }
-        Saved(await Edit(db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, s.Online[0])));
+        Saved(await Edit(db => PlanEditor.RestoreAsync(s.Advisor, s.PlanId, s.Online[0])));
         await using (var db = Db.Context())
         {
             var one = (await Recommender(Db).LoadAsync(s.Token))!;
@@ -86,7 +88,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("pin");
         var pinned = s.Online[3];
-        Saved(await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, pinned, 2)));
+        Saved(await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, pinned, 2)));
 
         Assert.Equal(Insert(s.Online, pinned, 2), await TrackAsync(Db, s.PlanId, Track.Online));
         Assert.Equal(s.Free, await TrackAsync(Db, s.PlanId, Track.Free));
@@ -108,26 +110,26 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("pins-hold");
         var (pinned, moved, excluded) = (s.Online[4], s.Online[0], s.Online[1]);
-        Saved(await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, pinned, 2)));
+        Saved(await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, pinned, 2)));
         var afterPin = await TrackAsync(Db, s.PlanId, Track.Online);
 
-        Saved(await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, moved, 4)));
+        Saved(await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, moved, 4)));
         var afterMove = await TrackAsync(Db, s.PlanId, Track.Online);
         Assert.Equal(pinned, afterMove[1]);
         Assert.Equal(moved, afterMove[3]);
         Assert.Equal(afterPin.Where(c => c != pinned && c != moved), afterMove.Where(c => c != pinned && c != moved));
 
-        Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, excluded, "Covers what she knows")));
+        Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, excluded, "Covers what she knows")));
         var afterExclude = await TrackAsync(Db, s.PlanId, Track.Online);
         Assert.Equal(4, afterExclude.Count);
         Assert.Equal(pinned, afterExclude[1]);
         Assert.Equal(afterMove.Where(c => c != pinned && c != excluded), afterExclude.Where(c => c != pinned));
 
         // Moving the pinned pick moves its pin; the pick moved onto its old place does not take the pin.
-        Saved(await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, pinned, 4)));
+        Saved(await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, pinned, 4)));
         var items = await ItemsAsync(Db, s.PlanId);
         Assert.Equal([(pinned, 4)], items.Where(i => i.Pinned).Select(i => (i.CourseId, i.Position)));
-        Saved(await Edit(db => PlanEditor.UnpinAsync(db, s.Advisor, s.PlanId, pinned)));
+        Saved(await Edit(db => PlanEditor.UnpinAsync(s.Advisor, s.PlanId, pinned)));
         Assert.DoesNotContain(await ItemsAsync(Db, s.PlanId), i => i.Pinned);
         Assert.Equal(afterExclude.Count, (await TrackAsync(Db, s.PlanId, Track.Online)).Count);
     }
@@ -144,18 +146,18 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
 
         foreach (var blank in new[] { null, "", "   " })
         {
-            var refused = await Edit(x => PlanEditor.ExcludeAsync(x, s.Advisor, s.PlanId, course, blank));
+            var refused = await Edit(x => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, course, blank));
             Assert.Equal((PlanEditor.Outcome.Invalid, "reason"), (refused.Outcome, refused.Field));
             Assert.StartsWith("Say why this pick is excluded", refused.Message);
         }
-        var tooLong = await Edit(x => PlanEditor.ExcludeAsync(x, s.Advisor, s.PlanId, course, new string('r', 301)));
+        var tooLong = await Edit(x => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, course, new string('r', 301)));
         Assert.Equal((PlanEditor.Outcome.Invalid, "reason", "The reason is 301 characters; keep it to 300."), (tooLong.Outcome, tooLong.Field, tooLong.Message));
         Assert.Empty(await FeedbackAsync(s.PlanId));
 
         const string because = "Already took it at university; ";
         var reason = "  " + because + new string('x', PlanEditor.MaxReason - because.Length) + "  ";
         Assert.Equal(300, reason.Trim().Length);
-        Saved(await Edit(x => PlanEditor.ExcludeAsync(x, s.Advisor, s.PlanId, course, reason)));
+        Saved(await Edit(x => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, course, reason)));
 
         var learnerView = (await Recommender(Db).LoadAsync(s.Token))!;
         Assert.DoesNotContain(learnerView.Tracks.Online.Concat(learnerView.Tracks.Free), i => i.Slug == target);
@@ -164,7 +166,7 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         var shownTrack = track == Track.Online ? learnerView.Tracks.Online : learnerView.Tracks.Free;
         Assert.Equal([1, 2, 3, 4], shownTrack.Select(i => i.Rank));
 
-        var advisorView = (await AdvisorPlans.LoadAsync(db, s.Advisor, s.LearnerId, s.PlanId))!;
+        var advisorView = (await AdvisorPlans.LoadAsync(s.Advisor, s.LearnerId, s.PlanId))!;
         var excluded = advisorView.Items.Single(i => i.Slug == target);
         Assert.True(excluded.Excluded);
         Assert.Equal(reason.Trim(), excluded.ExcludedReason);
@@ -172,15 +174,15 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.Equal(5, advisorView.Track(track).Count());
 
         // An excluded pick cannot be pinned or moved until restored.
-        var pin = await Edit(x => PlanEditor.PinAsync(x, s.Advisor, s.PlanId, course, 1));
+        var pin = await Edit(x => PlanEditor.PinAsync(s.Advisor, s.PlanId, course, 1));
         Assert.Equal((PlanEditor.Outcome.Invalid, "position"), (pin.Outcome, pin.Field));
 
-        Saved(await Edit(x => PlanEditor.RestoreAsync(x, s.Advisor, s.PlanId, course)));
+        Saved(await Edit(x => PlanEditor.RestoreAsync(s.Advisor, s.PlanId, course)));
         var restored = (await Recommender(Db).LoadAsync(s.Token))!;
         Assert.Equal(before.Tracks.Online.Select(i => i.Slug), restored.Tracks.Online.Select(i => i.Slug));
         Assert.Equal(before.Tracks.Free.Select(i => i.Slug), restored.Tracks.Free.Select(i => i.Slug));
         Assert.Equal(before.Path.Select(i => i.Slug), restored.Path.Select(i => i.Slug));
-        var back = (await AdvisorPlans.LoadAsync(db, s.Advisor, s.LearnerId, s.PlanId))!.Items.Single(i => i.Slug == target);
+        var back = (await AdvisorPlans.LoadAsync(s.Advisor, s.LearnerId, s.PlanId))!.Items.Single(i => i.Slug == target);
         Assert.False(back.Excluded);
         Assert.Null(back.ExcludedReason);
     }
@@ -202,13 +204,13 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
 
         var steps = new (Func<CourseMatchDb, Task<PlanEditor.Result>> Call, FeedbackKind Kind, int? Position, string? Detail)[]
         {
-            (db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, a, 1), FeedbackKind.AdvisorPinned, 1, null),
-            (db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, b, 2), FeedbackKind.AdvisorReordered, 2, null),
-            (db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, c, " Too advanced for now "), FeedbackKind.AdvisorExcluded, null, "Too advanced for now"),
-            (db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, b, null, " Do the exercises. "), FeedbackKind.AdvisorNoted, null, "Do the exercises."),
-            (db => PlanEditor.UnpinAsync(db, s.Advisor, s.PlanId, a), FeedbackKind.AdvisorUnpinned, 1, null),
+            (db => PlanEditor.PinAsync(s.Advisor, s.PlanId, a, 1), FeedbackKind.AdvisorPinned, 1, null),
+            (db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, b, 2), FeedbackKind.AdvisorReordered, 2, null),
+            (db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, c, " Too advanced for now "), FeedbackKind.AdvisorExcluded, null, "Too advanced for now"),
+            (db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, b, null, " Do the exercises. "), FeedbackKind.AdvisorNoted, null, "Do the exercises."),
+            (db => PlanEditor.UnpinAsync(s.Advisor, s.PlanId, a), FeedbackKind.AdvisorUnpinned, 1, null),
             // Restored where the ranker put it (rank 1), as the pins allow.
-            (db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, c), FeedbackKind.AdvisorRestored, 1, null),
+            (db => PlanEditor.RestoreAsync(s.Advisor, s.PlanId, c), FeedbackKind.AdvisorRestored, 1, null),
         };
         for (var n = 0; n < steps.Length; n++)
         {
@@ -232,11 +234,11 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         }
 
         // Changes that change nothing are not feedback.
-        Saved(await Edit(db => PlanEditor.UnpinAsync(db, s.Advisor, s.PlanId, a)));
+        Saved(await Edit(db => PlanEditor.UnpinAsync(s.Advisor, s.PlanId, a)));
         var at = (await ItemsAsync(Db, s.PlanId)).Single(i => i.CourseId == b).Position;
-        Saved(await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, b, at)));
-        Saved(await Edit(db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, c)));
-        Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, b, "Do the exercises.", "Do the exercises.")));
+        Saved(await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, b, at)));
+        Saved(await Edit(db => PlanEditor.RestoreAsync(s.Advisor, s.PlanId, c)));
+        Saved(await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, b, "Do the exercises.", "Do the exercises.")));
         Assert.Equal(steps.Length, (await FeedbackAsync(s.PlanId)).Count);
         Assert.Equal(steps.Length, await RevisionAsync(s.PlanId));
     }
@@ -248,21 +250,21 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         var course = s.Online[1];
         foreach (var position in new[] { 0, -1, 6 })
         {
-            var pin = await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, course, position));
+            var pin = await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, course, position));
             Assert.Equal((PlanEditor.Outcome.Invalid, "position", "Pin to a position from 1 to 5."), (pin.Outcome, pin.Field, pin.Message));
-            var move = await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, course, position));
+            var move = await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, course, position));
             Assert.Equal((PlanEditor.Outcome.Invalid, "position", "Move to a position from 1 to 5."), (move.Outcome, move.Field, move.Message));
         }
-        Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, s.Online[0], "Not this one")));
-        var shrunk = await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, course, 5));
+        Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, s.Online[0], "Not this one")));
+        var shrunk = await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, course, 5));
         Assert.Equal("Move to a position from 1 to 4.", shrunk.Message);
-        Saved(await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, course, 4)));
+        Saved(await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, course, 4)));
 
-        var note = await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, null, new string('n', 1001)));
+        var note = await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, null, new string('n', 1001)));
         Assert.Equal((PlanEditor.Outcome.Invalid, "note", "The note is 1,001 characters; keep it to 1,000."), (note.Outcome, note.Field, note.Message));
-        Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, null, new string('n', 1000))));
+        Saved(await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, null, new string('n', 1000))));
 
-        var unknown = await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, -5, 1));
+        var unknown = await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, -5, 1));
         Assert.Equal((PlanEditor.Outcome.NotFound, "course"), (unknown.Outcome, unknown.Field));
         Assert.Equal(3, (await FeedbackAsync(s.PlanId)).Count);
         Assert.Equal([1, 2, 3, 4], (await ItemsAsync(Db, s.PlanId)).Where(i => i.Track == Track.Online && !i.Excluded).Select(i => i.Position));
@@ -273,19 +275,19 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("notes");
         var course = s.Free[0];
-        Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, null, "Watch chapter 1 first.")));
+        Saved(await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, null, "Watch chapter 1 first.")));
 
         // The second tab opened the editor before that note existed.
-        var stale = await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, "", "Skip the videos."));
+        var stale = await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, "", "Skip the videos."));
         Assert.Equal((PlanEditor.Outcome.Conflict, "note", "Watch chapter 1 first."), (stale.Outcome, stale.Field, stale.Current));
         Assert.Contains("another session", stale.Message);
         await using (var db = Db.Context())
-            Assert.Equal("Watch chapter 1 first.", (await AdvisorPlans.LoadAsync(db, s.Advisor, s.LearnerId, s.PlanId))!.Items.Single(i => i.CourseId == course).Note);
+            Assert.Equal("Watch chapter 1 first.", (await AdvisorPlans.LoadAsync(s.Advisor, s.LearnerId, s.PlanId))!.Items.Single(i => i.CourseId == course).Note);
         Assert.Single(await FeedbackAsync(s.PlanId));
 
         // Having seen it, they can replace it, and clearing a note is a change too.
-        Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, stale.Current, "Skip the videos.")));
-        Saved(await Edit(db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, course, "Skip the videos.", "   ")));
+        Saved(await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, stale.Current, "Skip the videos.")));
+        Saved(await Edit(db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, course, "Skip the videos.", "   ")));
         await using (var db = Db.Context())
         {
             Assert.Null((await Recommender(Db).LoadAsync(s.Token))!.Tracks.Free.Single(i => i.Rank == 1).Note);
@@ -300,20 +302,20 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         var (on, fr) = (s.Online, s.Free);
         var first = new (FeedbackKind Kind, Func<CourseMatchDb, Task<PlanEditor.Result>> Call)[]
         {
-            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, on[4], 1)),
-            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, fr[0], "duplicate of the book")),
-            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, on[1], 4)),
-            (FeedbackKind.AdvisorNoted, db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, fr[2], null, "first session")),
-            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, on[2], "too expensive")),
+            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(s.Advisor, s.PlanId, on[4], 1)),
+            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, fr[0], "duplicate of the book")),
+            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, on[1], 4)),
+            (FeedbackKind.AdvisorNoted, db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, fr[2], null, "first session")),
+            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, on[2], "too expensive")),
         };
         var second = new (FeedbackKind Kind, Func<CourseMatchDb, Task<PlanEditor.Result>> Call)[]
         {
-            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, on[0], "already done")),
-            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, fr[4], 1)),
+            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, on[0], "already done")),
+            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(s.Advisor, s.PlanId, fr[4], 1)),
             // Place 4, which fr[1] can never already hold (a move onto its own place is a no-op and writes nothing).
-            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, fr[1], 4)),
-            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, fr[3], "not in English")),
-            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, on[3], 2)),
+            (FeedbackKind.AdvisorReordered, db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, fr[1], 4)),
+            (FeedbackKind.AdvisorExcluded, db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, fr[3], "not in English")),
+            (FeedbackKind.AdvisorPinned, db => PlanEditor.PinAsync(s.Advisor, s.PlanId, on[3], 2)),
         };
 
         // Each session keeps its own context for all its edits, as a long-lived editor would.
@@ -352,16 +354,16 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         // Every edit is valid whatever order they land in: pins stay within the shortest the track can get.
         var edits = new Func<CourseMatchDb, Task<PlanEditor.Result>>[]
         {
-            db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, on[0], $"reason {on[0]}"),
-            db => PlanEditor.NoteAsync(db, s.Advisor, s.PlanId, on[1], null, "in the burst"),
-            db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, on[2], $"reason {on[2]}"),
-            db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, on[3], 1),
-            db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, on[4], 1),
-            db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, fr[0], 3),
-            db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, fr[1], $"reason {fr[1]}"),
-            db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, fr[2], 2),
-            db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, fr[3], $"reason {fr[3]}"),
-            db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, fr[4], 1),
+            db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, on[0], $"reason {on[0]}"),
+            db => PlanEditor.NoteAsync(s.Advisor, s.PlanId, on[1], null, "in the burst"),
+            db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, on[2], $"reason {on[2]}"),
+            db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, on[3], 1),
+            db => PlanEditor.PinAsync(s.Advisor, s.PlanId, on[4], 1),
+            db => PlanEditor.PinAsync(s.Advisor, s.PlanId, fr[0], 3),
+            db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, fr[1], $"reason {fr[1]}"),
+            db => PlanEditor.PinAsync(s.Advisor, s.PlanId, fr[2], 2),
+            db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, fr[3], $"reason {fr[3]}"),
+            db => PlanEditor.PinAsync(s.Advisor, s.PlanId, fr[4], 1),
         };
         var results = await Task.WhenAll(edits.Select(async edit => { await using var db = Db.Context(); return await edit(db); }));
 
@@ -383,9 +385,9 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("stays-out");
         var (excluded, restored) = (s.Online[0], s.Free[0]);
-        Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, excluded, "She has the certificate already")));
-        Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, restored, "Maybe later")));
-        Saved(await Edit(db => PlanEditor.RestoreAsync(db, s.Advisor, s.PlanId, restored)));
+        Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, excluded, "She has the certificate already")));
+        Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, restored, "Maybe later")));
+        Saved(await Edit(db => PlanEditor.RestoreAsync(s.Advisor, s.PlanId, restored)));
 
         var (next, _) = await AdvisingTestData.PlanAsync(Db, s.Advisor, s.LearnerId);
         var nextCourses = (await ItemsAsync(Db, next)).Select(i => i.CourseId).ToList();
@@ -403,11 +405,11 @@ public class PlanEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         var s = await PlanAsync("labels");
         var (pinned, unpinned, excluded, movedUp, saved) = (s.Online[4], s.Online[3], s.Free[0], s.Free[4], s.Free[1]);
-        Saved(await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, pinned, 1)));
-        Saved(await Edit(db => PlanEditor.PinAsync(db, s.Advisor, s.PlanId, unpinned, 2)));
-        Saved(await Edit(db => PlanEditor.UnpinAsync(db, s.Advisor, s.PlanId, unpinned)));
-        Saved(await Edit(db => PlanEditor.ExcludeAsync(db, s.Advisor, s.PlanId, excluded, "Not for her")));
-        Saved(await Edit(db => PlanEditor.MoveAsync(db, s.Advisor, s.PlanId, movedUp, 1)));
+        Saved(await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, pinned, 1)));
+        Saved(await Edit(db => PlanEditor.PinAsync(s.Advisor, s.PlanId, unpinned, 2)));
+        Saved(await Edit(db => PlanEditor.UnpinAsync(s.Advisor, s.PlanId, unpinned)));
+        Saved(await Edit(db => PlanEditor.ExcludeAsync(s.Advisor, s.PlanId, excluded, "Not for her")));
+        Saved(await Edit(db => PlanEditor.MoveAsync(s.Advisor, s.PlanId, movedUp, 1)));
         await using (var db = Db.Context())
         {
             var slug = await db.Courses.Where(c => c.Id == saved).Select(c => c.Slug).SingleAsync();

@@ -9,6 +9,9 @@ namespace CourseMatch.Tests.Advising;
 public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<DatabaseFixture>
 {
     private TestDb Db => fixture.Db;
+    private PlanEditor PlanEditor => Db.Get<PlanEditor>();
+    private AdvisorPlans AdvisorPlans => Db.Get<AdvisorPlans>();
+    private Caseload Caseload => Db.Get<Caseload>();
 
     private static void Saved(PlanEditor.Result result) => Assert.True(result.Outcome == PlanEditor.Outcome.Saved, $"{result.Outcome} {result.Field}: {result.Message}");
 
@@ -21,7 +24,7 @@ public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestO
         var olderOnline = await TrackAsync(Db, older, Track.Online);
         var excluded = olderOnline[0];
         await using (var db = Db.Context())
-            Saved(await PlanEditor.ExcludeAsync(db, advisor, older, excluded, "Did it last year"));
+            Saved(await PlanEditor.ExcludeAsync(advisor, older, excluded, "Did it last year"));
 
         var raised = OnlineUpskill();
         raised.Skills["python"] = 3;
@@ -30,12 +33,12 @@ public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestO
         var (newer, newerToken) = await PlanAsync(Db, advisor, learner.Id, raised);
 
         await using var context = Db.Context();
-        var plans = await Caseload.PlansAsync(context, advisor, learner.Id);
+        var plans = await Caseload.PlansAsync(advisor, learner.Id);
         Assert.Equal([newerToken, olderToken], plans.Select(p => p.Token));
         Assert.Equal((9, 1, 1), (plans[1].Picks, plans[1].Excluded, plans[1].Revision));
         Assert.Equal((0, 0), (plans[0].Excluded, plans[0].Revision));
         Assert.All(plans, p => Assert.Equal("rubric", p.Ranker));
-        var current = (await Caseload.CurrentProfileAsync(context, advisor, learner.Id))!;
+        var current = (await Caseload.CurrentProfileAsync(advisor, learner.Id))!;
         Assert.Equal((3, 3, 1, 10), (current.Level("python"), current.Level("machine-learning"), current.Level("statistics"), current.HoursPerWeek));
 
         // Moves in the new plan show as ups and downs against where the picks stood before.
@@ -46,11 +49,11 @@ public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestO
         var (moved, sunk) = (kept.MaxBy(olderOnline.IndexOf), kept.MinBy(olderOnline.IndexOf));
         await using (var db = Db.Context())
         {
-            Saved(await PlanEditor.MoveAsync(db, advisor, newer, moved, 1));
-            Saved(await PlanEditor.MoveAsync(db, advisor, newer, sunk, newerOnline.Count));
+            Saved(await PlanEditor.MoveAsync(advisor, newer, moved, 1));
+            Saved(await PlanEditor.MoveAsync(advisor, newer, sunk, newerOnline.Count));
         }
 
-        var comparison = (await AdvisorPlans.CompareAsync(context, advisor, learner.Id, newer, older))!;
+        var comparison = (await AdvisorPlans.CompareAsync(advisor, learner.Id, newer, older))!;
         Assert.Equal((older, newer), (comparison.Older.Id, comparison.Newer.Id));
         foreach (var change in comparison.Answers) output.WriteLine($"{change.Field}: {change.Before} → {change.After}");
         foreach (var pick in comparison.Picks) output.WriteLine($"{pick.Track} {pick.Slug}: {pick.Before} → {pick.After} {pick.Describe()}");
@@ -97,12 +100,12 @@ public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestO
         var (mine, _) = await PlanAsync(Db, advisor, learner.Id);
         var (theirs, _) = await PlanAsync(Db, advisor, other.Id);
         await using var db = Db.Context();
-        Assert.Null(await AdvisorPlans.CompareAsync(db, advisor, learner.Id, mine, theirs));
-        Assert.Null(await AdvisorPlans.CompareAsync(db, advisor, learner.Id, mine, -1));
-        Assert.Null(await AdvisorPlans.LoadAsync(db, advisor, learner.Id, theirs));
+        Assert.Null(await AdvisorPlans.CompareAsync(advisor, learner.Id, mine, theirs));
+        Assert.Null(await AdvisorPlans.CompareAsync(advisor, learner.Id, mine, -1));
+        Assert.Null(await AdvisorPlans.LoadAsync(advisor, learner.Id, theirs));
 
         // A plan compared with itself changes nothing.
-        var same = (await AdvisorPlans.CompareAsync(db, advisor, learner.Id, mine, mine))!;
+        var same = (await AdvisorPlans.CompareAsync(advisor, learner.Id, mine, mine))!;
         Assert.Empty(same.Answers);
         Assert.All(same.Picks, p => Assert.Equal("same place", p.Describe()));
     }

@@ -244,8 +244,8 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
     [Fact]
     public async Task FeedbackThatContradictsTheRubricChangesTheModelButNotTheRubric()
     {
-        var registry = new ModelRegistry(fixture.Db.Source);
-        var before = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        var registry = fixture.Db.Get<ModelRegistry>();
+        var before = await fixture.Db.Get<RankerTraining>().TrainAsync(options);
         var beforeModel = RankerModel.Load((await registry.FindAsync(before.ModelVersionId))!.Model);
         var (modelBefore, rubricBefore, top3Before) = await MeasureAsync(beforeModel);
 
@@ -283,7 +283,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
             }
         }
 
-        var after = await RankerTraining.TrainAsync(fixture.Db.Source, options);
+        var after = await fixture.Db.Get<RankerTraining>().TrainAsync(options);
         Assert.True(after.Labels.RealGroups >= 30, $"real groups trained on: {after.Labels.RealGroups}");
         var afterModel = RankerModel.Load((await registry.FindAsync(after.ModelVersionId))!.Model);
         var (modelAfter, rubricAfter, top3After) = await MeasureAsync(afterModel);

@@ -13,7 +13,7 @@ namespace CourseMatch.Tests.Ranking;
 public class ModelAuditTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private const string Admin = "admin@example.test";
-    private readonly ModelRegistry registry = new(fixture.Db.Source);
+    private readonly ModelRegistry registry = fixture.Db.Get<ModelRegistry>();
 
     private Task<ModelVersion> SaveAsync(RankerModel model, string? actor = null) =>
         registry.SaveCandidateAsync(model, RankingTestData.Stored, RankingTestData.EmptyMetrics, RankingTestData.NoCounts, actor);
@@ -107,7 +107,7 @@ public class ModelAuditTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
     {
         // A separate database so the other tests' versions are not in the way.
         await using var db = await TestDatabase.CreateAsync();
-        var isolated = new ModelRegistry(db.Source);
+        var isolated = db.Get<ModelRegistry>();
         var version = await isolated.SaveCandidateAsync(await RankingTestData.GoodModelAsync(), RankingTestData.Stored, RankingTestData.EmptyMetrics, RankingTestData.NoCounts);
 
         // An actor longer than the audit column allows makes the audit insert fail inside the transaction.

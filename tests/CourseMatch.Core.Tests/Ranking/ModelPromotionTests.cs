@@ -6,7 +6,7 @@ namespace CourseMatch.Tests.Ranking;
 
 public class ModelPromotionTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
-    private readonly ModelRegistry registry = new(fixture.Db.Source);
+    private readonly ModelRegistry registry = fixture.Db.Get<ModelRegistry>();
 
     private Task<ModelVersion> SaveAsync(RankerModel model) =>
         registry.SaveCandidateAsync(model, RankingTestData.Stored, RankingTestData.EmptyMetrics, RankingTestData.NoCounts);

@@ -38,7 +38,7 @@ public class ModelRankerSourceTests(DatabaseFixture fixture) : IClassFixture<Dat
         Assert.Equal(Rubric.Score(features), ranker.Score([features])[0]);
 
         // A trained model is promoted (the corrupt one cannot count against it): the same instance swaps to it.
-        var registry = new ModelRegistry(fixture.Db.Source);
+        var registry = fixture.Db.Get<ModelRegistry>();
         var model = await RankingTestData.GoodModelAsync();
         var version = await registry.SaveCandidateAsync(model, RankingTestData.Stored, RankingTestData.EmptyMetrics, RankingTestData.NoCounts);
         var promoted = await registry.PromoteAsync(version.Id, (await RankingTestData.GroupsAsync()).HeldOut);
@@ -67,7 +67,7 @@ public class ModelRankerSourceTests(DatabaseFixture fixture) : IClassFixture<Dat
         var source = new ModelRankerSource(db.Source, new ListLogger<ModelRankerSource>(), TimeSpan.FromMilliseconds(50));
         Assert.Equal(ActiveRanker.RubricKind, (await source.GetAsync()).Kind);
 
-        var registry = new ModelRegistry(db.Source);
+        var registry = db.Get<ModelRegistry>();
         var version = await registry.SaveCandidateAsync(await RankingTestData.GoodModelAsync(), RankingTestData.Stored, RankingTestData.EmptyMetrics, RankingTestData.NoCounts);
         Assert.True((await registry.PromoteAsync(version.Id, (await RankingTestData.GroupsAsync()).HeldOut)).Promoted);
         await Task.Delay(100);

@@ -14,7 +14,7 @@ public sealed class TrainedRunFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Db = await TestDatabase.CreateAsync();
-        Report = await RankerTraining.TrainAsync(Db.Source, new TrainingOptions
+        Report = await Db.Get<RankerTraining>().TrainAsync(new TrainingOptions
         {
             SyntheticLearners = RankingTestData.Learners, DataSeed = RankingTestData.Seed, Ranker = RankingTestData.Settings, Today = RankingTestData.Today,
         }, new SyncProgress(Progress));
@@ -94,8 +94,8 @@ public class RankerTrainingTests(TrainedRunFixture run, Xunit.Abstractions.ITest
     [Fact]
     public async Task SyntheticLearnersAreTheSameEachTimeAndCanBeRegeneratedOneByOne()
     {
-        var all = await SyntheticLearners.GenerateAsync(run.Db.Source, 20, RankingTestData.Seed, RankingTestData.Today);
-        var some = await SyntheticLearners.GenerateAsync(run.Db.Source, 20, RankingTestData.Seed, RankingTestData.Today, include: i => i % 3 == 0);
+        var all = await run.Db.Get<SyntheticLearners>().GenerateAsync(20, RankingTestData.Seed, RankingTestData.Today);
+        var some = await run.Db.Get<SyntheticLearners>().GenerateAsync(20, RankingTestData.Seed, RankingTestData.Today, include: i => i % 3 == 0);
         Assert.All(some, s =>
         {
             var same = all.Single(a => a.Index == s.Index);

@@ -27,8 +27,7 @@ public static class AdvisingTestData
 
     public static async Task<AdvisedLearner> LearnerAsync(TestDb db, string ownerId, string name, string? email = null, string? notes = null)
     {
-        await using var context = db.Context();
-        var result = await Caseload.AddAsync(context, ownerId, new LearnerInput { Name = name, Email = email, Notes = notes });
+        var result = await db.Get<Caseload>().AddAsync(ownerId, new LearnerInput { Name = name, Email = email, Notes = notes });
         Assert.Equal(Caseload.Outcome.Saved, result.Outcome);
         return result.Learner!;
     }
@@ -46,11 +45,11 @@ public static class AdvisingTestData
     /// <summary>Generates a plan for the advisor's learner and returns its stored id and token.</summary>
     public static async Task<(int Id, string Token)> PlanAsync(TestDb db, string ownerId, int learnerId, ProfileInput? answers = null)
     {
-        await using var context = db.Context();
-        var outcome = await Caseload.GeneratePlanAsync(context, Recommender(db), ownerId, learnerId, answers ?? OnlineUpskill());
+        var outcome = await db.Get<Caseload>().GeneratePlanAsync(ownerId, learnerId, answers ?? OnlineUpskill());
         Assert.NotNull(outcome);
         Assert.Empty(outcome.Errors);
         var token = outcome.Plan!.Token;
+        await using var context = db.Context();
         return (await context.Recommendations.Where(r => r.Token == token).Select(r => r.Id).SingleAsync(), token);
     }
 

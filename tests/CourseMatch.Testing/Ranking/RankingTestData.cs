@@ -33,7 +33,7 @@ public static class RankingTestData
             if (cached is null)
             {
                 await using var db = await TestDatabase.CreateAsync();
-                var learners = await SyntheticLearners.GenerateAsync(db.Source, Learners, Seed, Today);
+                var learners = await db.Get<SyntheticLearners>().GenerateAsync(Learners, Seed, Today);
                 cached = HoldoutSplit.Split(learners.Select(l => l.Group));
             }
             return cached.Value;

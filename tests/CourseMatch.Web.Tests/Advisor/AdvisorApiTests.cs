@@ -4,6 +4,7 @@ using CourseMatch.Advising;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
 using static CourseMatch.Tests.Advising.AdvisingTestData;
+using Microsoft.Extensions.DependencyInjection;
 using static CourseMatch.Web.Tests.Advisor.AdvisorWebTestData;
 
 namespace CourseMatch.Web.Tests.Advisor;
@@ -62,7 +63,7 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         await using (var db = await DbAsync(app))
         {
             excluded = await db.RecommendationItems.Where(i => i.RecommendationId == planId).OrderBy(i => i.Position).Select(i => i.CourseId).FirstAsync();
-            Assert.Equal(PlanEditor.Outcome.Saved, (await PlanEditor.ExcludeAsync(db, advisor.Id, planId, excluded, "Already took it at work")).Outcome);
+            Assert.Equal(PlanEditor.Outcome.Saved, (await app.Services.GetRequiredService<PlanEditor>().ExcludeAsync(advisor.Id, planId, excluded, "Already took it at work")).Outcome);
         }
 
         var response = await advisor.Client.GetAsync($"/api/advisor/learners/{learner.Id}/export");
@@ -98,7 +99,7 @@ public class AdvisorApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         await PlanAsync(app.Db, advisor.Id, learner.Id);
         Assert.Equal(HttpStatusCode.OK, (await advisor.Client.GetAsync($"/api/advisor/learners/{learner.Id}/export")).StatusCode);
 
-        await using (var db = await DbAsync(app)) Assert.True(await Caseload.DeleteAsync(db, advisor.Id, learner.Id));
+        Assert.True(await app.Services.GetRequiredService<Caseload>().DeleteAsync(advisor.Id, learner.Id));
 
         var response = await advisor.Client.GetAsync($"/api/advisor/learners/{learner.Id}/export");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

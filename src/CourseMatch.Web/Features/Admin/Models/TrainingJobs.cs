@@ -20,10 +20,10 @@ public sealed record TrainingJobState(bool Running, int Percent, string Phase, s
 /// circuit that started it (an admin may close the tab), and every open admin page sees the same progress.
 /// </summary>
 /// <remarks>
-/// The run needs no DI scope: training talks to PostgreSQL through the app's singleton <see cref="NpgsqlDataSource"/>.
+/// The run needs no DI scope: <see cref="RankerTraining"/> is a singleton over the app's connection pool.
 /// It stops when the app shuts down.
 /// </remarks>
-public sealed class TrainingJobs(NpgsqlDataSource db, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> log)
+public sealed class TrainingJobs(RankerTraining training, IHostApplicationLifetime lifetime, ILogger<TrainingJobs> log)
 {
     public const string NotStoredMessage = "The database is not reachable right now; no model was stored. Try again in a moment.";
 
@@ -64,7 +64,7 @@ public sealed class TrainingJobs(NpgsqlDataSource db, IHostApplicationLifetime l
     {
         try
         {
-            var report = await RankerTraining.TrainAsync(db, options, new Steps(this), ct);
+            var report = await training.TrainAsync(options, new Steps(this), ct);
             var deciding = report.Metrics.Deciding;
             var numbers = deciding is null ? "no held-out group had a relevant course to measure on."
                 : FormattableString.Invariant($"NDCG@{ModelRegistry.PromotionK} {deciding[RankingMetrics.Model]?.At(ModelRegistry.PromotionK):0.000} vs rubric {deciding[RankingMetrics.RubricRanker]?.At(ModelRegistry.PromotionK):0.000} on {deciding.Groups:#,0} held-out groups ({deciding.Labels} labels).");
