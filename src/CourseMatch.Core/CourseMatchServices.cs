@@ -32,7 +32,11 @@ public static class CourseMatchServices
         // Ranking
         services.AddSingleton<ModelRegistry>();
         // Curation
+        services.AddOptions<CatalogImportOptions>();
         services.AddSingleton<CatalogImport>();
+        services.AddSingleton<CatalogExport>();
+        services.AddSingleton<ImportMappings>();
+        services.AddSingleton<AdminCourses>();
         services.AddSingleton<CourseEditor>();
         services.AddSingleton<ProviderEditor>();
         services.AddSingleton<SkillEditor>();

@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -24,10 +24,8 @@ public sealed record ReferenceMergeOutcome(bool Merged, string? Error, int Cours
 }
 
 /// <summary>Rules and SQL shared by the provider and skill editors.</summary>
-internal static partial class ReferenceEdits
+internal static class ReferenceEdits
 {
-    public const int MaxSlug = 80;
-
     public static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
     /// <summary>Checks a slug's shape; uniqueness is the caller's (it needs the database).</summary>
@@ -35,11 +33,14 @@ internal static partial class ReferenceEdits
     {
         var slug = Trim(text);
         if (slug is null) errors.Add(new FieldError("slug", $"Slug is required: a short name for addresses, like \"{example}\"."));
-        else if (slug.Length > MaxSlug) errors.Add(new FieldError("slug", $"Slug must be at most {MaxSlug} characters (it has {slug.Length})."));
-        else if (!SlugPattern().IsMatch(slug)) errors.Add(new FieldError("slug", $"Slug may hold lower-case letters, digits and single hyphens only, like \"{example}\"."));
+        else if (slug.Length > Limits.ReferenceSlug) errors.Add(new FieldError("slug", $"Slug must be at most {Limits.ReferenceSlug} characters (it has {slug.Length})."));
+        else if (!Slugs.IsValid(slug)) errors.Add(new FieldError("slug", $"Slug may hold {Slugs.Rule}, like \"{example}\"."));
         else return slug;
         return null;
     }
+
+    /// <summary>Text to find inside a column with ILIKE … ESCAPE '\\': its own %, _ and \\ match literally.</summary>
+    public static string Like(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
@@ -61,7 +62,4 @@ internal static partial class ReferenceEdits
     /// <summary>The same for every course that teaches the skill.</summary>
     public static Task<int> RefreshSkillKeywordsAsync(CourseMatchDb db, int skillId, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync(KeywordsUpdate + " AND c.id IN (SELECT course_id FROM course_skills WHERE skill_id = {0})", [skillId], ct);
-
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex SlugPattern();
 }
