@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CourseMatch.Curation;
 
 /// <summary>A provider as the edit form holds it: text, checked by <see cref="ProviderEditor"/>.</summary>
-public sealed class ProviderForm
+public sealed class ProviderForm : ReferenceForm
 {
-    public string? Slug { get; set; }
-    public string? Name { get; set; }
     public string? Kind { get; set; }
     public string? Website { get; set; }
     public string? Country { get; set; }
@@ -17,9 +15,24 @@ public sealed class ProviderForm
 }
 
 /// <summary>A provider's stored values: what the audit log records, and what an edit is checked against for conflicts.</summary>
-public sealed record ProviderValues(string Slug, string Name, string Kind, string? Website, string? Country) : IReferenceValues
+public sealed record ProviderValues(string Slug, string Name, string Kind, string? Website, string? Country) : IReferenceValues<ProviderValues, Provider>
 {
     public static ProviderValues Of(Provider p) => new(p.Slug, p.Name, p.Kind.ToKebab(), p.Website, p.Country);
+
+    public Provider ToNew() => ApplyTo(new Provider { Slug = Slug, Name = Name });
+
+    public Provider ApplyTo(Provider row)
+    {
+        (row.Slug, row.Name, row.Website, row.Country) = (Slug, Name, Website, Country);
+        row.Kind = EnumText.TryParse<ProviderKind>(Kind, out var kind) ? kind : default;
+        return row;
+    }
+
+    public IEnumerable<string> ChangedFrom(ProviderValues a) => new[]
+    {
+        a.Slug != Slug ? "slug" : null, a.Name != Name ? "name" : null, a.Kind != Kind ? "kind" : null,
+        a.Website != Website ? "website" : null, a.Country != Country ? "country" : null,
+    }.OfType<string>();
 }
 
 public sealed record ProviderRow(int Id, string Slug, string Name, string Kind, string? Website, string? Country, int CourseCount);
@@ -32,10 +45,9 @@ public sealed record ProviderList(IReadOnlyList<ProviderRow> Rows, int Total, in
 /// Lists, creates, edits and merges providers; the writes are <see cref="ReferenceEditor{TEntity, TValues, TForm}"/>'s.
 /// A merge moves every course of the duplicate to the survivor.
 /// </summary>
-public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs) : ReferenceEditor<Provider, ProviderValues, ProviderForm>(dbs)
+public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs)
+    : ReferenceEditor<Provider, ProviderValues, ProviderForm>(dbs, "Provider", Limits.ProviderName, "khan-academy")
 {
-    protected override string Entity => "Provider";
-
     public async Task<ProviderList> ListAsync(string? search = null, int page = 1, int pageSize = 50, CancellationToken ct = default)
     {
         page = Math.Max(1, page);
@@ -72,19 +84,10 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs) : Refer
 
     public static ProviderValues ValuesOf(ProviderRow r) => new(r.Slug, r.Name, r.Kind, r.Website, r.Country);
 
-    /// <summary>Every field against the rules; the slug's uniqueness is checked on save.</summary>
-    public static (ProviderValues? Values, List<FieldError> Errors) Check(ProviderForm form)
+    /// <summary>Kind, website and country against the rules.</summary>
+    protected override ProviderValues? Check(ProviderForm form, string? slug, string? name, List<FieldError> errors)
     {
-        var errors = new List<FieldError>();
-        var slug = ReferenceEdits.Slug(form.Slug, errors, "khan-academy");
-
-        var name = ReferenceEdits.Trim(form.Name);
-        if (name is null) errors.Add(new FieldError("name", "Name is required."));
-        else if (name.Length > Limits.ProviderName) errors.Add(new FieldError("name", $"Name must be at most {Limits.ProviderName} characters (it has {name.Length})."));
-
-        ProviderKind kind = default;
-        if (ReferenceEdits.Trim(form.Kind) is not { } kindText) errors.Add(new FieldError("kind", $"Kind is required: one of {string.Join(", ", EnumText.Names<ProviderKind>())}."));
-        else if (!EnumText.TryParse(kindText, out kind)) errors.Add(new FieldError("kind", $"Kind must be one of {string.Join(", ", EnumText.Names<ProviderKind>())}."));
+        var kind = ReferenceEdits.Choice<ProviderKind>(form.Kind, "kind", errors);
 
         var website = ReferenceEdits.Trim(form.Website);
         if (website is not null)
@@ -98,7 +101,7 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs) : Refer
         if (country is not null && !(country.Length == 2 && country.All(char.IsAsciiLetterUpper)))
             errors.Add(new FieldError("country", "Country must be a two-letter ISO 3166 code, like \"US\" or \"GB\"."));
 
-        return errors.Count > 0 ? (null, errors) : (new ProviderValues(slug!, name!, kind.ToKebab(), website, country), errors);
+        return errors.Count > 0 ? null : new ProviderValues(slug!, name!, kind.ToKebab(), website, country);
     }
 
     /// <summary>How many courses the provider has: what a merge of it into another would move (for the confirmation).</summary>
@@ -108,33 +111,7 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs) : Refer
         return await db.Courses.CountAsync(c => c.ProviderId == providerId, ct);
     }
 
-    protected override DbSet<Provider> Set(CourseMatchDb db) => db.Providers;
-    protected override (ProviderValues? Values, List<FieldError> Errors) Validate(ProviderForm form) => Check(form);
-    protected override ProviderValues ValuesOf(Provider row) => ProviderValues.Of(row);
     protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshProviderKeywordsAsync(db, id, ct);
-
-    protected override Provider NewRow(ProviderValues values)
-    {
-        var row = new Provider { Slug = values.Slug, Name = values.Name };
-        Apply(row, values);
-        return row;
-    }
-
-    protected override void Apply(Provider row, ProviderValues v)
-    {
-        row.Slug = v.Slug;
-        row.Name = v.Name;
-        EnumText.TryParse<ProviderKind>(v.Kind, out var kind);
-        row.Kind = kind;
-        row.Website = v.Website;
-        row.Country = v.Country;
-    }
-
-    protected override IEnumerable<string> Changed(ProviderValues a, ProviderValues b) => new[]
-    {
-        a.Slug != b.Slug ? "slug" : null, a.Name != b.Name ? "name" : null, a.Kind != b.Kind ? "kind" : null,
-        a.Website != b.Website ? "website" : null, a.Country != b.Country ? "country" : null,
-    }.OfType<string>();
 
     protected override async Task<MergeMoved> MoveAsync(CourseMatchDb db, Provider survivor, Provider duplicate, CancellationToken ct)
     {

@@ -3,11 +3,25 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Curation;
 
-/// <summary>The values of a provider or skill that every edit names: its address and its display name.</summary>
-public interface IReferenceValues
+/// <summary>A provider's or skill's stored values, and how they are read from and written to its row.</summary>
+public interface IReferenceValues<TSelf, TEntity> where TSelf : IReferenceValues<TSelf, TEntity>
 {
     string Slug { get; }
     string Name { get; }
+    static abstract TSelf Of(TEntity row);
+    /// <summary>Writes the values onto the row (a new one, or one being updated) and returns it.</summary>
+    TEntity ApplyTo(TEntity row);
+    /// <summary>A new row holding the values.</summary>
+    TEntity ToNew();
+    /// <summary>The fields that differ from <paramref name="before"/>, for the audit summary ("name, kind").</summary>
+    IEnumerable<string> ChangedFrom(TSelf before);
+}
+
+/// <summary>What every provider or skill form holds: its address and its display name, as typed.</summary>
+public abstract class ReferenceForm
+{
+    public string? Slug { get; set; }
+    public string? Name { get; set; }
 }
 
 /// <summary>What a merge moved, for the outcome and the survivor's audit entry.</summary>
@@ -23,27 +37,39 @@ public sealed record MergeMoved(object Before, object After, int Courses, string
 /// overwrite values someone else saved since the form loaded (the row is locked, then compared with what the admin
 /// loaded). What differs (the fields, what a rename refreshes, what a merge moves) the editor says.
 /// </summary>
-public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory<CourseMatchDb> dbs)
+/// <param name="dbs">One context per operation.</param>
+/// <param name="entity">The entity's name in the audit log, e.g. "Provider"; in lower case it is the noun messages use.</param>
+/// <param name="maxName">How long the name may be.</param>
+/// <param name="exampleSlug">A slug that messages show as an example.</param>
+public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory<CourseMatchDb> dbs, string entity, int maxName, string exampleSlug)
     where TEntity : class
-    where TValues : class, IReferenceValues, IEquatable<TValues>
+    where TValues : class, IReferenceValues<TValues, TEntity>, IEquatable<TValues>
+    where TForm : ReferenceForm
 {
     protected IDbContextFactory<CourseMatchDb> Dbs { get; } = dbs;
 
-    /// <summary>The entity's name in the audit log, e.g. "Provider"; in lower case it is the noun messages use.</summary>
-    protected abstract string Entity { get; }
-    protected abstract DbSet<TEntity> Set(CourseMatchDb db);
-    protected abstract (TValues? Values, List<FieldError> Errors) Validate(TForm form);
-    protected abstract TValues ValuesOf(TEntity row);
-    protected abstract TEntity NewRow(TValues values);
-    protected abstract void Apply(TEntity row, TValues values);
-    /// <summary>The fields that differ, for the audit summary ("name, kind").</summary>
-    protected abstract IEnumerable<string> Changed(TValues before, TValues after);
+    private string Entity => entity;
+
+    /// <summary>
+    /// The fields other than slug and name against the rules, adding to <paramref name="errors"/>; the values when
+    /// there are no errors (the slug and name are then valid), else null. The slug's uniqueness is checked on save.
+    /// </summary>
+    protected abstract TValues? Check(TForm form, string? slug, string? name, List<FieldError> errors);
     /// <summary>Rewrites the search words of the courses that name the row (after a rename or a merge).</summary>
     protected abstract Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct);
     /// <summary>Moves what points at the duplicate onto the survivor; the base then deletes the duplicate and audits.</summary>
     protected abstract Task<MergeMoved> MoveAsync(CourseMatchDb db, TEntity survivor, TEntity duplicate, CancellationToken ct);
 
     private string Noun => Entity.ToLowerInvariant();
+
+    /// <summary>Every field of the form against the rules: nothing is written unless this gives values.</summary>
+    public (TValues? Values, List<FieldError> Errors) Validate(TForm form)
+    {
+        var errors = new List<FieldError>();
+        var (slug, name) = ReferenceEdits.SlugAndName(form, maxName, exampleSlug, errors);
+        var values = Check(form, slug, name, errors);
+        return (errors.Count > 0 ? null : values, errors);
+    }
 
     public async Task<ReferenceEditOutcome<TValues>> CreateAsync(TForm form, string actor, CancellationToken ct = default)
     {
@@ -52,7 +78,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         await using var db = await Dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await Set(db).AnyAsync(r => EF.Property<string>(r, "Slug") == values.Slug, ct)) return SlugTaken(values.Slug);
-        var row = NewRow(values);
+        var row = values.ToNew();
         Set(db).Add(row);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
@@ -82,15 +108,15 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         // Locked, so nobody changes it between this comparison and the write.
         var row = (await LockAsync(db, [id], ct)).SingleOrDefault();
         if (row is null) return ReferenceEditOutcome<TValues>.Missing();
-        var stored = ValuesOf(row);
+        var stored = TValues.Of(row);
         if (!stored.Equals(loaded)) return ReferenceEditOutcome<TValues>.Stale(stored);
         if (stored.Equals(values)) return new(values, []);
         if (values.Slug != stored.Slug
             && await Set(db).AnyAsync(r => EF.Property<string>(r, "Slug") == values.Slug && EF.Property<int>(r, "Id") != id, ct))
             return SlugTaken(values.Slug);
 
-        Apply(row, values);
-        Audit.Record(db, actor, Entity, id, "Updated", stored, values, $"Updated {Noun} {values.Name} ({values.Slug}): {string.Join(", ", Changed(stored, values))}");
+        values.ApplyTo(row);
+        Audit.Record(db, actor, Entity, id, "Updated", stored, values, $"Updated {Noun} {values.Name} ({values.Slug}): {string.Join(", ", values.ChangedFrom(stored))}");
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
         if (stored.Name != values.Name) await RefreshKeywordsAsync(db, id, ct);
@@ -117,7 +143,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         await RefreshKeywordsAsync(db, survivorId, ct);
         await Set(db).Where(r => EF.Property<int>(r, "Id") == duplicateId).ExecuteDeleteAsync(ct);
 
-        var (kept, gone) = (ValuesOf(survivor), ValuesOf(duplicate));
+        var (kept, gone) = (TValues.Of(survivor), TValues.Of(duplicate));
         Audit.Record(db, actor, Entity, survivorId, "Merged", moved.Before, moved.After,
             $"Merged {Noun} {gone.Name} ({gone.Slug}) into {kept.Name} ({kept.Slug}): {Courses(moved.Courses)} moved"
             + (moved.Note is null ? "" : "; " + moved.Note));
@@ -135,6 +161,8 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         var sql = "SELECT * FROM " + db.Model.FindEntityType(typeof(TEntity))!.GetTableName() + " WHERE id = ANY({0}) ORDER BY id FOR UPDATE";
         return Set(db).FromSqlRaw(sql, ids).ToListAsync(ct);
     }
+
+    private static DbSet<TEntity> Set(CourseMatchDb db) => db.Set<TEntity>();
 
     private static int IdOf(CourseMatchDb db, TEntity row) => db.Entry(row).Property<int>("Id").CurrentValue;
 

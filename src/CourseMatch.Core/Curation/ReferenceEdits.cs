@@ -28,8 +28,30 @@ internal static class ReferenceEdits
 {
     public static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    /// <summary>Checks a slug's shape; uniqueness is the caller's (it needs the database).</summary>
-    public static string? Slug(string? text, List<FieldError> errors, string example)
+    /// <summary>
+    /// Checks the slug's shape (uniqueness is the editor's: it needs the database) and the name's presence and length;
+    /// each problem becomes an error on its field.
+    /// </summary>
+    public static (string? Slug, string? Name) SlugAndName(ReferenceForm form, int maxName, string example, List<FieldError> errors)
+    {
+        var slug = Slug(form.Slug, errors, example);
+        var name = Trim(form.Name);
+        if (name is null) errors.Add(new FieldError("name", "Name is required."));
+        else if (name.Length > maxName) errors.Add(new FieldError("name", $"Name must be at most {maxName} characters (it has {name.Length})."));
+        return (slug, name);
+    }
+
+    /// <summary>A required choice from an enum's kebab-case names ("kind", "category"); the default when it is wrong.</summary>
+    public static T Choice<T>(string? text, string field, List<FieldError> errors) where T : struct, Enum
+    {
+        var label = char.ToUpperInvariant(field[0]) + field[1..];
+        if (Trim(text) is not { } chosen) errors.Add(new FieldError(field, $"{label} is required: one of {string.Join(", ", EnumText.Names<T>())}."));
+        else if (EnumText.TryParse(chosen, out T value)) return value;
+        else errors.Add(new FieldError(field, $"{label} must be one of {string.Join(", ", EnumText.Names<T>())}."));
+        return default;
+    }
+
+    private static string? Slug(string? text, List<FieldError> errors, string example)
     {
         var slug = Trim(text);
         if (slug is null) errors.Add(new FieldError("slug", $"Slug is required: a short name for addresses, like \"{example}\"."));

@@ -5,10 +5,8 @@ using Microsoft.EntityFrameworkCore;
 namespace CourseMatch.Curation;
 
 /// <summary>A skill as the edit form holds it: text, checked by <see cref="SkillEditor"/>.</summary>
-public sealed class SkillForm
+public sealed class SkillForm : ReferenceForm
 {
-    public string? Slug { get; set; }
-    public string? Name { get; set; }
     public string? Category { get; set; }
     /// <summary>Five descriptors, index = level 0–4.</summary>
     public string?[] Levels { get; set; } = new string?[Skill.MaxLevel + 1];
@@ -17,9 +15,23 @@ public sealed class SkillForm
 }
 
 /// <summary>A skill's stored values: what the audit log records, and what an edit is checked against for conflicts.</summary>
-public sealed record SkillValues(string Slug, string Name, string Category, IReadOnlyList<string> Levels) : IReferenceValues
+public sealed record SkillValues(string Slug, string Name, string Category, IReadOnlyList<string> Levels) : IReferenceValues<SkillValues, Skill>
 {
     public static SkillValues Of(Skill s) => new(s.Slug, s.Name, s.Category.ToKebab(), [.. s.LevelDescriptors]);
+
+    public Skill ToNew() => ApplyTo(new Skill { Slug = Slug, Name = Name });
+
+    public Skill ApplyTo(Skill row)
+    {
+        (row.Slug, row.Name) = (Slug, Name);
+        row.Category = EnumText.TryParse<SkillCategory>(Category, out var category) ? category : default;
+        if (!row.LevelDescriptors.SequenceEqual(Levels)) row.LevelDescriptors = [.. Levels];
+        return row;
+    }
+
+    public IEnumerable<string> ChangedFrom(SkillValues a) =>
+        new[] { a.Slug != Slug ? "slug" : null, a.Name != Name ? "name" : null, a.Category != Category ? "category" : null }
+            .Concat(Enumerable.Range(0, Skill.MaxLevel + 1).Select(i => a.Levels[i] != Levels[i] ? $"level {i}" : null)).OfType<string>();
 
     public bool Equals(SkillValues? other) =>
         other is not null && Slug == other.Slug && Name == other.Name && Category == other.Category && Levels.SequenceEqual(other.Levels);
@@ -45,10 +57,9 @@ public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses
 /// record of what was asked and answered, and a plan made from it must stay reproducible. Their answer for the old
 /// slug is simply no longer read; the learner's answer for the surviving skill, if any, still is.
 /// </remarks>
-public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs) : ReferenceEditor<Skill, SkillValues, SkillForm>(dbs)
+public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
+    : ReferenceEditor<Skill, SkillValues, SkillForm>(dbs, "Skill", Limits.SkillName, "linear-algebra")
 {
-    protected override string Entity => "Skill";
-
     public async Task<IReadOnlyList<SkillRow>> ListAsync(string? search = null, CancellationToken ct = default)
     {
         await using var db = await Dbs.CreateDbContextAsync(ct);
@@ -78,19 +89,10 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs) : Referenc
         return [.. rows.Select(r => new SkillRow(r.Id, r.Slug, r.Name, r.Category.ToKebab(), r.LevelDescriptors, r.Taught, r.Required))];
     }
 
-    /// <summary>Every field against the rules; the slug's uniqueness is checked on save.</summary>
-    public static (SkillValues? Values, List<FieldError> Errors) Check(SkillForm form)
+    /// <summary>Category and the five level descriptors against the rules.</summary>
+    protected override SkillValues? Check(SkillForm form, string? slug, string? name, List<FieldError> errors)
     {
-        var errors = new List<FieldError>();
-        var slug = ReferenceEdits.Slug(form.Slug, errors, "linear-algebra");
-
-        var name = ReferenceEdits.Trim(form.Name);
-        if (name is null) errors.Add(new FieldError("name", "Name is required."));
-        else if (name.Length > Limits.SkillName) errors.Add(new FieldError("name", $"Name must be at most {Limits.SkillName} characters (it has {name.Length})."));
-
-        SkillCategory category = default;
-        if (ReferenceEdits.Trim(form.Category) is not { } categoryText) errors.Add(new FieldError("category", $"Category is required: one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
-        else if (!EnumText.TryParse(categoryText, out category)) errors.Add(new FieldError("category", $"Category must be one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
+        var category = ReferenceEdits.Choice<SkillCategory>(form.Category, "category", errors);
 
         var levels = new string[Skill.MaxLevel + 1];
         for (var level = 0; level <= Skill.MaxLevel; level++)
@@ -100,7 +102,7 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs) : Referenc
             else if (text.Length > Limits.SkillDescriptor) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor must be at most {Limits.SkillDescriptor} characters (it has {text.Length})."));
             else levels[level] = text;
         }
-        return errors.Count > 0 ? (null, errors) : (new SkillValues(slug!, name!, category.ToKebab(), levels), errors);
+        return errors.Count > 0 ? null : new SkillValues(slug!, name!, category.ToKebab(), levels);
     }
 
     /// <summary>The field name of a level descriptor, as errors name it: "level0" … "level4".</summary>
@@ -175,29 +177,5 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs) : Referenc
         });
     }
 
-    protected override DbSet<Skill> Set(CourseMatchDb db) => db.Skills;
-    protected override (SkillValues? Values, List<FieldError> Errors) Validate(SkillForm form) => Check(form);
-    protected override SkillValues ValuesOf(Skill row) => SkillValues.Of(row);
     protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
-
-    protected override Skill NewRow(SkillValues values)
-    {
-        var row = new Skill { Slug = values.Slug, Name = values.Name };
-        Apply(row, values);
-        return row;
-    }
-
-    protected override void Apply(Skill row, SkillValues v)
-    {
-        row.Slug = v.Slug;
-        row.Name = v.Name;
-        EnumText.TryParse<SkillCategory>(v.Category, out var category);
-        row.Category = category;
-        if (!row.LevelDescriptors.SequenceEqual(v.Levels)) row.LevelDescriptors = [.. v.Levels];
-    }
-
-    protected override IEnumerable<string> Changed(SkillValues a, SkillValues b) => new[]
-    {
-        a.Slug != b.Slug ? "slug" : null, a.Name != b.Name ? "name" : null, a.Category != b.Category ? "category" : null,
-    }.Concat(Enumerable.Range(0, Skill.MaxLevel + 1).Select(i => a.Levels[i] != b.Levels[i] ? $"level {i}" : null)).OfType<string>();
 }
