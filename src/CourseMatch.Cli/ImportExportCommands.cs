@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CourseMatch.Curation;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CourseMatch.Cli;
@@ -24,7 +25,8 @@ internal static class ImportExportCommands
             await using (var stream = info.OpenRead()) upload = await ImportFile.ReadAsync(stream, info.Name, ct);
             if (upload.Error is not null) { Console.Error.WriteLine($"{info.Name}: {upload.Error}"); return 2; }
 
-            var import = new CatalogImport(db);
+            await using var services = CourseMatchServices.BuildCore(db);
+            var import = services.GetRequiredService<CatalogImport>();
             var (mapping, mappingError) = await import.MappingAsync(upload, parse.GetValue(mappingName), ct);
             if (mapping is null) { Console.Error.WriteLine($"--mapping: {mappingError}"); return 2; }
 
@@ -61,10 +63,12 @@ internal static class ImportExportCommands
                 var target = parse.GetValue(output);
                 // Written to a temporary file first, so a failed export never leaves half a file under the real name.
                 var temp = target is null ? null : Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Guid.NewGuid():N}.tmp");
+                await using var services = CourseMatchServices.BuildCore(db);
+                var export = services.GetRequiredService<CatalogExport>();
                 try
                 {
                     await using (var stream = temp is null ? Console.OpenStandardOutput() : File.Create(temp))
-                        await CatalogExport.WriteAsync(db, stream, kind, parse.GetValue(publishedOnly), ct);
+                        await export.WriteAsync(stream, kind, parse.GetValue(publishedOnly), ct);
                     if (temp is not null)
                     {
                         File.Move(temp, target!.FullName, overwrite: true);

@@ -40,7 +40,11 @@ public static class CourseMatchServices
         services.AddSingleton<AdvisorPlans>();
         services.AddSingleton<LearnerExport>();
         // Curation
+        services.AddOptions<CatalogImportOptions>();
         services.AddSingleton<CatalogImport>();
+        services.AddSingleton<CatalogExport>();
+        services.AddSingleton<ImportMappings>();
+        services.AddSingleton<AdminCourses>();
         services.AddSingleton<CourseEditor>();
         services.AddSingleton<ProviderEditor>();
         services.AddSingleton<SkillEditor>();

@@ -29,17 +29,21 @@ public sealed record AdminCourseRow(int Id, string Slug, string Title, string Pr
 
 public sealed record AdminCoursePage(IReadOnlyList<AdminCourseRow> Rows, int Total);
 
-public static class AdminCourses
+public sealed record SlugAndName(string Slug, string Name);
+
+/// <summary>The admin course list, and the choices its filters offer.</summary>
+public sealed class AdminCourses(IDbContextFactory<CourseMatchDb> dbs)
 {
-    public static async Task<AdminCoursePage> QueryAsync(CourseMatchDb db, AdminCourseQuery q, CancellationToken ct = default)
+    public async Task<AdminCoursePage> QueryAsync(AdminCourseQuery q, CancellationToken ct = default)
     {
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var size = Math.Clamp(q.PageSize, 1, AdminCourseQuery.MaxPageSize);
         var page = Math.Max(1, q.Page);
         var courses = db.Courses.AsNoTracking();
 
         if (!string.IsNullOrWhiteSpace(q.Search))
         {
-            var pattern = "%" + Escape(q.Search.Trim()) + "%";
+            var pattern = "%" + ReferenceEdits.Like(q.Search.Trim()) + "%";
             courses = courses.Where(c => EF.Functions.ILike(c.Title, pattern, "\\") || EF.Functions.ILike(c.Slug, pattern, "\\")
                                          || EF.Functions.ILike(c.Provider.Name, pattern, "\\"));
         }
@@ -64,5 +68,17 @@ public static class AdminCourses
         return new AdminCoursePage(rows, total);
     }
 
-    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+    /// <summary>Every provider (slug, name) by name, for the provider filter and the course form's provider list.</summary>
+    public async Task<IReadOnlyList<SlugAndName>> ProvidersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Providers.AsNoTracking().OrderBy(p => p.Name).Select(p => new SlugAndName(p.Slug, p.Name)).ToListAsync(ct);
+    }
+
+    /// <summary>Every skill (slug, name) by name, for the course form's skill lists.</summary>
+    public async Task<IReadOnlyList<SlugAndName>> SkillsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Skills.AsNoTracking().OrderBy(s => s.Name).Select(s => new SlugAndName(s.Slug, s.Name)).ToListAsync(ct);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace CourseMatch.Curation;
 
@@ -29,25 +28,25 @@ public sealed record AuditPage(IReadOnlyList<AuditEntry> Entries, int Total, int
 }
 
 /// <summary>Reads the audit log, newest first.</summary>
-public sealed class AuditLog(NpgsqlDataSource source)
+public sealed class AuditLog(IDbContextFactory<CourseMatchDb> dbs)
 {
     public async Task<AuditPage> QueryAsync(AuditQuery q, CancellationToken ct = default)
     {
         var page = Math.Max(1, q.Page);
         var size = Math.Clamp(q.PageSize, 1, AuditQuery.MaxPageSize);
-        await using var db = CourseMatchDb.Create(source);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var query = db.AuditEntries.AsNoTracking();
         if (ReferenceEdits.Trim(q.Entity) is { } entity) query = query.Where(a => a.Entity == entity);
         if (ReferenceEdits.Trim(q.Action) is { } action) query = query.Where(a => a.Action == action);
         if (ReferenceEdits.Trim(q.EntityId) is { } id) query = query.Where(a => a.EntityId == id);
         if (ReferenceEdits.Trim(q.Actor) is { } actor)
         {
-            var pattern = "%" + ProviderEditor.Like(actor) + "%";
+            var pattern = "%" + ReferenceEdits.Like(actor) + "%";
             query = query.Where(a => EF.Functions.ILike(a.Actor, pattern, "\\"));
         }
         if (ReferenceEdits.Trim(q.Text) is { } text)
         {
-            var pattern = "%" + ProviderEditor.Like(text) + "%";
+            var pattern = "%" + ReferenceEdits.Like(text) + "%";
             query = query.Where(a => a.Summary != null && EF.Functions.ILike(a.Summary, pattern, "\\"));
         }
         if (q.From is { } from)
@@ -69,7 +68,7 @@ public sealed class AuditLog(NpgsqlDataSource source)
     /// <summary>The entity kinds and actions present in the log, for the filter lists.</summary>
     public async Task<(IReadOnlyList<string> Entities, IReadOnlyList<string> Actions)> ChoicesAsync(CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(source);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var entities = await db.AuditEntries.Select(a => a.Entity).Distinct().OrderBy(e => e).ToListAsync(ct);
         var actions = await db.AuditEntries.Select(a => a.Action).Distinct().OrderBy(e => e).ToListAsync(ct);
         return (entities, actions);

@@ -4,7 +4,6 @@ using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace CourseMatch.Curation;
 
@@ -14,7 +13,7 @@ public enum ExportFormat { Csv, Json }
 /// The catalog as a file the importer reads back unchanged: CSV with <see cref="CourseRecord.Fields"/> as headers, or a JSON
 /// list of CourseRecord-shaped objects. Rows are streamed a page at a time, so a million courses never sit in memory as text.
 /// </summary>
-public static class CatalogExport
+public sealed class CatalogExport(IDbContextFactory<CourseMatchDb> dbs)
 {
     private const int PageSize = 1000;
 
@@ -42,15 +41,15 @@ public static class CatalogExport
     /// <summary>Guards a CSV cell against formula injection with one leading apostrophe.</summary>
     public static string? Neutralise(string? cell) => cell is not null && NeedsGuard(cell) ? "'" + cell : cell;
 
-    public static Task WriteAsync(NpgsqlDataSource dataSource, Stream output, ExportFormat format, bool publishedOnly, CancellationToken ct = default) =>
-        format == ExportFormat.Json ? WriteJsonAsync(dataSource, output, publishedOnly, ct) : WriteCsvAsync(dataSource, output, publishedOnly, ct);
+    public Task WriteAsync(Stream output, ExportFormat format, bool publishedOnly, CancellationToken ct = default) =>
+        format == ExportFormat.Json ? WriteJsonAsync(output, publishedOnly, ct) : WriteCsvAsync(output, publishedOnly, ct);
 
-    public static async Task<int> WriteCsvAsync(NpgsqlDataSource dataSource, Stream output, bool publishedOnly, CancellationToken ct = default)
+    public async Task<int> WriteCsvAsync(Stream output, bool publishedOnly, CancellationToken ct = default)
     {
         await using var csv = CsvWriter.Create(output, new CsvWriterOptions { Injection = CsvInjection.None }, true);
         csv.WriteRecord(CourseRecord.Fields);
         var count = 0;
-        await foreach (var page in PagesAsync(dataSource, publishedOnly, ct))
+        await foreach (var page in PagesAsync(publishedOnly, ct))
         {
             foreach (var record in page)
             {
@@ -63,12 +62,12 @@ public static class CatalogExport
         return count;
     }
 
-    public static async Task<int> WriteJsonAsync(NpgsqlDataSource dataSource, Stream output, bool publishedOnly, CancellationToken ct = default)
+    public async Task<int> WriteJsonAsync(Stream output, bool publishedOnly, CancellationToken ct = default)
     {
         await using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartArray();
         var count = 0;
-        await foreach (var page in PagesAsync(dataSource, publishedOnly, ct))
+        await foreach (var page in PagesAsync(publishedOnly, ct))
         {
             foreach (var record in page)
             {
@@ -89,10 +88,10 @@ public static class CatalogExport
     }
 
     /// <summary>All courses (or only published ones) as records, in id order, a page at a time (keyset paging).</summary>
-    public static async IAsyncEnumerable<List<CourseRecord>> PagesAsync(NpgsqlDataSource dataSource, bool publishedOnly,
+    public async IAsyncEnumerable<List<CourseRecord>> PagesAsync(bool publishedOnly,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         db.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.NoTracking;
         var slugsById = await db.Courses.ToDictionaryAsync(c => c.Id, c => c.Slug, ct);
         var after = 0;

@@ -1,6 +1,7 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace CourseMatch.Curation;
@@ -39,6 +40,13 @@ public sealed record ImportReport
     public static ImportReport Failed(string fileName, string error) => new() { FileName = fileName, FileError = error };
 }
 
+/// <summary>How the import writes; the defaults suit the web app and the CLI (tests make batches small).</summary>
+public sealed class CatalogImportOptions
+{
+    /// <summary>Entities saved per SaveChanges (the change tracker is cleared between batches), all inside the one transaction.</summary>
+    public int BatchSize { get; set; } = 1000;
+}
+
 /// <summary>
 /// Bulk import of the catalog: a dry run that says what each row would do and what is wrong with which line, and a commit
 /// that writes every good row in one transaction, or nothing.
@@ -51,10 +59,9 @@ public sealed record ImportReport
 /// provider and title, are duplicates (the later one is bad), except that rows updating different stored courses by their
 /// own slugs may share a title.
 /// </remarks>
-public sealed class CatalogImport(NpgsqlDataSource dataSource)
+public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSource dataSource, ImportMappings mappings, IOptions<CatalogImportOptions> options)
 {
-    /// <summary>Entities saved per SaveChanges (the change tracker is cleared between batches), all inside the one transaction.</summary>
-    public int BatchSize { get; init; } = 1000;
+    private int BatchSize => options.Value.BatchSize;
     /// <summary>Imports up to this many rows also get one audit entry per created or updated course.</summary>
     public const int PerCourseAuditLimit = 1000;
     /// <summary>The import's audit entry lists at most this many created and updated slugs.</summary>
@@ -79,10 +86,10 @@ public sealed class CatalogImport(NpgsqlDataSource dataSource)
     public async Task<(Dictionary<string, string>? Mapping, string? Error)> MappingAsync(ImportFile file, string? savedName, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(savedName)) return (ColumnMapping.Default(file.Headers), null);
-        var saved = await ImportMappings.FindAsync(dataSource, savedName, ct);
+        var saved = await mappings.FindAsync(savedName, ct);
         if (saved is null)
         {
-            var names = (await ImportMappings.ListAsync(dataSource, ct)).Select(m => m.Name).ToList();
+            var names = (await mappings.ListAsync(ct)).Select(m => m.Name).ToList();
             return (null, $"There is no saved mapping called \"{savedName.Trim()}\"" + (names.Count > 0 ? $"; saved mappings: {string.Join(", ", names)}." : "; none are saved yet."));
         }
         return (ColumnMapping.FromSaved(saved.Columns, file.Headers), null);
@@ -93,7 +100,7 @@ public sealed class CatalogImport(NpgsqlDataSource dataSource)
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (file.Error is not null) return ImportReport.Failed(file.FileName, file.Error);
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         return (await PlanAsync(db, file, mapping ?? ColumnMapping.Default(file.Headers), progress, ct)).Report;
     }
 
@@ -106,7 +113,7 @@ public sealed class CatalogImport(NpgsqlDataSource dataSource)
     {
         if (file.Error is not null) return ImportReport.Failed(file.FileName, file.Error);
         ImportReport report;
-        await using (var db = CourseMatchDb.Create(dataSource))
+        await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             var plan = await PlanAsync(db, file, mapping ?? ColumnMapping.Default(file.Headers), progress, ct);

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -59,34 +60,32 @@ public static class ColumnMapping
 }
 
 /// <summary>Saved mappings (table import_mappings): list, find, save (create or replace) and delete, each write audited.</summary>
-public static class ImportMappings
+public sealed class ImportMappings(IDbContextFactory<CourseMatchDb> dbs)
 {
-    public const int MaxName = 100;
-
-    public static async Task<List<ImportMapping>> ListAsync(NpgsqlDataSource dataSource, CancellationToken ct = default)
+    public async Task<List<ImportMapping>> ListAsync(CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.ImportMappings.AsNoTracking().OrderBy(m => m.Name).ToListAsync(ct);
     }
 
-    public static async Task<ImportMapping?> FindAsync(NpgsqlDataSource dataSource, string name, CancellationToken ct = default)
+    public async Task<ImportMapping?> FindAsync(string name, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var trimmed = name.Trim();
         return await db.ImportMappings.AsNoTracking().FirstOrDefaultAsync(m => m.Name == trimmed, ct);
     }
 
     /// <summary>Creates the mapping or replaces the columns of the one with that name; returns an error message or null.</summary>
-    public static async Task<string?> SaveAsync(NpgsqlDataSource dataSource, string name, IReadOnlyDictionary<string, string> columns, string actor, CancellationToken ct = default)
+    public async Task<string?> SaveAsync(string name, IReadOnlyDictionary<string, string> columns, string actor, CancellationToken ct = default)
     {
         var trimmed = name.Trim();
         if (trimmed.Length == 0) return "Give the mapping a name, like the provider whose files it reads.";
-        if (trimmed.Length > MaxName) return $"A mapping name has at most {MaxName} characters.";
+        if (trimmed.Length > Limits.ImportMappingName) return $"A mapping name has at most {Limits.ImportMappingName} characters.";
         var unknown = columns.Keys.Where(k => !CourseRecord.Fields.Contains(k)).ToList();
         if (unknown.Count > 0) return $"Not our fields: {string.Join(", ", unknown)}.";
         var kept = columns.Where(kv => !string.IsNullOrWhiteSpace(kv.Value)).ToDictionary(kv => kv.Key, kv => kv.Value.Trim());
 
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var mapping = await db.ImportMappings.FirstOrDefaultAsync(m => m.Name == trimmed, ct);
         var before = mapping is null ? null : new Dictionary<string, string>(mapping.Columns);
         if (mapping is null) db.ImportMappings.Add(mapping = new ImportMapping { Name = trimmed });
@@ -102,9 +101,9 @@ public static class ImportMappings
         return null;
     }
 
-    public static async Task<bool> DeleteAsync(NpgsqlDataSource dataSource, string name, string actor, CancellationToken ct = default)
+    public async Task<bool> DeleteAsync(string name, string actor, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var trimmed = name.Trim();
         var mapping = await db.ImportMappings.FirstOrDefaultAsync(m => m.Name == trimmed, ct);
         if (mapping is null) return false;

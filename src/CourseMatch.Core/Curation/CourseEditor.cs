@@ -35,13 +35,13 @@ public sealed record EditOutcome
 /// publish, unpublish and archive. Every write is checked against the version the admin started from (xmin) and
 /// audited in the same SaveChanges.
 /// </summary>
-public sealed class CourseEditor(NpgsqlDataSource dataSource)
+public sealed class CourseEditor(IDbContextFactory<CourseMatchDb> dbs)
 {
     public const string Entity = "Course";
 
     public async Task<EditableCourse?> LoadAsync(int id, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var course = await db.Courses.WithEverything().FirstOrDefaultAsync(c => c.Id == id, ct);
         return course is null ? null : new EditableCourse(course.Id, await RecordAsync(db, course, ct), course.Status, course.Version);
     }
@@ -52,7 +52,7 @@ public sealed class CourseEditor(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<EditOutcome> SaveAsync(int? id, CourseRecord record, uint? version, string actor, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         Course? course = null;
         CourseRecord? before = null;
         if (id is { } existingId)
@@ -83,16 +83,16 @@ public sealed class CourseEditor(NpgsqlDataSource dataSource)
     /// <summary>A new draft copy: same fields, slug "&lt;slug&gt;-copy" (or -copy-2, …), title "… (copy)".</summary>
     public async Task<EditOutcome> DuplicateAsync(int id, string actor, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var source = await db.Courses.WithEverything().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (source is null) return EditOutcome.NotFound;
         var lookups = await CatalogLookups.LoadAsync(db, ct);
         var original = await RecordAsync(db, source, ct);
 
-        var stem = source.Slug.Length > CourseRules.MaxSlug - 10 ? source.Slug[..(CourseRules.MaxSlug - 10)].TrimEnd('-') : source.Slug;
+        var stem = source.Slug.Length > Limits.CourseSlug - 10 ? source.Slug[..(Limits.CourseSlug - 10)].TrimEnd('-') : source.Slug;
         var slug = $"{stem}-copy";
         for (var n = 2; lookups.CourseIdsBySlug.ContainsKey(slug); n++) slug = $"{stem}-copy-{n}";
-        var title = source.Title.Length > CourseRules.MaxTitle - 7 ? source.Title[..(CourseRules.MaxTitle - 8)] + "…" : source.Title;
+        var title = source.Title.Length > Limits.CourseTitle - 7 ? source.Title[..(Limits.CourseTitle - 8)] + "…" : source.Title;
         var copy = original with { Slug = slug, Title = $"{title} (copy)", Status = CourseStatus.Draft.ToKebab() };
 
         var (checkedCourse, errors) = CourseRules.Check(copy, lookups);
@@ -102,19 +102,13 @@ public sealed class CourseEditor(NpgsqlDataSource dataSource)
         return await WriteAsync(db, course, checkedCourse, lookups, null, "Duplicated", actor, ct, $"Copy of {source.Slug} (#{source.Id})");
     }
 
-    public Task<EditOutcome> PublishAsync(int id, uint version, string actor, CancellationToken ct = default) =>
-        SetStatusAsync(id, CourseStatus.Published, version, actor, ct);
-
-    public Task<EditOutcome> UnpublishAsync(int id, uint version, string actor, CancellationToken ct = default) =>
-        SetStatusAsync(id, CourseStatus.Draft, version, actor, ct);
-
-    public Task<EditOutcome> ArchiveAsync(int id, uint version, string actor, CancellationToken ct = default) =>
-        SetStatusAsync(id, CourseStatus.Archived, version, actor, ct);
-
-    /// <summary>Changes only the status of the stored course, if it is still at <paramref name="version"/>.</summary>
+    /// <summary>
+    /// Publishes, unpublishes (back to draft) or archives: changes only the status of the stored course, if it is still
+    /// at <paramref name="version"/>.
+    /// </summary>
     public async Task<EditOutcome> SetStatusAsync(int id, CourseStatus status, uint version, string actor, CancellationToken ct = default)
     {
-        await using var db = CourseMatchDb.Create(dataSource);
+        await using var db = await dbs.CreateDbContextAsync(ct);
         var course = await Tracked(db).FirstOrDefaultAsync(c => c.Id == id, ct);
         if (course is null) return EditOutcome.NotFound;
         if (course.Version != version) return EditOutcome.Conflict(await CurrentAsync(db, course, ct));
@@ -186,7 +180,7 @@ public sealed class CourseEditor(NpgsqlDataSource dataSource)
         catch (DbUpdateConcurrencyException)
         {
             // Someone saved between our read and our write: show them what is stored now.
-            await using var fresh = CourseMatchDb.Create(dataSource);
+            await using var fresh = await dbs.CreateDbContextAsync(ct);
             var current = await fresh.Courses.WithEverything().FirstOrDefaultAsync(c => c.Id == course.Id, ct);
             return current is null ? EditOutcome.NotFound : EditOutcome.Conflict(new EditableCourse(current.Id, await RecordAsync(fresh, current, ct), current.Status, current.Version));
         }

@@ -148,8 +148,6 @@ public sealed class CatalogLookups
 
 public static partial class CourseRules
 {
-    public const int MaxTitle = 300, MaxSlug = 120, MaxSummary = 1000, MaxDescription = 20_000, MaxUrl = 2000, MaxSource = 2000, MaxCity = 100;
-
     /// <summary>
     /// Every field of the record against the rules. References (provider, skills, required courses, the city) are
     /// looked up in <paramref name="lookups"/>; <paramref name="alsoCourses"/> are slugs that will exist by the time this
@@ -163,12 +161,12 @@ public static partial class CourseRules
 
         var slug = T(r.Slug);
         if (slug is null) Error("slug", "Required: a short name for the address, like \"mit-18-06-linear-algebra\".");
-        else if (slug.Length > MaxSlug) Error("slug", $"At most {MaxSlug} characters.");
-        else if (!SlugPattern().IsMatch(slug)) Error("slug", "Use lower-case letters, digits and single hyphens only, like \"intro-to-statistics\".");
+        else if (slug.Length > Limits.CourseSlug) Error("slug", $"At most {Limits.CourseSlug} characters.");
+        else if (!Slugs.IsValid(slug)) Error("slug", $"Use {Slugs.Rule}, like \"intro-to-statistics\".");
 
         var title = T(r.Title);
         if (title is null) Error("title", "Required.");
-        else if (title.Length > MaxTitle) Error("title", $"At most {MaxTitle} characters.");
+        else if (title.Length > Limits.CourseTitle) Error("title", $"At most {Limits.CourseTitle} characters.");
 
         (int Id, string Name) provider = default;
         var providerText = T(r.Provider);
@@ -184,29 +182,29 @@ public static partial class CourseRules
         var status = Enum(r.Status, "status", CourseStatus.Draft, errors);
 
         var summary = T(r.Summary);
-        if (summary?.Length > MaxSummary) Error("summary", $"At most {MaxSummary} characters (this has {summary.Length}).");
+        if (summary?.Length > Limits.CourseSummary) Error("summary", $"At most {Limits.CourseSummary} characters (this has {summary.Length}).");
         var description = T(r.Description);
-        if (description?.Length > MaxDescription) Error("description", $"At most {MaxDescription:#,0} characters (this has {description.Length:#,0}).");
+        if (description?.Length > Limits.CourseDescription) Error("description", $"At most {Limits.CourseDescription:#,0} characters (this has {description.Length:#,0}).");
 
         var url = T(r.Url);
-        if (url is not null && (url.Length > MaxUrl || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
+        if (url is not null && (url.Length > Limits.Url || !Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)))
             Error("url", "Give the full web address, starting with https://.");
         var source = T(r.Source);
-        if (source?.Length > MaxSource) Error("source", $"At most {MaxSource} characters.");
+        if (source?.Length > Limits.CourseSource) Error("source", $"At most {Limits.CourseSource} characters.");
 
         var city = T(r.City);
         var region = T(r.Region);
         var country = T(r.Country)?.ToUpperInvariant();
         int? placeId = null;
-        if (city?.Length > MaxCity) Error("city", $"At most {MaxCity} characters.");
-        if (region?.Length > MaxCity) Error("region", $"At most {MaxCity} characters.");
+        if (city?.Length > Limits.City) Error("city", $"At most {Limits.City} characters.");
+        if (region?.Length > Limits.City) Error("region", $"At most {Limits.City} characters.");
         if (country is not null && !(country.Length == 2 && country.All(char.IsAsciiLetterUpper))) Error("country", "Use the two-letter ISO 3166 code, like GB or US.");
         if (format != CourseFormat.Online)
         {
             if (city is null) Error("city", $"Required for {(format == CourseFormat.InPerson ? "in-person" : "hybrid")} courses: where it takes place.");
             if (country is null) Error("country", $"Required for {(format == CourseFormat.InPerson ? "in-person" : "hybrid")} courses.");
         }
-        if (city is not null && country is { Length: 2 } && country.All(char.IsAsciiLetterUpper) && city.Length <= MaxCity)
+        if (city is not null && country is { Length: 2 } && country.All(char.IsAsciiLetterUpper) && city.Length <= Limits.City)
         {
             placeId = lookups.FindPlace(city, country);
             if (placeId is null && format != CourseFormat.Online)
@@ -346,9 +344,6 @@ public static partial class CourseRules
 
     /// <summary>Known ISO 4217 codes, from the runtime's region data (ICU), so "ABC" is caught and not only "abc1".</summary>
     public static bool IsIso4217(string code) => Currencies.Count == 0 || Currencies.Contains(code);
-
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex SlugPattern();
 
     [GeneratedRegex("^[a-z]{2}$")]
     private static partial Regex LanguagePattern();

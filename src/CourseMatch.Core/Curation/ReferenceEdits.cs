@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -24,22 +24,45 @@ public sealed record ReferenceMergeOutcome(bool Merged, string? Error, int Cours
 }
 
 /// <summary>Rules and SQL shared by the provider and skill editors.</summary>
-internal static partial class ReferenceEdits
+internal static class ReferenceEdits
 {
-    public const int MaxSlug = 80;
-
     public static string? Trim(string? s) => string.IsNullOrWhiteSpace(s) ? null : s.Trim();
 
-    /// <summary>Checks a slug's shape; uniqueness is the caller's (it needs the database).</summary>
-    public static string? Slug(string? text, List<FieldError> errors, string example)
+    /// <summary>
+    /// Checks the slug's shape (uniqueness is the editor's: it needs the database) and the name's presence and length;
+    /// each problem becomes an error on its field.
+    /// </summary>
+    public static (string? Slug, string? Name) SlugAndName(ReferenceForm form, int maxName, string example, List<FieldError> errors)
+    {
+        var slug = Slug(form.Slug, errors, example);
+        var name = Trim(form.Name);
+        if (name is null) errors.Add(new FieldError("name", "Name is required."));
+        else if (name.Length > maxName) errors.Add(new FieldError("name", $"Name must be at most {maxName} characters (it has {name.Length})."));
+        return (slug, name);
+    }
+
+    /// <summary>A required choice from an enum's kebab-case names ("kind", "category"); the default when it is wrong.</summary>
+    public static T Choice<T>(string? text, string field, List<FieldError> errors) where T : struct, Enum
+    {
+        var label = char.ToUpperInvariant(field[0]) + field[1..];
+        if (Trim(text) is not { } chosen) errors.Add(new FieldError(field, $"{label} is required: one of {string.Join(", ", EnumText.Names<T>())}."));
+        else if (EnumText.TryParse(chosen, out T value)) return value;
+        else errors.Add(new FieldError(field, $"{label} must be one of {string.Join(", ", EnumText.Names<T>())}."));
+        return default;
+    }
+
+    private static string? Slug(string? text, List<FieldError> errors, string example)
     {
         var slug = Trim(text);
         if (slug is null) errors.Add(new FieldError("slug", $"Slug is required: a short name for addresses, like \"{example}\"."));
-        else if (slug.Length > MaxSlug) errors.Add(new FieldError("slug", $"Slug must be at most {MaxSlug} characters (it has {slug.Length})."));
-        else if (!SlugPattern().IsMatch(slug)) errors.Add(new FieldError("slug", $"Slug may hold lower-case letters, digits and single hyphens only, like \"{example}\"."));
+        else if (slug.Length > Limits.ReferenceSlug) errors.Add(new FieldError("slug", $"Slug must be at most {Limits.ReferenceSlug} characters (it has {slug.Length})."));
+        else if (!Slugs.IsValid(slug)) errors.Add(new FieldError("slug", $"Slug may hold {Slugs.Rule}, like \"{example}\"."));
         else return slug;
         return null;
     }
+
+    /// <summary>Text to find inside a column with ILIKE … ESCAPE '\\': its own %, _ and \\ match literally.</summary>
+    public static string Like(string text) => text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
 
     public static bool IsUniqueViolation(DbUpdateException e) => e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
@@ -61,7 +84,4 @@ internal static partial class ReferenceEdits
     /// <summary>The same for every course that teaches the skill.</summary>
     public static Task<int> RefreshSkillKeywordsAsync(CourseMatchDb db, int skillId, CancellationToken ct) =>
         db.Database.ExecuteSqlRawAsync(KeywordsUpdate + " AND c.id IN (SELECT course_id FROM course_skills WHERE skill_id = {0})", [skillId], ct);
-
-    [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
-    private static partial Regex SlugPattern();
 }

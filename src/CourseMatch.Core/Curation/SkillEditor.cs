@@ -1,15 +1,12 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
 
 namespace CourseMatch.Curation;
 
 /// <summary>A skill as the edit form holds it: text, checked by <see cref="SkillEditor"/>.</summary>
-public sealed class SkillForm
+public sealed class SkillForm : ReferenceForm
 {
-    public string? Slug { get; set; }
-    public string? Name { get; set; }
     public string? Category { get; set; }
     /// <summary>Five descriptors, index = level 0–4.</summary>
     public string?[] Levels { get; set; } = new string?[Skill.MaxLevel + 1];
@@ -18,9 +15,23 @@ public sealed class SkillForm
 }
 
 /// <summary>A skill's stored values: what the audit log records, and what an edit is checked against for conflicts.</summary>
-public sealed record SkillValues(string Slug, string Name, string Category, IReadOnlyList<string> Levels)
+public sealed record SkillValues(string Slug, string Name, string Category, IReadOnlyList<string> Levels) : IReferenceValues<SkillValues, Skill>
 {
     public static SkillValues Of(Skill s) => new(s.Slug, s.Name, s.Category.ToKebab(), [.. s.LevelDescriptors]);
+
+    public Skill ToNew() => ApplyTo(new Skill { Slug = Slug, Name = Name });
+
+    public Skill ApplyTo(Skill row)
+    {
+        (row.Slug, row.Name) = (Slug, Name);
+        row.Category = EnumText.TryParse<SkillCategory>(Category, out var category) ? category : default;
+        if (!row.LevelDescriptors.SequenceEqual(Levels)) row.LevelDescriptors = [.. Levels];
+        return row;
+    }
+
+    public IEnumerable<string> ChangedFrom(SkillValues a) =>
+        new[] { a.Slug != Slug ? "slug" : null, a.Name != Name ? "name" : null, a.Category != Category ? "category" : null }
+            .Concat(Enumerable.Range(0, Skill.MaxLevel + 1).Select(i => a.Levels[i] != Levels[i] ? $"level {i}" : null)).OfType<string>();
 
     public bool Equals(SkillValues? other) =>
         other is not null && Slug == other.Slug && Name == other.Name && Category == other.Category && Levels.SequenceEqual(other.Levels);
@@ -37,8 +48,8 @@ public sealed record SkillRow(int Id, string Slug, string Name, string Category,
 public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses);
 
 /// <summary>
-/// Lists, creates, edits and merges skills. Every write is checked first (nothing is written when a field is wrong),
-/// audited in the same transaction, and refuses to overwrite values someone else saved since the form loaded.
+/// Lists, creates, edits and merges skills; the writes are <see cref="ReferenceEditor{TEntity, TValues, TForm}"/>'s.
+/// A merge moves what the duplicate's courses teach and require onto the survivor.
 /// </summary>
 /// <remarks>
 /// Learner profiles keep their self-ratings keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>), as
@@ -46,19 +57,16 @@ public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses
 /// record of what was asked and answered, and a plan made from it must stay reproducible. Their answer for the old
 /// slug is simply no longer read; the learner's answer for the surviving skill, if any, still is.
 /// </remarks>
-public sealed class SkillEditor(NpgsqlDataSource source)
+public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
+    : ReferenceEditor<Skill, SkillValues, SkillForm>(dbs, "Skill", Limits.SkillName, "linear-algebra")
 {
-    public const int MaxName = 120, MaxDescriptor = 300;
-
-    private CourseMatchDb Db() => CourseMatchDb.Create(source);
-
     public async Task<IReadOnlyList<SkillRow>> ListAsync(string? search = null, CancellationToken ct = default)
     {
-        await using var db = Db();
+        await using var db = await Dbs.CreateDbContextAsync(ct);
         var query = db.Skills.AsNoTracking();
         if (ReferenceEdits.Trim(search) is { } text)
         {
-            var pattern = "%" + ProviderEditor.Like(text) + "%";
+            var pattern = "%" + ReferenceEdits.Like(text) + "%";
             query = query.Where(s => EF.Functions.ILike(s.Name, pattern, "\\") || EF.Functions.ILike(s.Slug, pattern, "\\"));
         }
         return await Rows(db, query.OrderBy(s => s.Category).ThenBy(s => s.Name), ct);
@@ -66,7 +74,7 @@ public sealed class SkillEditor(NpgsqlDataSource source)
 
     public async Task<SkillRow?> GetAsync(int id, CancellationToken ct = default)
     {
-        await using var db = Db();
+        await using var db = await Dbs.CreateDbContextAsync(ct);
         return (await Rows(db, db.Skills.AsNoTracking().Where(s => s.Id == id), ct)).SingleOrDefault();
     }
 
@@ -81,87 +89,28 @@ public sealed class SkillEditor(NpgsqlDataSource source)
         return [.. rows.Select(r => new SkillRow(r.Id, r.Slug, r.Name, r.Category.ToKebab(), r.LevelDescriptors, r.Taught, r.Required))];
     }
 
-    /// <summary>Every field against the rules; the slug's uniqueness is checked on save.</summary>
-    public static (SkillValues? Values, List<FieldError> Errors) Check(SkillForm form)
+    /// <summary>Category and the five level descriptors against the rules.</summary>
+    protected override SkillValues? Check(SkillForm form, string? slug, string? name, List<FieldError> errors)
     {
-        var errors = new List<FieldError>();
-        var slug = ReferenceEdits.Slug(form.Slug, errors, "linear-algebra");
-
-        var name = ReferenceEdits.Trim(form.Name);
-        if (name is null) errors.Add(new FieldError("name", "Name is required."));
-        else if (name.Length > MaxName) errors.Add(new FieldError("name", $"Name must be at most {MaxName} characters (it has {name.Length})."));
-
-        SkillCategory category = default;
-        if (ReferenceEdits.Trim(form.Category) is not { } categoryText) errors.Add(new FieldError("category", $"Category is required: one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
-        else if (!EnumText.TryParse(categoryText, out category)) errors.Add(new FieldError("category", $"Category must be one of {string.Join(", ", EnumText.Names<SkillCategory>())}."));
+        var category = ReferenceEdits.Choice<SkillCategory>(form.Category, "category", errors);
 
         var levels = new string[Skill.MaxLevel + 1];
         for (var level = 0; level <= Skill.MaxLevel; level++)
         {
             var text = ReferenceEdits.Trim(level < form.Levels.Length ? form.Levels[level] : null);
             if (text is null) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor is required: what a person at level {level} can do."));
-            else if (text.Length > MaxDescriptor) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor must be at most {MaxDescriptor} characters (it has {text.Length})."));
+            else if (text.Length > Limits.SkillDescriptor) errors.Add(new FieldError(LevelField(level), $"Level {level} descriptor must be at most {Limits.SkillDescriptor} characters (it has {text.Length})."));
             else levels[level] = text;
         }
-        return errors.Count > 0 ? (null, errors) : (new SkillValues(slug!, name!, category.ToKebab(), levels), errors);
+        return errors.Count > 0 ? null : new SkillValues(slug!, name!, category.ToKebab(), levels);
     }
 
     /// <summary>The field name of a level descriptor, as errors name it: "level0" … "level4".</summary>
     public static string LevelField(int level) => $"level{level}";
 
-    public async Task<ReferenceEditOutcome<SkillValues>> CreateAsync(SkillForm form, string actor, CancellationToken ct = default)
-    {
-        var (values, errors) = Check(form);
-        if (values is null) return ReferenceEditOutcome<SkillValues>.Invalid(errors);
-        await using var db = Db();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (await db.Skills.AnyAsync(s => s.Slug == values.Slug, ct)) return SlugTaken(values.Slug);
-        var row = new Skill { Slug = values.Slug, Name = values.Name };
-        Apply(row, values);
-        db.Skills.Add(row);
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
-        Audit.Record(db, actor, "Skill", row.Id, "Created", null, values, $"Created skill {values.Name} ({values.Slug})");
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new(values, []);
-    }
-
-    public async Task<int?> IdOfAsync(string slug, CancellationToken ct = default)
-    {
-        await using var db = Db();
-        return await db.Skills.Where(s => s.Slug == slug).Select(s => (int?)s.Id).SingleOrDefaultAsync(ct);
-    }
-
-    /// <summary>
-    /// Saves the form over the skill, provided it still holds <paramref name="loaded"/> (what the admin started from):
-    /// otherwise nothing is written and the stored values come back as the conflict.
-    /// </summary>
-    public async Task<ReferenceEditOutcome<SkillValues>> UpdateAsync(int id, SkillValues loaded, SkillForm form, string actor, CancellationToken ct = default)
-    {
-        var (values, errors) = Check(form);
-        if (values is null) return ReferenceEditOutcome<SkillValues>.Invalid(errors);
-        await using var db = Db();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var row = (await db.Skills.FromSql($"SELECT * FROM skills WHERE id = {id} FOR UPDATE").ToListAsync(ct)).SingleOrDefault();
-        if (row is null) return ReferenceEditOutcome<SkillValues>.Missing();
-        var stored = SkillValues.Of(row);
-        if (!stored.Equals(loaded)) return ReferenceEditOutcome<SkillValues>.Stale(stored);
-        if (stored.Equals(values)) return new(values, []);
-        if (values.Slug != stored.Slug && await db.Skills.AnyAsync(s => s.Slug == values.Slug && s.Id != id, ct)) return SlugTaken(values.Slug);
-
-        Apply(row, values);
-        Audit.Record(db, actor, "Skill", id, "Updated", stored, values, $"Updated skill {values.Name} ({values.Slug}): {Changed(stored, values)}");
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
-        if (stored.Name != values.Name) await ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
-        await tx.CommitAsync(ct);
-        return new(values, []);
-    }
-
     public async Task<SkillMergePreview> PreviewMergeAsync(int duplicateId, CancellationToken ct = default)
     {
-        await using var db = Db();
+        await using var db = await Dbs.CreateDbContextAsync(ct);
         var taught = await db.CourseSkills.CountAsync(s => s.SkillId == duplicateId, ct);
         var required = await db.CoursePrerequisites.CountAsync(s => s.SkillId == duplicateId, ct);
         var courses = await db.CourseSkills.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)
@@ -180,17 +129,9 @@ public sealed class SkillEditor(NpgsqlDataSource source)
     /// skill at or above the level it teaches, which the course rules forbid; that prerequisite is dropped, since a
     /// course cannot ask for what it teaches, and the audit entry and the outcome's note say how many were.
     /// </remarks>
-    public async Task<ReferenceMergeOutcome> MergeAsync(int survivorId, int duplicateId, string actor, CancellationToken ct = default)
+    protected override async Task<MergeMoved> MoveAsync(CourseMatchDb db, Skill survivor, Skill duplicate, CancellationToken ct)
     {
-        if (survivorId == duplicateId) return ReferenceMergeOutcome.Refused("A skill cannot be merged into itself: pick a different duplicate.");
-        await using var db = Db();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        var rows = await db.Skills.FromSql($"SELECT * FROM skills WHERE id IN ({survivorId}, {duplicateId}) ORDER BY id FOR UPDATE").ToListAsync(ct);
-        var survivor = rows.SingleOrDefault(s => s.Id == survivorId);
-        var duplicate = rows.SingleOrDefault(s => s.Id == duplicateId);
-        if (survivor is null) return ReferenceMergeOutcome.Refused("This skill no longer exists: someone may have merged it.");
-        if (duplicate is null) return ReferenceMergeOutcome.Refused("The duplicate no longer exists: someone may have merged it already.");
-
+        var (survivorId, duplicateId) = (survivor.Id, duplicate.Id);
         var courseIds = await db.CourseSkills.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)
             .Union(db.CoursePrerequisites.Where(s => s.SkillId == duplicateId).Select(s => s.CourseId)).ToListAsync(ct);
         var before = await LevelsAsync(db, courseIds, [survivorId, duplicateId], ct);
@@ -213,21 +154,13 @@ public sealed class SkillEditor(NpgsqlDataSource source)
               WHERE p.skill_id = {survivorId} AND s.skill_id = {survivorId} AND p.course_id = s.course_id
                 AND p.min_level >= s.level AND p.course_id = ANY({ids})
             """, ct);
-        await ReferenceEdits.RefreshSkillKeywordsAsync(db, survivorId, ct);
-        await db.Skills.Where(s => s.Id == duplicateId).ExecuteDeleteAsync(ct);
         var after = await LevelsAsync(db, courseIds, [survivorId], ct);
 
         var note = dropped == 0 ? null
             : $"{(dropped == 1 ? "1 prerequisite was" : $"{dropped} prerequisites were")} dropped: the course now teaches {survivor.Name} at or below the level it required.";
-        var survivorValues = SkillValues.Of(survivor);
-        Audit.Record(db, actor, "Skill", survivorId, "Merged",
-            new { survivor = survivorValues, duplicate = SkillValues.Of(duplicate), duplicateId, courses = before },
-            new { survivor = survivorValues, courses = after },
-            $"Merged skill {duplicate.Name} ({duplicate.Slug}) into {survivor.Name} ({survivor.Slug}): {ProviderEditor.Courses(courseIds.Count)} moved"
-            + (note is null ? "" : "; " + note));
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
-        return new(true, null, courseIds.Count, note);
+        var kept = SkillValues.Of(survivor);
+        return new(new { survivor = kept, duplicate = SkillValues.Of(duplicate), duplicateId, courses = before },
+            new { survivor = kept, courses = after }, courseIds.Count, note);
     }
 
     /// <summary>Per course slug: the levels it teaches and requires of the given skills, by skill slug (for the audit entry).</summary>
@@ -244,20 +177,5 @@ public sealed class SkillEditor(NpgsqlDataSource source)
         });
     }
 
-    private static void Apply(Skill row, SkillValues v)
-    {
-        row.Slug = v.Slug;
-        row.Name = v.Name;
-        EnumText.TryParse<SkillCategory>(v.Category, out var category);
-        row.Category = category;
-        if (!row.LevelDescriptors.SequenceEqual(v.Levels)) row.LevelDescriptors = [.. v.Levels];
-    }
-
-    private static ReferenceEditOutcome<SkillValues> SlugTaken(string slug) =>
-        ReferenceEditOutcome<SkillValues>.Invalid([new FieldError("slug", $"Slug \"{slug}\" is already used by another skill.")]);
-
-    private static string Changed(SkillValues a, SkillValues b) => string.Join(", ", new[]
-    {
-        a.Slug != b.Slug ? "slug" : null, a.Name != b.Name ? "name" : null, a.Category != b.Category ? "category" : null,
-    }.Concat(Enumerable.Range(0, Skill.MaxLevel + 1).Select(i => a.Levels[i] != b.Levels[i] ? $"level {i}" : null)).OfType<string>());
+    protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
 }

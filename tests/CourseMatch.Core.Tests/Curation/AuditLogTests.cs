@@ -1,11 +1,12 @@
 using CourseMatch.Curation;
 using CourseMatch.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CourseMatch.Tests.Curation;
 
 public class AuditLogTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
-    private readonly AuditLog log = new(fixture.Db.Source);
+    private readonly AuditLog log = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<AuditLog>();
     private static readonly DateTimeOffset Day = new(2031, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Thirty entries from two actors over three days in 2031, far from anything else in the log.</summary>

@@ -5,13 +5,15 @@ using CourseMatch.Learners;
 using CourseMatch.Recommendations;
 using CourseMatch.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CourseMatch.Tests.Curation;
 
 public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private const string Actor = "admin@example.test";
-    private readonly CourseEditor editor = new(fixture.Db.Source);
+    private readonly CourseEditor editor = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<CourseEditor>();
+    private readonly AdminCourses admin = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<AdminCourses>();
 
     private static CourseRecord NewCourse(string slug, Func<CourseRecord, CourseRecord>? change = null)
     {
@@ -187,7 +189,7 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
     {
         var created = await CreateAsync(NewCourse("stale-publish"));
         Assert.True((await editor.SaveAsync(created.Id, created.Record with { Title = "Renamed" }, created.Version, Actor)).IsSaved);
-        var outcome = await editor.PublishAsync(created.Id, created.Version, Actor);
+        var outcome = await editor.SetStatusAsync(created.Id, CourseStatus.Published, created.Version, Actor);
         Assert.Equal(EditResult.Conflict, outcome.Result);
         Assert.Equal(CourseStatus.Draft, (await editor.LoadAsync(created.Id))!.Status);
     }
@@ -204,14 +206,14 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
         Assert.DoesNotContain((await search.SearchAsync(new CatalogQuery { Q = "zorblax" })).Items, c => c.Slug == "zorblax-draft");
         Assert.DoesNotContain(Offered(await recommender.RecommendAsync(learner)), s => s == "zorblax-draft");
 
-        var published = await editor.PublishAsync(created.Id, created.Version, Actor);
+        var published = await editor.SetStatusAsync(created.Id, CourseStatus.Published, created.Version, Actor);
         Assert.True(published.IsSaved, string.Join("; ", published.Errors));
         Assert.Equal(CourseStatus.Published, published.Current!.Status);
 
         Assert.Contains((await search.SearchAsync(new CatalogQuery { Q = "zorblax" })).Items, c => c.Slug == "zorblax-draft");
         Assert.Contains(Offered(await recommender.RecommendAsync(learner)), s => s == "zorblax-draft");
 
-        var unpublished = await editor.UnpublishAsync(created.Id, published.Current.Version, Actor);
+        var unpublished = await editor.SetStatusAsync(created.Id, CourseStatus.Draft, published.Current.Version, Actor);
         Assert.Equal(CourseStatus.Draft, unpublished.Current!.Status);
         Assert.DoesNotContain((await search.SearchAsync(new CatalogQuery { Q = "zorblax" })).Items, c => c.Slug == "zorblax-draft");
 
@@ -231,7 +233,7 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
     public async Task ArchiveTakesACourseOutOfTheCatalog()
     {
         var created = await CreateAsync(NewCourse("archived-one", r => r with { Status = "published" }));
-        var archived = await editor.ArchiveAsync(created.Id, created.Version, Actor);
+        var archived = await editor.SetStatusAsync(created.Id, CourseStatus.Archived, created.Version, Actor);
         Assert.Equal(CourseStatus.Archived, archived.Current!.Status);
         await using var db = fixture.Db.Context();
         Assert.Null(await db.PublishedBySlugAsync("archived-one"));
@@ -266,35 +268,35 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
         await CreateAsync(NewCourse("grid-published", r => r with { Title = "GRIDTEST gamma", Status = "published", AsOf = "2026-06-01" }));
         await using var db = fixture.Db.Context();
 
-        var all = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "gridtest" });
+        var all = await admin.QueryAsync(new AdminCourseQuery { Search = "gridtest" });
         Assert.Equal(3, all.Total);
         Assert.Equal(["Gridtest alpha", "Gridtest beta", "GRIDTEST gamma"], all.Rows.Select(r => r.Title));
 
-        var drafts = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "GridTest", Status = CourseStatus.Draft });
+        var drafts = await admin.QueryAsync(new AdminCourseQuery { Search = "GridTest", Status = CourseStatus.Draft });
         Assert.Equal(2, drafts.Total);
-        var stale = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "gridtest", StaleBefore = new DateOnly(2025, 1, 1) });
+        var stale = await admin.QueryAsync(new AdminCourseQuery { Search = "gridtest", StaleBefore = new DateOnly(2025, 1, 1) });
         Assert.Equal(["Gridtest alpha", "Gridtest beta"], stale.Rows.Select(r => r.Title).Order());
 
-        var bySlug = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "grid-published" });
+        var bySlug = await admin.QueryAsync(new AdminCourseQuery { Search = "grid-published" });
         Assert.Equal("grid-published", Assert.Single(bySlug.Rows).Slug);
-        var byProvider = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "khan academy", PageSize = 100 });
+        var byProvider = await admin.QueryAsync(new AdminCourseQuery { Search = "khan academy", PageSize = 100 });
         Assert.All(byProvider.Rows, r => Assert.Equal("Khan Academy", r.ProviderName));
 
-        var inPerson = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Format = CourseFormat.InPerson, Provider = "general-assembly", PageSize = 100 });
+        var inPerson = await admin.QueryAsync(new AdminCourseQuery { Format = CourseFormat.InPerson, Provider = "general-assembly", PageSize = 100 });
         Assert.NotEmpty(inPerson.Rows);
         Assert.All(inPerson.Rows, r => Assert.Equal(CourseFormat.InPerson, r.Format));
 
-        var page1 = await AdminCourses.QueryAsync(db, new AdminCourseQuery { PageSize = 10, Page = 1 });
-        var page2 = await AdminCourses.QueryAsync(db, new AdminCourseQuery { PageSize = 10, Page = 2 });
+        var page1 = await admin.QueryAsync(new AdminCourseQuery { PageSize = 10, Page = 1 });
+        var page2 = await admin.QueryAsync(new AdminCourseQuery { PageSize = 10, Page = 2 });
         Assert.Equal(10, page1.Rows.Count);
         Assert.Equal(page1.Total, page2.Total);
         Assert.Empty(page1.Rows.Select(r => r.Id).Intersect(page2.Rows.Select(r => r.Id)));
         Assert.True(page1.Total > 90, "admins see every status");
 
-        var capped = await AdminCourses.QueryAsync(db, new AdminCourseQuery { PageSize = 5000 });
+        var capped = await admin.QueryAsync(new AdminCourseQuery { PageSize = 5000 });
         Assert.Equal(Math.Min(AdminCourseQuery.MaxPageSize, capped.Total), capped.Rows.Count);
 
-        var literal = await AdminCourses.QueryAsync(db, new AdminCourseQuery { Search = "100%_" });
+        var literal = await admin.QueryAsync(new AdminCourseQuery { Search = "100%_" });
         Assert.Equal(0, literal.Total);
     }
 }

@@ -2,14 +2,15 @@ using CourseMatch.Catalog;
 using CourseMatch.Curation;
 using CourseMatch.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CourseMatch.Tests.Curation;
 
 public class ProviderAndSkillEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private const string Admin = "admin@example.test";
-    private readonly ProviderEditor providers = new(fixture.Db.Source);
-    private readonly SkillEditor skills = new(fixture.Db.Source);
+    private readonly ProviderEditor providers = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<ProviderEditor>();
+    private readonly SkillEditor skills = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<SkillEditor>();
     private readonly CatalogSearch search = new(fixture.Db.Source);
 
     private static ProviderForm NewProvider(string slug, string name) =>

@@ -111,7 +111,7 @@ public class AdminProvidersSkillsAuditPageTests(WebAppFactory app) : IClassFixtu
     public async Task TheProviderFormShowsEachFieldsMessageBesideItKeepsWhatWasTypedAndConfirmsAMergeWithItsCourseCount()
     {
         await using var ctx = new BunitContext();
-        ctx.Services.AddSingleton(new ProviderEditor(app.Db.Source));
+        ctx.Services.AddCourseMatchCore(app.Db.Source);
         ctx.AddAuthorization().SetAuthorized("editor@example.test").SetRoles(Roles.Admin);
         var id = await IdAsync("SELECT id FROM providers WHERE slug = 'imperial-college-london'");
         var cut = ctx.Render<ProviderEdit>(p => p.Add(x => x.Id, id));

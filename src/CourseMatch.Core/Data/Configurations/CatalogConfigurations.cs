@@ -10,9 +10,9 @@ public class ProviderConfiguration : IEntityTypeConfiguration<Provider>
     public void Configure(EntityTypeBuilder<Provider> b)
     {
         b.HasIndex(p => p.Slug).IsUnique();
-        b.Property(p => p.Slug).HasMaxLength(80);
-        b.Property(p => p.Name).HasMaxLength(200);
-        b.Property(p => p.Country).HasMaxLength(2);
+        b.Property(p => p.Slug).HasMaxLength(Limits.ReferenceSlug);
+        b.Property(p => p.Name).HasMaxLength(Limits.ProviderName);
+        b.Property(p => p.Country).HasMaxLength(Limits.CountryCode);
     }
 }
 
@@ -21,8 +21,8 @@ public class SkillConfiguration : IEntityTypeConfiguration<Skill>
     public void Configure(EntityTypeBuilder<Skill> b)
     {
         b.HasIndex(s => s.Slug).IsUnique();
-        b.Property(s => s.Slug).HasMaxLength(80);
-        b.Property(s => s.Name).HasMaxLength(120);
+        b.Property(s => s.Slug).HasMaxLength(Limits.ReferenceSlug);
+        b.Property(s => s.Name).HasMaxLength(Limits.SkillName);
         b.ToTable(t => t.HasCheckConstraint("ck_skills_five_levels", "cardinality(level_descriptors) = 5"));
     }
 }
@@ -32,11 +32,11 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
     public void Configure(EntityTypeBuilder<Course> b)
     {
         b.HasIndex(c => c.Slug).IsUnique();
-        b.Property(c => c.Slug).HasMaxLength(120);
-        b.Property(c => c.Title).HasMaxLength(300);
-        b.Property(c => c.Currency).HasMaxLength(3).IsFixedLength(false);
-        b.Property(c => c.Language).HasMaxLength(8);
-        b.Property(c => c.Country).HasMaxLength(2);
+        b.Property(c => c.Slug).HasMaxLength(Limits.CourseSlug);
+        b.Property(c => c.Title).HasMaxLength(Limits.CourseTitle);
+        b.Property(c => c.Currency).HasMaxLength(Limits.CurrencyCode).IsFixedLength(false);
+        b.Property(c => c.Language).HasMaxLength(Limits.LanguageTag);
+        b.Property(c => c.Country).HasMaxLength(Limits.CountryCode);
         b.Property(c => c.Price).HasPrecision(12, 2);
         b.Property(c => c.Rating).HasPrecision(3, 2);
         b.Property(c => c.HoursPerWeek).HasPrecision(6, 2);

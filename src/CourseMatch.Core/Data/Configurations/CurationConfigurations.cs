@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CourseMatch.Catalog;
 using CourseMatch.Curation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -11,11 +12,11 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
     public void Configure(EntityTypeBuilder<AuditEntry> b)
     {
         b.ToTable("audit_entries");
-        b.Property(a => a.Actor).HasMaxLength(256);
-        b.Property(a => a.Entity).HasMaxLength(64);
-        b.Property(a => a.EntityId).HasMaxLength(128);
-        b.Property(a => a.Action).HasMaxLength(64);
-        b.Property(a => a.Summary).HasMaxLength(1000);
+        b.Property(a => a.Actor).HasMaxLength(Limits.Actor);
+        b.Property(a => a.Entity).HasMaxLength(Limits.AuditEntity);
+        b.Property(a => a.EntityId).HasMaxLength(Limits.AuditEntityId);
+        b.Property(a => a.Action).HasMaxLength(Limits.AuditAction);
+        b.Property(a => a.Summary).HasMaxLength(Limits.AuditSummary);
         b.Property(a => a.Before).HasColumnType("jsonb");
         b.Property(a => a.After).HasColumnType("jsonb");
         // The log page lists newest first, filtered by entity or actor.
@@ -29,9 +30,9 @@ public sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Import
 {
     public void Configure(EntityTypeBuilder<ImportMapping> b)
     {
-        b.Property(m => m.Name).HasMaxLength(100);
+        b.Property(m => m.Name).HasMaxLength(Limits.ImportMappingName);
         b.HasIndex(m => m.Name).IsUnique();
-        b.Property(m => m.UpdatedBy).HasMaxLength(256);
+        b.Property(m => m.UpdatedBy).HasMaxLength(Limits.Actor);
         b.Property(m => m.Columns).HasColumnType("jsonb").HasConversion(
             v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
             v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new(),

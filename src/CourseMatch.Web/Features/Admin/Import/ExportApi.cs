@@ -23,7 +23,7 @@ public static class ExportApi
             var name = $"coursematch-catalog{(publishedOnly ? "-published" : "")}-{stamp}.{(kind == ExportFormat.Json ? "json" : "csv")}";
             var contentType = kind == ExportFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
             return Results.Stream(
-                async body => await CatalogExport.WriteAsync(dataSource, body, kind, publishedOnly, http.RequestAborted),
+                async body => await http.RequestServices.GetRequiredService<CatalogExport>().WriteAsync(body, kind, publishedOnly, http.RequestAborted),
                 contentType, name);
         })
         .RequireAuthorization(Roles.Admin)
