@@ -10,8 +10,6 @@ using CourseMatch.Ranking;
 using CourseMatch.Recommendations;
 using CourseMatch.Cli;
 using CourseMatch.Tooling;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 var migrate = new Command("migrate", "Apply database migrations.");
