@@ -1,4 +1,5 @@
 using CourseMatch.Data;
+using CourseMatch.Learners;
 using CourseMatch.Web;
 using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Account;
@@ -12,7 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddCourseMatchData();
 builder.AddCourseMatchAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(o => ProfileRequest.Configure(o.SerializerOptions));
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<CourseMatchDb>("database");
 
@@ -38,7 +41,7 @@ app.MapRecommendationsApi();
 app.MapAccountEndpoints();
 app.MapExportApi();
 app.MapAdvisorApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // ours (SecurityHeaders) says frame-ancestors 'none': one CSP header
 
 app.Run();
 
