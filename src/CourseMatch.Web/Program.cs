@@ -1,5 +1,4 @@
 using CourseMatch.Data;
-using CourseMatch.Learners;
 using CourseMatch.Web;
 using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Account;
@@ -7,6 +6,7 @@ using CourseMatch.Web.Features.Admin.Import;
 using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
+using CourseMatch.Web.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -15,7 +15,7 @@ builder.AddCourseMatchAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(o => ProfileRequest.Configure(o.SerializerOptions));
+builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<CourseMatchDb>("database");
 
@@ -27,6 +27,8 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Inside that: the API answers a body-less error (404, 405, 415 from routing) with problem details, not the not-found page.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
