@@ -18,9 +18,8 @@ public sealed record LearnerCase(string Name, string Meaning, string Body)
 {
     public ProfileInput Input()
     {
-        using var doc = JsonDocument.Parse(Body);
-        var (input, errors) = ProfileInput.FromJson(doc.RootElement);
-        if (errors.Count > 0) throw new InvalidOperationException($"Learner case {Name} is invalid: {string.Join("; ", errors.Keys)}");
+        var (input, errors) = ProfileRequest.Read(Body);
+        if (input is null) throw new InvalidOperationException($"Learner case {Name} is invalid: {string.Join("; ", errors.Keys)}");
         return input;
     }
 

@@ -50,11 +50,9 @@ recommend.SetAction((parse, ct) => WithDatabase(async db =>
 {
     var file = parse.GetValue(profileFile)!;
     if (!file.Exists) { Console.Error.WriteLine($"--profile: {file.FullName} does not exist."); return 2; }
-    JsonElement json;
-    try { using var doc = JsonDocument.Parse(await File.ReadAllTextAsync(file.FullName, ct)); json = doc.RootElement.Clone(); }
-    catch (JsonException e) { Console.Error.WriteLine($"--profile: {file.Name} is not valid JSON: {e.Message}"); return 2; }
-    var (input, errors) = ProfileInput.FromJson(json);
-    var outcome = errors.Count > 0 ? new RecommendationService.Outcome(null, errors)
+    // The same record and JSON options as POST /api/recommendations, so a wrong type names its field here too.
+    var (input, errors) = ProfileRequest.Read(await File.ReadAllTextAsync(file.FullName, ct));
+    var outcome = input is null ? new RecommendationService.Outcome(null, errors)
         : await CourseMatch.CourseMatchServices.BuildCore(db).GetRequiredService<RecommendationService>().RecommendAsync(input, ct);
     if (outcome.Plan is null)
     {

@@ -6,13 +6,16 @@ using CourseMatch.Web.Features.Admin.Import;
 using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
+using CourseMatch.Web.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCourseMatchData();
 builder.AddCourseMatchAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddProblemDetails();
+builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
 builder.Services.AddOpenApi();
 builder.Services.AddHealthChecks().AddDbContextCheck<CourseMatchDb>("database");
 
@@ -24,6 +27,8 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+// Inside that: the API answers a body-less error (404, 405, 415 from routing) with problem details, not the not-found page.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.UseStatusCodePages());
 app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();
@@ -38,7 +43,7 @@ app.MapRecommendationsApi();
 app.MapAccountEndpoints();
 app.MapExportApi();
 app.MapAdvisorApi();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // ours (SecurityHeaders) says frame-ancestors 'none': one CSP header
 
 app.Run();
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using CourseMatch.Catalog;
 
 namespace CourseMatch.Learners;
@@ -101,81 +100,11 @@ public sealed class ProfileInput
         StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
     };
 
-    /// <summary>
-    /// Reads the API's JSON by hand, so a wrong type is reported against its field ("hoursPerWeek must be a
-    /// whole number") instead of failing the whole document.
-    /// </summary>
-    public static (ProfileInput Input, Dictionary<string, string[]> Errors) FromJson(JsonElement json)
+    public static string Money(decimal amount, string currency) => currency switch
     {
-        var input = new ProfileInput();
-        var errors = new Dictionary<string, string[]>();
-        void Fail(string field, string message) => errors.TryAdd(field, [message]);
-        if (json.ValueKind != JsonValueKind.Object) { Fail("$", "Send a JSON object with the learner's answers."); return (input, errors); }
-
-        bool Get(JsonElement parent, string name, out JsonElement value) =>
-            parent.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
-
-        int? Int(JsonElement parent, string name, string field)
-        {
-            if (!Get(parent, name, out var v)) return null;
-            if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var n)) return n;
-            Fail(field, $"{field} must be a whole number."); return null;
-        }
-        string? Str(JsonElement parent, string name, string field)
-        {
-            if (!Get(parent, name, out var v)) return null;
-            if (v.ValueKind == JsonValueKind.String) return v.GetString();
-            Fail(field, $"{field} must be text."); return null;
-        }
-        bool? Bool(JsonElement parent, string name, string field)
-        {
-            if (!Get(parent, name, out var v)) return null;
-            if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) return v.GetBoolean();
-            Fail(field, $"{field} must be true or false."); return null;
-        }
-
-        if (Get(json, "skills", out var skills))
-        {
-            if (skills.ValueKind != JsonValueKind.Object) Fail("skills", "skills must be an object of skill → level (0–4).");
-            else foreach (var p in skills.EnumerateObject())
-            {
-                var field = $"skills.{p.Name}";
-                if (p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetInt32(out var level)) input.Skills[p.Name] = level;
-                else Fail(field, $"{field} must be a whole number from 0 to 4.");
-            }
-        }
-        input.Goal = Str(json, "goal", "goal");
-        if (Get(json, "budget", out var budget))
-        {
-            if (budget.ValueKind != JsonValueKind.Object) Fail("budget", "budget must be an object with amount, currency and strict.");
-            else
-            {
-                if (Get(budget, "amount", out var amount))
-                {
-                    if (amount.ValueKind == JsonValueKind.Number && amount.TryGetDecimal(out var a)) input.BudgetAmount = a;
-                    else Fail("budget.amount", "budget.amount must be a number.");
-                }
-                input.BudgetCurrency = Str(budget, "currency", "budget.currency")?.ToUpperInvariant() ?? input.BudgetCurrency;
-                input.BudgetStrict = Bool(budget, "strict", "budget.strict") ?? false;
-            }
-        }
-        input.Format = Str(json, "format", "format") ?? input.Format;
-        if (Get(json, "location", out var location))
-        {
-            if (location.ValueKind != JsonValueKind.Object) Fail("location", "location must be an object with city, country and radiusKm.");
-            else
-            {
-                input.City = Str(location, "city", "location.city");
-                input.Country = Str(location, "country", "location.country")?.ToUpperInvariant();
-                input.RadiusKm = Int(location, "radiusKm", "location.radiusKm") ?? input.RadiusKm;
-            }
-        }
-        input.HoursPerWeek = Int(json, "hoursPerWeek", "hoursPerWeek") ?? input.HoursPerWeek;
-        input.StartWithinWeeks = Int(json, "startWithinWeeks", "startWithinWeeks") ?? input.StartWithinWeeks;
-        input.Pacing = Str(json, "pacing", "pacing") ?? input.Pacing;
-        input.Language = Str(json, "language", "language")?.ToLowerInvariant() ?? input.Language;
-        input.WantsCertificate = Bool(json, "wantsCertificate", "wantsCertificate") ?? false;
-
-        return (input, errors);
-    }
+        "USD" => "$" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "GBP" => "£" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        "EUR" => "€" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
+        _ => amount.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + currency,
+    };
 }

@@ -1,5 +1,7 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
+using CourseMatch.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Features.Catalog;
@@ -10,47 +12,66 @@ public static class CatalogApi
     {
         var api = app.MapGroup("/api").WithTags("Catalog");
 
-        api.MapGet("/courses", async (HttpRequest request, CatalogSearch search, CancellationToken ct) =>
-        {
-            var (query, errors) = CatalogQuery.Parse(name => request.Query[name].ToArray());
-            if (errors.Count > 0)
-                return Results.ValidationProblem(errors, title: "The search has invalid parameters.");
-            var page = await search.SearchAsync(query, ct);
-            return Results.Ok(page with { Facets = CatalogLabels.Facets(page.Facets) });
-        })
-        .WithName("SearchCourses")
-        .WithSummary("Search and filter the published catalog; returns total, items and facet counts.")
-        .Produces<CatalogPage>()
-        .ProducesValidationProblem();
+        api.MapGet("/courses", SearchAsync)
+            .WithName("SearchCourses")
+            .WithSummary("Search and filter the published catalog; returns total, items and facet counts.");
 
-        api.MapGet("/courses/{slug}", async (string slug, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            var course = slug.Length <= 120 ? await db.PublishedBySlugAsync(slug, ct) : null;
-            return course is null
-                ? Results.Problem(statusCode: 404, title: "Course not found", detail: $"No published course has the slug '{Truncate(slug)}'.")
-                : Results.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
-        })
-        .WithName("GetCourse")
-        .Produces<CourseDocument>()
-        .ProducesProblem(404);
+        api.MapGet("/courses/{slug}", GetCourseAsync)
+            .WithName("GetCourse");
 
-        api.MapGet("/skills", async (IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            return (await db.SkillsAsync(ct)).Select(s => new SkillDocument(s.Slug, s.Name, s.Category.ToKebab(), s.LevelDescriptors));
-        })
-        .WithName("ListSkills");
+        api.MapGet("/skills", ListSkillsAsync)
+            .WithName("ListSkills");
 
-        api.MapGet("/providers", async (IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct) =>
-        {
-            await using var db = await dbs.CreateDbContextAsync(ct);
-            return (await db.ProvidersAsync(ct)).Select(p => p with { Kind = EnumText.Kebab(p.Kind) });
-        })
-        .WithName("ListProviders");
+        api.MapGet("/providers", ListProvidersAsync)
+            .WithName("ListProviders");
     }
 
-    private static string Truncate(string s) => s.Length <= 60 ? s : s[..60] + "…";
+    public static async Task<Results<Ok<CatalogPage>, ValidationProblem>> SearchAsync(
+        [AsParameters] CatalogSearchParameters parameters, CatalogSearch search, CancellationToken ct)
+    {
+        var (query, errors) = CatalogQuery.Parse(parameters.Get);
+        if (errors.Count > 0) return ApiProblems.Validation(errors, "The search has invalid parameters.");
+        var page = await search.SearchAsync(query, ct);
+        return TypedResults.Ok(page with { Facets = CatalogLabels.Facets(page.Facets) });
+    }
+
+    public static async Task<Results<Ok<CourseDocument>, ProblemHttpResult>> GetCourseAsync(string slug, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var course = slug.Length <= 120 ? await db.PublishedBySlugAsync(slug, ct) : null;
+        return course is null
+            ? ApiProblems.Status(StatusCodes.Status404NotFound, "Course not found", $"No published course has the slug '{ApiProblems.Echo(slug)}'.")
+            : TypedResults.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
+    }
+
+    public static async Task<Ok<SkillDocument[]>> ListSkillsAsync(IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return TypedResults.Ok((await db.SkillsAsync(ct)).Select(s => new SkillDocument(s.Slug, s.Name, s.Category.ToKebab(), s.LevelDescriptors)).ToArray());
+    }
+
+    public static async Task<Ok<CourseQueries.ProviderSummary[]>> ListProvidersAsync(IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return TypedResults.Ok((await db.ProvidersAsync(ct)).Select(p => p with { Kind = EnumText.Kebab(p.Kind) }).ToArray());
+    }
+}
+
+/// <summary>
+/// GET /api/courses's query string. Multi-valued filters may be repeated or comma-separated; every value is
+/// bound (single-valued ones too, so <see cref="CatalogQuery.Parse"/> can say when one was given twice).
+/// </summary>
+public sealed record CatalogSearchParameters(
+    string[]? Q, string[]? Format, string[]? Price, string[]? PriceBand, string[]? Duration, string[]? Level,
+    string[]? Provider, string[]? Skill, string[]? Language, string[]? Pacing, string[]? Sort, string[]? Page, string[]? PageSize)
+{
+    public IReadOnlyList<string?> Get(string name) => name switch
+    {
+        "q" => Q, "format" => Format, "price" => Price, "priceBand" => PriceBand, "duration" => Duration, "level" => Level,
+        "provider" => Provider, "skill" => Skill, "language" => Language, "pacing" => Pacing, "sort" => Sort,
+        "page" => Page, "pageSize" => PageSize,
+        _ => null,
+    } ?? [];
 }
 
 public sealed record SkillDocument(string Slug, string Name, string Category, string[] Levels);

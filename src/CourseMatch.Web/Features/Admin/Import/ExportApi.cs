@@ -1,5 +1,7 @@
 using CourseMatch.Accounts;
 using CourseMatch.Curation;
+using CourseMatch.Web.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
 namespace CourseMatch.Web.Features.Admin.Import;
@@ -9,29 +11,28 @@ public static class ExportApi
     /// <summary>GET /api/admin/export?format=csv|json&amp;published=true|false: the catalog as a download, streamed row by row.</summary>
     public static void MapExportApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/admin/export", (string? format, string? published, NpgsqlDataSource dataSource, HttpContext http) =>
-        {
-            var errors = new Dictionary<string, string[]>();
-            if (!CatalogExport.TryParseFormat(format, out var kind))
-                errors["format"] = [$"Use csv or json (not \"{Truncate(format ?? "")}\")."];
-            var publishedOnly = false;
-            if (!string.IsNullOrWhiteSpace(published) && !bool.TryParse(published.Trim(), out publishedOnly))
-                errors["published"] = ["Use true or false."];
-            if (errors.Count > 0) return Results.ValidationProblem(errors, title: "The export has invalid parameters.");
-
-            var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-            var name = $"coursematch-catalog{(publishedOnly ? "-published" : "")}-{stamp}.{(kind == ExportFormat.Json ? "json" : "csv")}";
-            var contentType = kind == ExportFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
-            return Results.Stream(
-                async body => await http.RequestServices.GetRequiredService<CatalogExport>().WriteAsync(body, kind, publishedOnly, http.RequestAborted),
-                contentType, name);
-        })
-        .RequireAuthorization(Roles.Admin)
-        .WithTags("Admin")
-        .WithName("ExportCatalog")
-        .WithSummary("Download the whole catalog (or only published courses) as CSV or JSON, in the form the importer reads back.")
-        .ProducesValidationProblem();
+        app.MapGet("/api/admin/export", ExportAsync)
+            .RequireAuthorization(Roles.Admin)
+            .WithTags("Admin")
+            .WithName("ExportCatalog")
+            .WithSummary("Download the whole catalog (or only published courses) as CSV or JSON, in the form the importer reads back.");
     }
 
-    private static string Truncate(string s) => s.Length <= 20 ? s : s[..20] + "…";
+    public static Results<PushStreamHttpResult, ValidationProblem> ExportAsync(string? format, string? published, CatalogExport export, HttpContext http)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!CatalogExport.TryParseFormat(format, out var kind))
+            errors["format"] = [$"Use csv or json (not \"{ApiProblems.Echo(format, 20)}\")."];
+        var publishedOnly = false;
+        if (!string.IsNullOrWhiteSpace(published) && !bool.TryParse(published.Trim(), out publishedOnly))
+            errors["published"] = ["Use true or false."];
+        if (errors.Count > 0) return ApiProblems.Validation(errors, "The export has invalid parameters.");
+
+        var stamp = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var name = $"coursematch-catalog{(publishedOnly ? "-published" : "")}-{stamp}.{(kind == ExportFormat.Json ? "json" : "csv")}";
+        var contentType = kind == ExportFormat.Json ? "application/json; charset=utf-8" : "text/csv; charset=utf-8";
+        return TypedResults.Stream(
+            async body => await export.WriteAsync(body, kind, publishedOnly, http.RequestAborted),
+            contentType, name);
+    }
 }
