@@ -298,9 +298,9 @@ public sealed class Report(BenchOptions options)
             sb.AppendLine("### Where the time goes (one client, in process)");
             sb.AppendLine();
             sb.AppendLine($"Measured in the bench process with its own `NpgsqlDataSource`, one call at a time, medians over the iterations. Ranker: {BreakdownRanker ?? "?"}. " +
-                          "Candidate SQL = `LearnerContext.ResolveAsync` + `Candidates.FindAsync` (one statement); features = `FeatureVector.Compute` over the candidates; " +
-                          "score = `ranker.Score`; whole = `RecommendationService.RecommendAsync` (validation, gazetteer and exchange-rate lookups, storing the profile, " +
-                          "candidates, features, scoring, tracks, path, reasons, storing the plan with EF and reading it back); rest = whole − candidate SQL − features − score. " +
+                          "Candidate SQL = `Candidates.FindAsync` (one statement; the learner's context is read before it, untimed); features = `FeatureVector.Compute` over the candidates; " +
+                          "score = `ranker.Score`; whole = `RecommendationService.RecommendAsync` (one batch for the taxonomy, the place and the exchange rate, validation, " +
+                          "candidates, features, scoring, tracks, path, reasons, storing the profile and the plan with EF); rest = whole − candidate SQL − features − score. " +
                           "Constant = the same `RecommendAsync` with an `IRankerSource` whose score is always 0 (alternated with the real one, iteration by iteration). " +
                           "Overhead = median over iterations of (whole with the ranker ÷ whole with the constant scorer, run back to back) − 1 (noisy on a shared machine); " +
                           "ranker's own = (score p50 − constant score p50) ÷ constant whole p50: the time scoring adds, measured on the part itself (the target's verdict). EXPLAIN = server execution time of the candidate statement (plans in bench/results/plans/*-recommendations.txt).");

@@ -10,6 +10,8 @@ public class AdvisedLearner
     public const int MaxName = 100;
     public const int MaxEmail = 254;
     public const int MaxNotes = 2000;
+    /// <summary>What the learner list's search box takes.</summary>
+    public const int MaxSearch = 100;
 
     public int Id { get; set; }
     /// <summary>The advisor's user id.</summary>

@@ -10,7 +10,7 @@ public enum PriceFilter { Free, Paid }
 /// </summary>
 public sealed record CatalogQuery
 {
-    public const int MaxQueryLength = 200;
+    public const int MaxQueryLength = Limits.SearchText;
     public const int MaxPageSize = 100;
     public const int DefaultPageSize = 20;
 

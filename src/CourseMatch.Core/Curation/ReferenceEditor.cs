@@ -59,6 +59,8 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
     protected abstract Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct);
     /// <summary>Moves what points at the duplicate onto the survivor; the base then deletes the duplicate and audits.</summary>
     protected abstract Task<MergeMoved> MoveAsync(CourseMatchDb db, TEntity survivor, TEntity duplicate, CancellationToken ct);
+    /// <summary>Rewrites what stores the row by its slug (not its id) after the slug changed, in the same transaction.</summary>
+    protected virtual Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) => Task.CompletedTask;
 
     private string Noun => Entity.ToLowerInvariant();
 
@@ -120,6 +122,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (ReferenceEdits.IsUniqueViolation(e)) { return SlugTaken(values.Slug); }
         if (stored.Name != values.Name) await RefreshKeywordsAsync(db, id, ct);
+        if (stored.Slug != values.Slug) await SlugChangedAsync(db, stored.Slug, values.Slug, ct);
         await tx.CommitAsync(ct);
         return new(values, []);
     }

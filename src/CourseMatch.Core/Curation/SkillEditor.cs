@@ -155,6 +155,16 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
                 AND p.min_level >= s.level AND p.course_id = ANY({ids})
             """, ct);
         var after = await LevelsAsync(db, courseIds, [survivorId], ct);
+        // Learners' answers name skills by slug: one who rated both keeps the higher level in the skill that remains.
+        var (keep, drop) = (survivor.Slug, duplicate.Slug);
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE learner_profiles SET skills = (skills - {drop}) || jsonb_build_object({keep},
+                GREATEST(coalesce((skills ->> {keep})::int, 0), (skills ->> {drop})::int))
+              WHERE jsonb_exists(skills, {drop});
+            UPDATE recommendations SET reaches = (reaches - {drop}) || jsonb_build_object({keep},
+                GREATEST(coalesce((reaches ->> {keep})::int, 0), (reaches ->> {drop})::int))
+              WHERE jsonb_exists(reaches, {drop});
+            """, ct);
 
         var note = dropped == 0 ? null
             : $"{(dropped == 1 ? "1 prerequisite was" : $"{dropped} prerequisites were")} dropped: the course now teaches {survivor.Name} at or below the level it required.";
@@ -178,4 +188,14 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
     }
 
     protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
+
+    /// <summary>
+    /// Stored answers and plans key levels by skill slug (they are read back as the learner gave them), so a renamed
+    /// slug is renamed there too: an old profile keeps its level, and its plans their "where the plan takes you".
+    /// </summary>
+    protected override async Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync($"""
+            UPDATE learner_profiles SET skills = (skills - {from}) || jsonb_build_object({to}, skills -> {from}) WHERE jsonb_exists(skills, {from});
+            UPDATE recommendations SET reaches = (reaches - {from}) || jsonb_build_object({to}, reaches -> {from}) WHERE jsonb_exists(reaches, {from});
+            """, ct);
 }

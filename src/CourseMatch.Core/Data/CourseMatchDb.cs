@@ -46,12 +46,5 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public static void Configure(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options.UseNpgsql(dataSource, npgsql => npgsql.MigrationsAssembly("CourseMatch.Migrations"))
                .UseSnakeCaseNamingConvention();
-
-    public static CourseMatchDb Create(NpgsqlDataSource dataSource)
-    {
-        var options = new DbContextOptionsBuilder<CourseMatchDb>();
-        Configure(options, dataSource);
-        return new CourseMatchDb(options.Options);
-    }
 }
 

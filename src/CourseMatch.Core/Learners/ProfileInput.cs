@@ -10,7 +10,7 @@ namespace CourseMatch.Learners;
 public sealed class ProfileInput
 {
     public const decimal MaxBudget = 1_000_000;
-    public const int MaxCityLength = 100;
+    public const int MaxCityLength = Limits.City;
     public const int MaxStartWithinWeeks = 104;
 
     /// <summary>Skill slug → self-rated level; a skill of the taxonomy that is left out counts as 0.</summary>

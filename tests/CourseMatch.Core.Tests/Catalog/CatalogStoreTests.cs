@@ -106,7 +106,7 @@ public class SyntheticCatalogTests
         Assert.Equal(before + 3000, await db.ScalarAsync<long>("SELECT count(*) FROM courses"));
         Assert.Equal(3000, await db.ScalarAsync<long>("SELECT count(*) FROM courses WHERE slug LIKE 'syn-%'"));
 
-        var search = new CatalogSearch(db.Source);
+        var search = db.Get<CatalogSearch>();
         var frequent = await search.SearchAsync(new CatalogQuery { Q = SyntheticCatalog.FrequentWord });
         // Most of the 3,000 match, more than the candidate cap: the total says "at least" instead of counting on.
         Assert.True(frequent.TotalIsLowerBound, $"'{SyntheticCatalog.FrequentWord}' should match more than {CatalogSearch.CandidateCap} courses, matched {frequent.Total}");

@@ -6,7 +6,7 @@ namespace CourseMatch.Tests.Curation;
 
 public class AuditLogTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>, IAsyncLifetime
 {
-    private readonly AuditLog log = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<AuditLog>();
+    private readonly AuditLog log = fixture.Db.Get<AuditLog>();
     private static readonly DateTimeOffset Day = new(2031, 3, 10, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>Thirty entries from two actors over three days in 2031, far from anything else in the log.</summary>

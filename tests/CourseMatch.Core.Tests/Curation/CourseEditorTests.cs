@@ -12,8 +12,8 @@ namespace CourseMatch.Tests.Curation;
 public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private const string Actor = "admin@example.test";
-    private readonly CourseEditor editor = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<CourseEditor>();
-    private readonly AdminCourses admin = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<AdminCourses>();
+    private readonly CourseEditor editor = fixture.Db.Get<CourseEditor>();
+    private readonly AdminCourses admin = fixture.Db.Get<AdminCourses>();
 
     private static CourseRecord NewCourse(string slug, Func<CourseRecord, CourseRecord>? change = null)
     {
@@ -199,7 +199,7 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
     {
         // Esperanto: the only course in that language, so a learner asking for it can only be offered this one.
         var created = await CreateAsync(NewCourse("zorblax-draft", r => r with { Title = "Zorblax tensor methods", Language = "eo", Skills = "linear-algebra:3" }));
-        var search = new CatalogSearch(fixture.Db.Source);
+        var search = fixture.Db.Get<CatalogSearch>();
         var recommender = fixture.Db.Recommender(new RubricOnly());
         var learner = new ProfileInput { Goal = "upskill", Language = "eo", HoursPerWeek = 5 };
 

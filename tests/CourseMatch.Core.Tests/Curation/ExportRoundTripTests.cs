@@ -10,7 +10,7 @@ public class ExportRoundTripTests
     private static async Task<(ImportFile File, string Text)> ExportAsync(TestDb db, ExportFormat format)
     {
         using var buffer = new MemoryStream();
-        await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogExport>().WriteAsync(buffer, format, publishedOnly: false);
+        await db.Get<CatalogExport>().WriteAsync(buffer, format, publishedOnly: false);
         var bytes = buffer.ToArray();
         return (await ImportFile.ReadAsync(new MemoryStream(bytes), format == ExportFormat.Csv ? "catalog.csv" : "catalog.json"), Encoding.UTF8.GetString(bytes));
     }
@@ -18,7 +18,7 @@ public class ExportRoundTripTests
     private static async Task<List<CourseRecord>> RecordsAsync(TestDb db)
     {
         var all = new List<CourseRecord>();
-        await foreach (var page in CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogExport>().PagesAsync(publishedOnly: false)) all.AddRange(page);
+        await foreach (var page in db.Get<CatalogExport>().PagesAsync(publishedOnly: false)) all.AddRange(page);
         return all.OrderBy(r => r.Slug, StringComparer.Ordinal).ToList();
     }
 
@@ -32,7 +32,7 @@ public class ExportRoundTripTests
         var (file, text) = await ExportAsync(db, format);
         if (format == ExportFormat.Csv) Assert.StartsWith(string.Join(",", CourseRecord.Fields) + "\r\n", text);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(file, null, ImportTests.Actor);
+        var report = await db.Get<CatalogImport>().CommitAsync(file, null, ImportTests.Actor);
 
         Assert.Empty(report.BadRows);
         Assert.Null(report.FileError);
@@ -50,7 +50,7 @@ public class ExportRoundTripTests
         var (file, _) = await ExportAsync(source, format);
         await target.ExecAsync("TRUNCATE courses CASCADE");
 
-        var report = await CourseMatchServices.BuildCore(target.Source).GetRequiredService<CatalogImport>().CommitAsync(file, null, ImportTests.Actor);
+        var report = await target.Get<CatalogImport>().CommitAsync(file, null, ImportTests.Actor);
 
         Assert.True(report.Committed, report.Summary + "\n" + string.Join("\n", report.BadRows.Take(10)));
         Assert.Equal(expected.Count, report.Creates);
@@ -71,7 +71,7 @@ public class ExportRoundTripTests
         Assert.Contains(",''=already quoted,", text);
         var row = file.Rows.Single(r => r.Cells["slug"] == "khan-academy-linear-algebra");
         Assert.Equal((title, "- a list item", "'=already quoted"), (row.Cells["title"], row.Cells["summary"], row.Cells["source"]));
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(file);
+        var report = await db.Get<CatalogImport>().CheckAsync(file);
         Assert.Empty(report.BadRows);
         Assert.Equal(file.Rows.Count, report.Unchanged);
     }
@@ -82,7 +82,7 @@ public class ExportRoundTripTests
         await using var db = await TestDatabase.CreateAsync();
         await db.ExecAsync("UPDATE courses SET status = 'Draft' WHERE slug = 'khan-academy-linear-algebra'");
         using var buffer = new MemoryStream();
-        var count = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogExport>().WriteCsvAsync(buffer, publishedOnly: true);
+        var count = await db.Get<CatalogExport>().WriteCsvAsync(buffer, publishedOnly: true);
         Assert.Equal(await db.ScalarAsync<int>("SELECT count(*) FROM courses WHERE status = 'Published'"), count);
         Assert.DoesNotContain("khan-academy-linear-algebra", Encoding.UTF8.GetString(buffer.ToArray()));
     }

@@ -52,7 +52,7 @@ public class ImportTests
         var before = await CountsAsync(db);
         var storedBefore = await StoredAsync(db, "khan-academy-multivariable-calculus");
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(await Read(text));
+        var report = await db.Get<CatalogImport>().CheckAsync(await Read(text));
 
         Assert.Null(report.FileError);
         Assert.Equal((5, 1, 1, 1), (report.Rows, report.Creates, report.Updates, report.Unchanged));
@@ -79,7 +79,7 @@ public class ImportTests
               }
             ]}
             """;
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(await Read(json, "courses.json"));
+        var report = await db.Get<CatalogImport>().CheckAsync(await Read(json, "courses.json"));
 
         Assert.Null(report.FileError);
         Assert.Equal(1, report.Creates);
@@ -96,7 +96,7 @@ public class ImportTests
             ["bad-new-course", "Bad new course", "khan-academy", "10", "", "", ""]);
         var before = await CountsAsync(db);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(await Read(text), null, Actor);
+        var report = await db.Get<CatalogImport>().CommitAsync(await Read(text), null, Actor);
 
         Assert.False(report.Committed);
         Assert.Equal("line 4: currency: Required when there is a price.", Assert.Single(report.BadRows).ToString());
@@ -116,7 +116,7 @@ public class ImportTests
         var progress = new SyncProgress(p => phases.Add(p.Phase));
         var (coursesBefore, _) = await CountsAsync(db);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(await Read(text), null, Actor, progress);
+        var report = await db.Get<CatalogImport>().CommitAsync(await Read(text), null, Actor, progress);
 
         Assert.True(report.Committed, report.Summary);
         Assert.Equal((2, 1, 0), (report.Creates, report.Updates, report.Unchanged));
@@ -136,7 +136,7 @@ public class ImportTests
         Assert.Equal(["Created", "Created", "Updated"], perCourse.Order());
 
         // The same file again changes nothing.
-        var again = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(await Read(text));
+        var again = await db.Get<CatalogImport>().CheckAsync(await Read(text));
         Assert.Equal((0, 0, 3), (again.Creates, again.Updates, again.Unchanged));
     }
 
@@ -152,7 +152,7 @@ public class ImportTests
                 ["khan-multivariable", "Multivariable calculus (new name)", "khan-academy", "https://www.khanacademy.org/math/multivariable-calculus", "0"]);
             var (coursesBefore, _) = await CountsAsync(db);
 
-            var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(await Read(text), null, Actor);
+            var report = await db.Get<CatalogImport>().CommitAsync(await Read(text), null, Actor);
 
             Assert.True(report.Committed, report.Summary + string.Join("\n", report.BadRows));
             Assert.Equal((0, 2), (report.Creates, report.Updates));
@@ -177,7 +177,7 @@ public class ImportTests
             ["khan-academy-linear-algebra", "Shared title", "khan-academy"],
             ["khan-academy-multivariable-calculus", "Shared title", "khan-academy"]);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(await Read(text));
+        var report = await db.Get<CatalogImport>().CheckAsync(await Read(text));
 
         Assert.Equal(["line 3: slug: duplicates line 2 (the same slug \"dup-one\").", "line 5: title: duplicates line 4 (the same provider and title)."],
             report.BadRows.Select(b => b.ToString()));
@@ -192,7 +192,7 @@ public class ImportTests
             ["cycle-a", "Cycle A", "khan-academy", "cycle-b"],
             ["cycle-b", "Cycle B", "khan-academy", "cycle-a"]);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CheckAsync(await Read(text));
+        var report = await db.Get<CatalogImport>().CheckAsync(await Read(text));
 
         Assert.Equal([2, 3], report.BadRows.Select(b => b.Line));
         Assert.All(report.BadRows, b => Assert.Contains("would make a cycle of prerequisites", b.Message));
@@ -204,12 +204,12 @@ public class ImportTests
         await using var db = await TestDatabase.CreateAsync();
         var file = await Read(Csv(["Course ID", "Name", "Vendor", "Cost", "Currency Code", "Duration_Weeks"],
             ["acme-statistics", "Acme statistics", "khan-academy", "99", "USD", "4"]));
-        var import = CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>();
+        var import = db.Get<CatalogImport>();
 
         var unmapped = await import.CheckAsync(file);
         Assert.Equal("No column is mapped to the required fields slug, title, provider; choose the file's column for each.", unmapped.FileError);
 
-        Assert.Null(await CourseMatchServices.BuildCore(db.Source).GetRequiredService<ImportMappings>().SaveAsync("Acme export",
+        Assert.Null(await db.Get<ImportMappings>().SaveAsync("Acme export",
             new Dictionary<string, string> { ["slug"] = "Course ID", ["title"] = "Name", ["provider"] = "Vendor", ["price"] = "Cost", ["currency"] = "Currency Code" }, Actor));
         var (mapping, error) = await import.MappingAsync(file, "Acme export");
         Assert.Null(error);
@@ -244,7 +244,7 @@ public class ImportTests
         await using var db = await TestDatabase.CreateAsync();
         var file = await ImportFile.ReadAsync(new MemoryStream(bytes), what.Contains("JSON") ? "courses.json" : "courses.csv");
         Assert.StartsWith(message, file.Error);
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(file, null, Actor);
+        var report = await db.Get<CatalogImport>().CommitAsync(file, null, Actor);
         Assert.Equal(file.Error, report.FileError);
         Assert.False(report.Committed);
     }
@@ -257,11 +257,11 @@ public class ImportTests
             ["formula-one", "=HYPERLINK(\"http://evil.example\",\"click\")", "khan-academy", ""],
             ["formula-two", "'=1+2 is arithmetic", "khan-academy", "'-5 degrees"]);
 
-        var report = await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(await Read(text), null, Actor);
+        var report = await db.Get<CatalogImport>().CommitAsync(await Read(text), null, Actor);
         Assert.StartsWith("line 2: title: starts with \"=\", which a spreadsheet runs as a formula", Assert.Single(report.BadRows).ToString());
 
         var fixedFile = await Read(Csv(["slug", "title", "provider", "summary"], ["formula-two", "'=1+2 is arithmetic", "khan-academy", "'-5 degrees"]));
-        Assert.True((await CourseMatchServices.BuildCore(db.Source).GetRequiredService<CatalogImport>().CommitAsync(fixedFile, null, Actor)).Committed);
+        Assert.True((await db.Get<CatalogImport>().CommitAsync(fixedFile, null, Actor)).Committed);
         var stored = await StoredAsync(db, "formula-two");
         Assert.Equal(("=1+2 is arithmetic", "-5 degrees"), (stored.Title, stored.Summary));
     }

@@ -9,9 +9,9 @@ namespace CourseMatch.Tests.Curation;
 public class ProviderAndSkillEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
     private const string Admin = "admin@example.test";
-    private readonly ProviderEditor providers = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<ProviderEditor>();
-    private readonly SkillEditor skills = CourseMatchServices.BuildCore(fixture.Db.Source).GetRequiredService<SkillEditor>();
-    private readonly CatalogSearch search = new(fixture.Db.Source);
+    private readonly ProviderEditor providers = fixture.Db.Get<ProviderEditor>();
+    private readonly SkillEditor skills = fixture.Db.Get<SkillEditor>();
+    private readonly CatalogSearch search = fixture.Db.Get<CatalogSearch>();
 
     private static ProviderForm NewProvider(string slug, string name) =>
         new() { Slug = slug, Name = name, Kind = "university", Website = "https://example.test", Country = "gb" };

@@ -215,7 +215,7 @@ public class FeedbackLoopTests(DatabaseFixture fixture, Xunit.Abstractions.ITest
         var profile = (seed % 2 == 0 ? Personas.CityCareerSwitcher : Personas.OnlineCareerSwitcher).Sample(rng, DemoCatalog.Taxonomy);
         profile.Format = FormatPreference.Any;
         var context = await LearnerContext.ResolveAsync(fixture.Db.Source, profile);
-        var candidates = await new Candidates(fixture.Db.Source).FindAsync(profile, context, RankingTestData.Today);
+        var candidates = await fixture.Db.Get<Candidates>().FindAsync(profile, context, RankingTestData.Today);
         return (profile, candidates, [.. candidates.Select(c => FeatureVector.Compute(profile, c, RankingTestData.Today))]);
     }
 

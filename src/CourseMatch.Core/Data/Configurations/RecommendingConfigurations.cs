@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using System.Text.Json;
 using CourseMatch.Learners;
 using CourseMatch.Places;
@@ -27,7 +28,7 @@ public class PlaceConfiguration : IEntityTypeConfiguration<Place>
     public void Configure(EntityTypeBuilder<Place> b)
     {
         b.Property(p => p.Id).ValueGeneratedNever(); // the GeoNames id
-        b.Property(p => p.Country).HasMaxLength(2);
+        b.Property(p => p.Country).HasMaxLength(Limits.CountryCode);
         b.HasIndex(p => new { p.Country, p.AsciiName });
         b.HasIndex(p => p.AsciiName).HasMethod("GIN").HasOperators("gin_trgm_ops").HasDatabaseName("ix_places_ascii_name_trgm");
     }
@@ -38,7 +39,7 @@ public class ExchangeRateConfiguration : IEntityTypeConfiguration<ExchangeRate>
     public void Configure(EntityTypeBuilder<ExchangeRate> b)
     {
         b.HasKey(r => r.Currency);
-        b.Property(r => r.Currency).HasMaxLength(3);
+        b.Property(r => r.Currency).HasMaxLength(Limits.CurrencyCode);
         b.Property(r => r.UsdPerUnit).HasPrecision(18, 8);
         b.ToTable(t => t.HasCheckConstraint("ck_exchange_rates_positive", "usd_per_unit > 0"));
     }
@@ -50,9 +51,9 @@ public class LearnerProfileConfiguration : IEntityTypeConfiguration<LearnerProfi
     {
         b.Property(p => p.Skills).AsJsonb();
         b.Property(p => p.BudgetAmount).HasPrecision(12, 2);
-        b.Property(p => p.BudgetCurrency).HasMaxLength(3);
-        b.Property(p => p.Country).HasMaxLength(2);
-        b.Property(p => p.Language).HasMaxLength(8);
+        b.Property(p => p.BudgetCurrency).HasMaxLength(Limits.CurrencyCode);
+        b.Property(p => p.Country).HasMaxLength(Limits.CountryCode);
+        b.Property(p => p.Language).HasMaxLength(Limits.LanguageTag);
         b.HasOne(p => p.Place).WithMany().OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(p => p.OwnerId);
         // Deleting a learner deletes every answer, plan and reaction of theirs (docs/decisions/0009).
@@ -66,7 +67,7 @@ public class RecommendationConfiguration : IEntityTypeConfiguration<Recommendati
     public void Configure(EntityTypeBuilder<Recommendation> b)
     {
         b.HasIndex(r => r.Token).IsUnique();
-        b.Property(r => r.Token).HasMaxLength(64);
+        b.Property(r => r.Token).HasMaxLength(RecommendationService.MaxTokenLength);
         b.Property(r => r.EmptyReasons).AsJsonb();
         b.Property(r => r.Reaches).AsJsonb();
         b.HasOne(r => r.Profile).WithMany().OnDelete(DeleteBehavior.Cascade);

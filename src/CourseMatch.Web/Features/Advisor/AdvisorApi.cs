@@ -33,7 +33,7 @@ public static class AdvisorApi
         var showArchived = false;
         if (!string.IsNullOrWhiteSpace(archived) && !bool.TryParse(archived.Trim(), out showArchived))
             return ApiProblems.Validation("archived", "Use true or false.");
-        if (q?.Length > 100) return ApiProblems.Validation("q", "Search for at most 100 characters.");
+        if (q?.Length > AdvisedLearner.MaxSearch) return ApiProblems.Validation("q", $"Search for at most {AdvisedLearner.MaxSearch} characters.");
         return TypedResults.Ok(await caseload.ListAsync(Advisor.OwnerId(user), q, showArchived, ct));
     }
 

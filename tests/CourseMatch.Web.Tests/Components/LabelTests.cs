@@ -1,0 +1,62 @@
+using CourseMatch.Catalog;
+using CourseMatch.Web.Components.Shared;
+using CourseMatch.Web.Features.Catalog;
+
+namespace CourseMatch.Web.Tests.Components;
+
+/// <summary>Every value a page can show has words of its own (a missing one is also a build error, CS8509).</summary>
+public class LabelTests
+{
+    [Fact]
+    public void EveryFormatPacingAndLevelHasItsOwnLabel()
+    {
+        AssertLabels(Enum.GetValues<CourseFormat>().Select(v => v.Label()));
+        AssertLabels(Enum.GetValues<Pacing>().Select(v => v.Label()));
+        AssertLabels(Enum.GetValues<CourseLevel>().Select(v => v.Label()));
+    }
+
+    [Fact]
+    public void EveryFacetValueOfAnEnumOrBandIsWorded()
+    {
+        var facets = new List<Facet>
+        {
+            Facet("format", Enum.GetValues<CourseFormat>().Select(v => v.ToKebab())),
+            Facet("pacing", Enum.GetValues<Pacing>().Select(v => v.ToKebab())),
+            Facet("level", Enum.GetValues<CourseLevel>().Select(v => v.ToKebab())),
+            Facet("price", Enum.GetValues<PriceFilter>().Select(v => v.ToKebab())),
+            Facet("priceBand", Bands.Price.Select(b => b.Key)),
+            Facet("duration", Bands.Duration.Select(b => b.Key)),
+        };
+        foreach (var facet in CatalogLabels.Facets(facets))
+        {
+            Assert.NotEqual(facet.Name, facet.Label);
+            Assert.All(facet.Values, v => Assert.NotEqual(v.Value, v.Label));
+            AssertLabels(facet.Values.Select(v => v.Label));
+        }
+        Assert.Equal(["Under 100", "100 – 500", "500 – 2,000", "Over 2,000"],
+            CatalogLabels.Facets([Facet("priceBand", Bands.Price.Select(b => b.Key))])[0].Values.Select(v => v.Label));
+    }
+
+    [Fact]
+    public void BandsCoverEveryAmountOnceAndInOrder()
+    {
+        foreach (var bands in new[] { Bands.Price.Select(b => (b.From, b.Below)).ToList(), Bands.Duration.Select(b => (b.From, b.Below)).ToList() })
+        {
+            Assert.Null(bands[0].From);
+            Assert.Null(bands[^1].Below);
+            for (var i = 1; i < bands.Count; i++) Assert.Equal(bands[i - 1].Below, bands[i].From);
+        }
+        Assert.Equal(Enum.GetValues<PriceBand>(), Bands.Price.Select(b => b.Value));
+        Assert.Equal(Enum.GetValues<DurationBand>(), Bands.Duration.Select(b => b.Value));
+    }
+
+    private static Facet Facet(string name, IEnumerable<string> values) =>
+        new(name, name, values.Select(v => new FacetValue(v, v, 1, false)).ToList());
+
+    private static void AssertLabels(IEnumerable<string> labels)
+    {
+        var list = labels.ToList();
+        Assert.All(list, l => Assert.False(string.IsNullOrWhiteSpace(l)));
+        Assert.Equal(list.Count, list.Distinct().Count());
+    }
+}
