@@ -26,6 +26,7 @@ public static class CourseMatchServices
 
         // Catalog
         services.AddSingleton<CatalogSearch>();
+        services.AddSingleton<CatalogReader>();
         // Recommendations
         services.AddSingleton<Candidates>();
         services.AddSingleton<RecommendationService>();

@@ -101,6 +101,17 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
         return version;
     }
 
+    /// <summary>A stored version without its model bytes: what a list of versions shows.</summary>
+    public sealed record VersionSummary(int Id, ModelStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? PromotedAt, string Settings, string Metrics, string LabelSources);
+
+    /// <summary>The newest versions first.</summary>
+    public async Task<List<VersionSummary>> ListAsync(int count = 100, CancellationToken ct = default)
+    {
+        await using var context = await dbs.CreateDbContextAsync(ct);
+        return await context.ModelVersions.AsNoTracking().OrderByDescending(v => v.Id).Take(count)
+            .Select(v => new VersionSummary(v.Id, v.Status, v.CreatedAt, v.PromotedAt, v.Settings, v.Metrics, v.LabelSources)).ToListAsync(ct);
+    }
+
     public async Task<ModelVersion?> ActiveAsync(CancellationToken ct = default)
     {
         await using var context = await dbs.CreateDbContextAsync(ct);

@@ -18,7 +18,8 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
 {
     public const int PerTrack = 5;
 
-    public sealed record Outcome(PlanDocument? Plan, Dictionary<string, string[]> Errors);
+    /// <param name="PlanId">The stored plan's id (advisors' pages link to it); the public link is the plan's token.</param>
+    public sealed record Outcome(PlanDocument? Plan, Dictionary<string, string[]> Errors, int? PlanId = null);
 
     public async Task<Outcome> RecommendAsync(ProfileInput input, CancellationToken ct = default, string? ownerId = null, int? learnerId = null)
     {
@@ -47,14 +48,15 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         if (context.UsdPerBudgetUnit is null)
             return new(null, new() { ["budget.currency"] = [$"We have no exchange rate for {profile.BudgetCurrency}; use USD, EUR, GBP or another common currency."] });
 
-        return new(await RankAndStoreAsync(profile, context, storeProfile: true, ct), []);
+        var (plan, planId) = await RankAndStoreAsync(profile, context, storeProfile: true, ct);
+        return new(plan, [], planId);
     }
 
     /// <summary>Ranks again for a stored profile and stores the new plan.</summary>
     public async Task<PlanDocument> GenerateAsync(LearnerProfile profile, CancellationToken ct = default) =>
-        await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct), storeProfile: false, ct);
+        (await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct), storeProfile: false, ct)).Plan;
 
-    private async Task<PlanDocument> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
+    private async Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
@@ -96,11 +98,11 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         }
 
         var byId = found.ToDictionary(c => c.Id);
-        return PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
+        return (PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
         {
             var c = byId[id];
             return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country);
-        });
+        }), recommendation.Id);
     }
 
     private static List<(CandidateCourse Course, double Score, float[] Features)> Top(IEnumerable<(CandidateCourse Course, double Score, float[] Features)> rows) =>

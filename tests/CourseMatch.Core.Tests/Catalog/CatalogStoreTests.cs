@@ -87,7 +87,7 @@ public class CatalogStoreTests(DatabaseFixture fixture) : IClassFixture<Database
     {
         await using var db = fixture.Db.Context();
         var withPrereq = await db.Courses.Where(c => c.PrerequisiteCourses.Any()).Select(c => c.Slug).FirstAsync();
-        var course = await db.PublishedBySlugAsync(withPrereq);
+        var course = await fixture.Db.Get<CatalogReader>().PublishedBySlugAsync(withPrereq);
         Assert.NotNull(course);
         Assert.NotEmpty(course.PrerequisiteCourses);
         Assert.NotNull(course.PrerequisiteCourses[0].RequiredCourse.Title);

@@ -236,7 +236,7 @@ public class CourseEditorTests(DatabaseFixture fixture) : IClassFixture<Database
         var archived = await editor.SetStatusAsync(created.Id, CourseStatus.Archived, created.Version, Actor);
         Assert.Equal(CourseStatus.Archived, archived.Current!.Status);
         await using var db = fixture.Db.Context();
-        Assert.Null(await db.PublishedBySlugAsync("archived-one"));
+        Assert.Null(await fixture.Db.Get<CatalogReader>().PublishedBySlugAsync("archived-one"));
     }
 
     [Fact]

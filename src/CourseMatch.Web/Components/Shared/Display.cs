@@ -40,6 +40,20 @@ public static class Display
     public static string Rating(decimal? rating, int count) =>
         rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({count.ToString("#,0", Invariant)} ratings)" : "");
 
+    /// <summary>"4 March 2027": how a day reads in sentences.</summary>
+    public static string Day(DateOnly day) => day.ToString("d MMMM yyyy", Invariant);
+    public static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", Invariant);
+
+    /// <summary>"4 Mar 2027": a day in lists and tables.</summary>
+    public static string ShortDay(DateOnly day) => day.ToString("d MMM yyyy", Invariant);
+
+    /// <summary>"4 Mar 2027, 14:05 UTC": when something happened, for people.</summary>
+    public static string When(DateTimeOffset at) => at.ToString("d MMM yyyy, HH:mm", Invariant) + " UTC";
+
+    /// <summary>"2027-03-04 14:05 UTC": a timestamp in the admin's tables, sortable at a glance.</summary>
+    public static string Stamp(DateTimeOffset at, bool seconds = false) =>
+        at.UtcDateTime.ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", Invariant) + " UTC";
+
     /// <summary>"In person · $3,950 USD · New York City, US": the facts line of a plan's pick.</summary>
     public static string PickFacts(CourseFormat format, decimal? price, string? currency, bool freeToAudit, string? city, string? country) =>
         string.Join(" · ", new[] { format.Label(), Price(price, currency, freeToAudit), city is null ? null : Place(city, null, country) }.Where(s => s is not null));

@@ -1,10 +1,9 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace CourseMatch.Web.Features.Advisor;
 
-/// <summary>Small things every advisor page needs: who is asking, and how dates read.</summary>
+/// <summary>Small things every advisor page needs: who is asking, and how a track is named.</summary>
 public static class Advisor
 {
     /// <summary>The signed-in advisor's user id: the owner every advising query is scoped to.</summary>
@@ -14,14 +13,10 @@ public static class Advisor
     public static string OwnerId(ClaimsPrincipal user) =>
         user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("An advisor page was reached without a signed-in user.");
 
-    public static string When(DateTimeOffset at) => at.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
-
-    public static string Day(DateTimeOffset at) => at.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-
     public static string TrackLabel(CourseMatch.Recommendations.Track track) => track switch
     {
         CourseMatch.Recommendations.Track.InPerson => "In person",
         CourseMatch.Recommendations.Track.Online => "Online",
-        _ => "Free",
+        CourseMatch.Recommendations.Track.Free => "Free",
     };
 }

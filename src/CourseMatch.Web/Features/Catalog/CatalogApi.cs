@@ -35,26 +35,21 @@ public static class CatalogApi
         return TypedResults.Ok(page with { Facets = CatalogLabels.Facets(page.Facets) });
     }
 
-    public static async Task<Results<Ok<CourseDocument>, ProblemHttpResult>> GetCourseAsync(string slug, IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
+    public static async Task<Results<Ok<CourseDocument>, ProblemHttpResult>> GetCourseAsync(string slug, CatalogReader catalog, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var course = slug.Length <= 120 ? await db.PublishedBySlugAsync(slug, ct) : null;
+        var course = await catalog.PublishedBySlugAsync(slug, ct);
         return course is null
             ? ApiProblems.Status(StatusCodes.Status404NotFound, "Course not found", $"No published course has the slug '{ApiProblems.Echo(slug)}'.")
             : TypedResults.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
     }
 
-    public static async Task<Ok<SkillDocument[]>> ListSkillsAsync(IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
+    public static async Task<Ok<SkillDocument[]>> ListSkillsAsync(CatalogReader catalog, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return TypedResults.Ok((await db.SkillsAsync(ct)).Select(s => new SkillDocument(s.Slug, s.Name, s.Category.ToKebab(), s.LevelDescriptors)).ToArray());
+        return TypedResults.Ok((await catalog.SkillsAsync(ct)).Skills.Select(s => new SkillDocument(s.Slug, s.Name, s.Category.ToKebab(), s.LevelDescriptors)).ToArray());
     }
 
-    public static async Task<Ok<CourseQueries.ProviderSummary[]>> ListProvidersAsync(IDbContextFactory<CourseMatchDb> dbs, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return TypedResults.Ok((await db.ProvidersAsync(ct)).Select(p => p with { Kind = EnumText.Kebab(p.Kind) }).ToArray());
-    }
+    public static async Task<Ok<CatalogReader.ProviderSummary[]>> ListProvidersAsync(CatalogReader catalog, CancellationToken ct) =>
+        TypedResults.Ok((await catalog.ProvidersAsync(ct)).ToArray());
 }
 
 /// <summary>

@@ -80,10 +80,10 @@ public static class MatchSteps
     public sealed record Choices(List<Skill> Skills, List<string> Currencies)
     {
         /// <summary>Read for /match and for an advisor's copy of the questionnaire alike.</summary>
-        public static async Task<Choices> LoadAsync(CourseMatchDb db)
+        public static async Task<Choices> LoadAsync(CatalogReader catalog)
         {
-            var skills = (await SkillTaxonomy.LoadAsync(db)).Skills.ToList();
-            var currencies = await db.ExchangeRates.AsNoTracking().Select(r => r.Currency).ToListAsync();
+            var skills = (await catalog.SkillsAsync()).Skills.ToList();
+            var currencies = await catalog.CurrenciesAsync();
             return new(skills, [.. OrderCurrencies(currencies.Append("USD"))]);
         }
     }

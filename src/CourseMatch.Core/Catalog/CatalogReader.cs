@@ -1,0 +1,47 @@
+using CourseMatch.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CourseMatch.Catalog;
+
+/// <summary>Reads of single courses and the small lookup lists that pages and the API show; the search is <see cref="CatalogSearch"/>.</summary>
+public sealed class CatalogReader(IDbContextFactory<CourseMatchDb> dbs)
+{
+    public async Task<Course?> PublishedBySlugAsync(string slug, CancellationToken ct = default)
+    {
+        if (slug.Length > Limits.CourseSlug) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Courses.WithEverything().FirstOrDefaultAsync(c => c.Slug == slug && c.Status == CourseStatus.Published, ct);
+    }
+
+    /// <summary>The courses to compare, in the order asked; unknown slugs are simply absent.</summary>
+    public async Task<List<Course>> PublishedBySlugsAsync(IReadOnlyList<string> slugs, CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var found = await db.Courses.WithEverything()
+            .Where(c => slugs.Contains(c.Slug) && c.Status == CourseStatus.Published).ToListAsync(ct);
+        return slugs.Select(s => found.FirstOrDefault(c => c.Slug == s)).OfType<Course>().ToList();
+    }
+
+    public async Task<SkillTaxonomy> SkillsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await SkillTaxonomy.LoadAsync(db, ct);
+    }
+
+    public sealed record ProviderSummary(string Slug, string Name, ProviderKind Kind, string? Website, string? Country, int Courses);
+
+    public async Task<List<ProviderSummary>> ProvidersAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Providers.AsNoTracking().OrderBy(p => p.Name)
+            .Select(p => new ProviderSummary(p.Slug, p.Name, p.Kind, p.Website, p.Country, p.Courses.Count(c => c.Status == CourseStatus.Published)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The currencies a budget can be given in: those we have an exchange rate for.</summary>
+    public async Task<List<string>> CurrenciesAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.ExchangeRates.AsNoTracking().Select(r => r.Currency).ToListAsync(ct);
+    }
+}
