@@ -6,7 +6,6 @@ using CourseMatch.Web.Features.Admin.Import;
 using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
-using CourseMatch.Web.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 

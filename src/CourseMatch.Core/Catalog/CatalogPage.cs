@@ -20,31 +20,13 @@ public sealed record CatalogPage
     public IReadOnlyList<Facet> Facets { get; init; } = [];
 }
 
-public sealed record CourseCard
-{
-    public required string Slug { get; init; }
-    public required string Title { get; init; }
-    public required string ProviderSlug { get; init; }
-    public required string ProviderName { get; init; }
-    public string? Summary { get; init; }
-    public required CourseFormat Format { get; init; }
-    public required Pacing Pacing { get; init; }
-    public required CourseLevel Level { get; init; }
-    public required CourseKind Kind { get; init; }
-    public required string Language { get; init; }
-    public string? City { get; init; }
-    public string? Country { get; init; }
-    public decimal? Price { get; init; }
-    public string? Currency { get; init; }
-    public bool FreeToAudit { get; init; }
-    public bool Certificate { get; init; }
-    public int? DurationWeeks { get; init; }
-    public decimal? HoursPerWeek { get; init; }
-    public decimal? EffortHours { get; init; }
-    public decimal? Rating { get; init; }
-    public int RatingCount { get; init; }
-    public IReadOnlyList<string> Skills { get; init; } = [];
-}
+/// <summary>A course as a search result lists it, in the order the search query selects its fields.</summary>
+public sealed record CourseCard(
+    string Slug, string Title, string ProviderSlug, string ProviderName, string? Summary,
+    CourseFormat Format, Pacing Pacing, CourseLevel Level, CourseKind Kind, string Language, string? City, string? Country,
+    decimal? Price, string? Currency, bool FreeToAudit, bool Certificate,
+    int? DurationWeeks, decimal? HoursPerWeek, decimal? EffortHours, decimal? Rating, int RatingCount,
+    IReadOnlyList<string> Skills);
 
 /// <summary>A facet by its query-string name; <see cref="Label"/> is how a page or API client should title it.</summary>
 public sealed record Facet(string Name, string Label, IReadOnlyList<FacetValue> Values);

@@ -242,15 +242,13 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
     [GeneratedRegex(@"\p{L}+")]
     private static partial Regex WordPattern();
 
-    private static CourseCard ToCard(RawCard r) => new()
-    {
-        Slug = r.slug, Title = r.title, ProviderSlug = r.provider_slug, ProviderName = r.provider_name, Summary = r.summary,
-        Format = Enum.Parse<CourseFormat>(r.format), Pacing = Enum.Parse<Pacing>(r.pacing), Level = Enum.Parse<CourseLevel>(r.level),
-        Kind = Enum.Parse<CourseKind>(r.kind), Language = r.language, City = r.city, Country = r.country, Price = r.price,
-        Currency = r.currency, FreeToAudit = r.free_to_audit, Certificate = r.certificate, DurationWeeks = r.duration_weeks,
-        HoursPerWeek = r.hours_per_week, EffortHours = r.effort_hours, Rating = r.rating, RatingCount = r.rating_count,
-        Skills = r.skills,
-    };
+    private static CourseCard ToCard(RawCard r) => new(
+        r.slug, r.title, r.provider_slug, r.provider_name, r.summary,
+        Enum.Parse<CourseFormat>(r.format), Enum.Parse<Pacing>(r.pacing), Enum.Parse<CourseLevel>(r.level), Enum.Parse<CourseKind>(r.kind),
+        r.language, r.city, r.country,
+        r.price, r.currency, r.free_to_audit, r.certificate,
+        r.duration_weeks, r.hours_per_week, r.effort_hours, r.rating, r.rating_count,
+        r.skills);
 
     /// <summary>The facets in the order pages show them.</summary>
     public static readonly string[] FacetNames = ["format", "price", "priceBand", "duration", "level", "skill", "provider", "language", "pacing"];

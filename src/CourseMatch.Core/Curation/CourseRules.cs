@@ -13,44 +13,17 @@ public sealed record FieldError(string Field, string Message)
 }
 
 /// <summary>A course record whose every field parsed and passed the rules, with references resolved to ids.</summary>
-public sealed record CheckedCourse
+/// <param name="Skills">Skill id → level reached (1–4).</param>
+/// <param name="Prerequisites">Skill id → minimum level (1–4).</param>
+public sealed record CheckedCourse(
+    string Slug, string Title, int ProviderId, string ProviderName, CourseKind Kind, string? Summary, string? Description, string? Url,
+    CourseFormat Format, Pacing Pacing, string? City, string? Region, string? Country, int? PlaceId,
+    int? DurationWeeks, decimal? HoursPerWeek, decimal? TotalHours, decimal? Price, string? Currency, bool FreeToAudit,
+    CourseLevel Level, string Language, bool Certificate, decimal? Rating, int RatingCount,
+    CourseStatus Status, string? Source, DateOnly? AsOf,
+    Dictionary<int, int> Skills, Dictionary<int, int> Prerequisites, List<string> PrerequisiteCourses,
+    List<(DateOnly Start, DateOnly? End)> Sessions, List<string> SkillNames)
 {
-    public required string Slug { get; init; }
-    public required string Title { get; init; }
-    public required int ProviderId { get; init; }
-    public required string ProviderName { get; init; }
-    public CourseKind Kind { get; init; }
-    public string? Summary { get; init; }
-    public string? Description { get; init; }
-    public string? Url { get; init; }
-    public CourseFormat Format { get; init; }
-    public Pacing Pacing { get; init; }
-    public string? City { get; init; }
-    public string? Region { get; init; }
-    public string? Country { get; init; }
-    public int? PlaceId { get; init; }
-    public int? DurationWeeks { get; init; }
-    public decimal? HoursPerWeek { get; init; }
-    public decimal? TotalHours { get; init; }
-    public decimal? Price { get; init; }
-    public string? Currency { get; init; }
-    public bool FreeToAudit { get; init; }
-    public CourseLevel Level { get; init; }
-    public string Language { get; init; } = "en";
-    public bool Certificate { get; init; }
-    public decimal? Rating { get; init; }
-    public int RatingCount { get; init; }
-    public CourseStatus Status { get; init; }
-    public string? Source { get; init; }
-    public DateOnly? AsOf { get; init; }
-    /// <summary>Skill id → level reached (1–4).</summary>
-    public Dictionary<int, int> Skills { get; init; } = [];
-    /// <summary>Skill id → minimum level (1–4).</summary>
-    public Dictionary<int, int> Prerequisites { get; init; } = [];
-    public List<string> PrerequisiteCourses { get; init; } = [];
-    public List<(DateOnly Start, DateOnly? End)> Sessions { get; init; } = [];
-    public List<string> SkillNames { get; init; } = [];
-
     /// <summary>
     /// Writes every field onto the entity (new or tracked). Prerequisite courses are not set here: they need the ids
     /// of courses that may be created in the same batch, so callers set them once those are saved (<see cref="ApplyPrerequisiteCourses"/>).
@@ -270,16 +243,13 @@ public static partial class CourseRules
         }
 
         if (errors.Count > 0) return (null, errors);
-        return (new CheckedCourse
-        {
-            Slug = slug!, Title = title!, ProviderId = provider.Id, ProviderName = provider.Name!, Kind = kind, Summary = summary,
-            Description = description, Url = url, Format = format, Pacing = pacing, City = city, Region = region, Country = country,
-            PlaceId = placeId, DurationWeeks = weeks, HoursPerWeek = hoursPerWeek, TotalHours = totalHours, Price = price,
-            Currency = price is null ? currency : currency, FreeToAudit = freeToAudit, Level = level, Language = language,
-            Certificate = certificate, Rating = rating, RatingCount = ratingCount, Status = status, Source = source, AsOf = asOf,
-            Skills = skills, Prerequisites = prerequisites, PrerequisiteCourses = required, Sessions = sessions,
-            SkillNames = skills.Keys.Select(id => lookups.SkillsBySlug.First(s => s.Value.Id == id).Value.Name).ToList(),
-        }, errors);
+        var skillNames = skills.Keys.Select(id => lookups.SkillsBySlug.First(s => s.Value.Id == id).Value.Name).ToList();
+        return (new CheckedCourse(slug!, title!, provider.Id, provider.Name!, kind, summary, description, url,
+            format, pacing, city, region, country, placeId,
+            weeks, hoursPerWeek, totalHours, price, currency, freeToAudit,
+            level, language, certificate, rating, ratingCount,
+            status, source, asOf,
+            skills, prerequisites, required, sessions, skillNames), errors);
     }
 
     private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "…";

@@ -32,12 +32,8 @@ public sealed record PlanDocument
         PlanItem Item(RecommendationItem i, int rank)
         {
             var c = courseOf(i.CourseId);
-            return new PlanItem
-            {
-                Slug = c.Slug, Title = c.Title, Provider = c.Provider, Rank = rank, Score = i.Score, Reasons = i.Reasons,
-                Track = RecommendationService.TrackKey(i.Track), Format = c.Format, Price = c.Price, Currency = c.Currency,
-                FreeToAudit = c.FreeToAudit, City = c.City, Country = c.Country, Note = i.Note, Pinned = i.Pinned,
-            };
+            return new PlanItem(c.Slug, c.Title, c.Provider, rank, i.Score, i.Reasons, RecommendationService.TrackKey(i.Track),
+                c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country, i.Note, i.Pinned);
         }
         List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t && !i.Excluded)
             .OrderBy(i => i.Position).ThenBy(i => i.Rank).Select(i => Item(i, i.Position)).ToList();
@@ -61,27 +57,15 @@ internal sealed record PlanCourse(string Slug, string Title, string Provider, Co
 
 public sealed record PlanTracks(IReadOnlyList<PlanItem> InPerson, IReadOnlyList<PlanItem> Online, IReadOnlyList<PlanItem> Free);
 
-public sealed record PlanItem
-{
-    public required string Slug { get; init; }
-    public required string Title { get; init; }
-    public required string Provider { get; init; }
-    public required int Rank { get; init; }
-    public required double Score { get; init; }
-    public required IReadOnlyList<string> Reasons { get; init; }
-    public required string Track { get; init; }
-    public required CourseFormat Format { get; init; }
-    /// <summary>The listed price (0 = free), or null when the provider does not list one.</summary>
-    public decimal? Price { get; init; }
-    /// <summary>ISO 4217 code of <see cref="Price"/>.</summary>
-    public string? Currency { get; init; }
-    public bool FreeToAudit { get; init; }
-    public string? City { get; init; }
-    public string? Country { get; init; }
-    /// <summary>The advisor's note on this pick, if any (plain text).</summary>
-    public string? Note { get; init; }
-    /// <summary>The advisor pinned this pick at its rank.</summary>
-    public bool Pinned { get; init; }
-}
+/// <summary>A pick: the facts of its course, where it ranks and why, and what the advisor added.</summary>
+/// <param name="Price">The listed price (0 = free), or null when the provider does not list one.</param>
+/// <param name="Currency">ISO 4217 code of <paramref name="Price"/>.</param>
+/// <param name="Note">The advisor's note on this pick, if any (plain text).</param>
+/// <param name="Pinned">The advisor pinned this pick at its rank.</param>
+public sealed record PlanItem(
+    string Slug, string Title, string Provider,
+    int Rank, double Score, IReadOnlyList<string> Reasons, string Track,
+    CourseFormat Format, decimal? Price, string? Currency, bool FreeToAudit, string? City, string? Country,
+    string? Note, bool Pinned);
 
 public sealed record SkillProgress(string Slug, string Name, int Now, int Reaches);

@@ -14,6 +14,15 @@ public static class JsonBody
     public const int MaxBytes = 64 * 1024;
 
     /// <summary>
+    /// Describes, for OpenAPI, an endpoint whose body is read by <see cref="ReadAsync{T}"/>: a JSON
+    /// <typeparamref name="T"/>, refused when too large (413) or not JSON (415).
+    /// </summary>
+    public static RouteHandlerBuilder AcceptsJsonBody<T>(this RouteHandlerBuilder endpoint) where T : notnull =>
+        endpoint.Accepts<T>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+
+    /// <summary>
     /// Reads the body with the API's JSON options. Only application/json (or application/*+json) is read; the byte
     /// count is enforced while reading, the same way under Kestrel and the test server.
     /// </summary>

@@ -6,13 +6,11 @@ namespace CourseMatch.Web.Tests.Components;
 
 public class CatalogComponentTests : BunitContext
 {
-    private static CourseCard Card(decimal? price = 0, CourseFormat format = CourseFormat.Online, string? city = null) => new()
-    {
-        Slug = "khan-linear-algebra", Title = "Linear Algebra", ProviderSlug = "khan-academy", ProviderName = "Khan Academy",
-        Summary = "Vectors and matrices.", Format = format, Pacing = Pacing.SelfPaced, Level = CourseLevel.Beginner, Kind = CourseKind.Course,
-        Language = "en", Price = price, Currency = "USD", City = city, Country = city is null ? null : "US",
-        Skills = ["Linear algebra"],
-    };
+    private static CourseCard Card(decimal? price = 0, CourseFormat format = CourseFormat.Online, string? city = null) => new(
+        Slug: "khan-linear-algebra", Title: "Linear Algebra", ProviderSlug: "khan-academy", ProviderName: "Khan Academy",
+        Summary: "Vectors and matrices.", Format: format, Pacing: Pacing.SelfPaced, Level: CourseLevel.Beginner, Kind: CourseKind.Course,
+        Language: "en", City: city, Country: city is null ? null : "US", Price: price, Currency: "USD", FreeToAudit: false, Certificate: false,
+        DurationWeeks: null, HoursPerWeek: null, EffortHours: null, Rating: null, RatingCount: 0, Skills: ["Linear algebra"]);
 
     [Fact]
     public void CourseCardLinksToTheCourseAndSaysFree()

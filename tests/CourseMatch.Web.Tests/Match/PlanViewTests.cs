@@ -7,11 +7,10 @@ namespace CourseMatch.Web.Tests.Match;
 
 public class PlanViewTests : BunitContext
 {
-    private static PlanItem Item(string slug, string track, int rank, params string[] reasons) => new()
-    {
-        Slug = slug, Title = $"Course {slug}", Provider = "Provider", Rank = rank, Score = 1.0 / rank, Reasons = reasons,
-        Track = track, Format = track == "inPerson" ? CourseFormat.InPerson : CourseFormat.Online, Price = track == "free" ? 0 : 100, Currency = "USD",
-    };
+    private static PlanItem Item(string slug, string track, int rank, params string[] reasons) => new(
+        Slug: slug, Title: $"Course {slug}", Provider: "Provider", Rank: rank, Score: 1.0 / rank, Reasons: reasons, Track: track,
+        Format: track == "inPerson" ? CourseFormat.InPerson : CourseFormat.Online, Price: track == "free" ? 0 : 100, Currency: "USD",
+        FreeToAudit: false, City: null, Country: null, Note: null, Pinned: false);
 
     private static PlanDocument Plan() => new()
     {

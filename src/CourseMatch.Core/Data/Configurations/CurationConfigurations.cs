@@ -1,8 +1,6 @@
-using System.Text.Json;
 using CourseMatch.Catalog;
 using CourseMatch.Curation;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CourseMatch.Data.Configurations;
@@ -33,12 +31,6 @@ public sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Import
         b.Property(m => m.Name).HasMaxLength(Limits.ImportMappingName);
         b.HasIndex(m => m.Name).IsUnique();
         b.Property(m => m.UpdatedBy).HasMaxLength(Limits.Actor);
-        b.Property(m => m.Columns).HasColumnType("jsonb").HasConversion(
-            v => JsonSerializer.Serialize(v, (JsonSerializerOptions?)null),
-            v => JsonSerializer.Deserialize<Dictionary<string, string>>(v, (JsonSerializerOptions?)null) ?? new(),
-            new ValueComparer<Dictionary<string, string>>(
-                (a, c) => a!.Count == c!.Count && !a.Except(c).Any(),
-                v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
-                v => new Dictionary<string, string>(v)));
+        b.Property(m => m.Columns).AsJsonb();
     }
 }

@@ -14,38 +14,28 @@ public static class CatalogSeeder
         Validate(seed);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        var providers = await db.Providers.ToDictionaryAsync(p => p.Slug, ct);
-        foreach (var p in seed.Providers)
-        {
-            if (!providers.TryGetValue(p.Slug, out var row))
-                db.Providers.Add(row = providers[p.Slug] = new Provider { Slug = p.Slug, Name = p.Name });
-            row.Name = p.Name;
-            row.Kind = Parse<ProviderKind>(p.Kind, $"provider {p.Slug} kind");
-            row.Website = p.Website;
-            row.Country = p.Country;
-        }
-
-        var skills = await db.Skills.ToDictionaryAsync(s => s.Slug, ct);
-        foreach (var s in seed.Skills)
-        {
-            if (!skills.TryGetValue(s.Slug, out var row))
-                db.Skills.Add(row = skills[s.Slug] = new Skill { Slug = s.Slug, Name = s.Name });
-            row.Name = s.Name;
-            row.Category = Parse<SkillCategory>(s.Category, $"skill {s.Slug} category");
-            if (!row.LevelDescriptors.SequenceEqual(s.Levels)) row.LevelDescriptors = [.. s.Levels];
-        }
+        var providers = await UpsertAsync(db.Providers, db.Providers, p => p.Slug, seed.Providers, p => p.Slug,
+            p => new Provider { Slug = p.Slug, Name = p.Name }, (row, p) =>
+            {
+                row.Name = p.Name;
+                row.Kind = Parse<ProviderKind>(p.Kind, $"provider {p.Slug} kind");
+                row.Website = p.Website;
+                row.Country = p.Country;
+            }, ct);
+        var skills = await UpsertAsync(db.Skills, db.Skills, s => s.Slug, seed.Skills, s => s.Slug,
+            s => new Skill { Slug = s.Slug, Name = s.Name }, (row, s) =>
+            {
+                row.Name = s.Name;
+                row.Category = Parse<SkillCategory>(s.Category, $"skill {s.Slug} category");
+                if (!row.LevelDescriptors.SequenceEqual(s.Levels)) row.LevelDescriptors = [.. s.Levels];
+            }, ct);
         await db.SaveChangesAsync(ct);
 
         var slugs = seed.Courses.Select(c => c.Slug).ToList();
-        var courses = await db.Courses.Where(c => slugs.Contains(c.Slug))
-            .Include(c => c.Sessions).Include(c => c.Skills).Include(c => c.Prerequisites).Include(c => c.PrerequisiteCourses)
-            .ToDictionaryAsync(c => c.Slug, ct);
-        foreach (var s in seed.Courses)
-        {
-            if (!courses.TryGetValue(s.Slug, out var c))
-                db.Courses.Add(c = courses[s.Slug] = new Course { Slug = s.Slug, Title = s.Title });
-            Apply(c, s, providers[s.Provider], skills);
-        }
+        var stored = db.Courses.Where(c => slugs.Contains(c.Slug))
+            .Include(c => c.Sessions).Include(c => c.Skills).Include(c => c.Prerequisites).Include(c => c.PrerequisiteCourses);
+        var courses = await UpsertAsync(db.Courses, stored, c => c.Slug, seed.Courses, s => s.Slug,
+            s => new Course { Slug = s.Slug, Title = s.Title }, (c, s) => Apply(c, s, providers[s.Provider], skills), ct);
         await db.SaveChangesAsync(ct);
 
         foreach (var s in seed.Courses)
@@ -59,6 +49,25 @@ public static class CatalogSeeder
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return seed.Courses.Count;
+    }
+
+    /// <summary>
+    /// Matches seed rows to the <paramref name="stored"/> ones by slug, adds a row for each new slug, and writes the
+    /// seed's values onto every matched or added row. Returns the stored and added rows by slug.
+    /// </summary>
+    private static async Task<Dictionary<string, TRow>> UpsertAsync<TRow, TSeed>(
+        DbSet<TRow> table, IQueryable<TRow> stored, Func<TRow, string> slugOf, IEnumerable<TSeed> seeds, Func<TSeed, string> seedSlugOf,
+        Func<TSeed, TRow> create, Action<TRow, TSeed> apply, CancellationToken ct) where TRow : class
+    {
+        var rows = await stored.ToDictionaryAsync(slugOf, ct);
+        foreach (var s in seeds)
+        {
+            var slug = seedSlugOf(s);
+            if (!rows.TryGetValue(slug, out var row))
+                table.Add(row = rows[slug] = create(s));
+            apply(row, s);
+        }
+        return rows;
     }
 
     private static void Apply(Course c, SeedCourse s, Provider provider, Dictionary<string, Skill> skills)

@@ -27,31 +27,40 @@ public sealed record SeedSkill(string Slug, string Name, string Category, List<s
 
 public sealed record SeedCourse
 {
+    // The names a seed file must give, then the values it may leave to their defaults, then the optional facts.
     public required string Slug { get; init; }
     public required string Title { get; init; }
     public required string Provider { get; init; }
+
     public string Kind { get; init; } = "course";
+    public string Level { get; init; } = "all";
+    public string Language { get; init; } = "en";
+    public string Format { get; init; } = "online";
+    public string Pacing { get; init; } = "self-paced";
+
     public string? Summary { get; init; }
     public string? Description { get; init; }
     public string? Url { get; init; }
-    public string Format { get; init; } = "online";
-    public string Pacing { get; init; } = "self-paced";
+
     public string? City { get; init; }
     public string? Region { get; init; }
     public string? Country { get; init; }
+
     public int? DurationWeeks { get; init; }
     public decimal? HoursPerWeek { get; init; }
     public decimal? TotalHours { get; init; }
+
     public decimal? Price { get; init; }
     public string? Currency { get; init; }
     public bool? FreeToAudit { get; init; }
-    public string Level { get; init; } = "all";
-    public string Language { get; init; } = "en";
+
     public bool? Certificate { get; init; }
     public decimal? Rating { get; init; }
     public int? RatingCount { get; init; }
+
     public string? Source { get; init; }
     public DateOnly? AsOf { get; init; }
+
     public List<SeedSession> Sessions { get; init; } = [];
     public Dictionary<string, int> Skills { get; init; } = [];
     public Dictionary<string, int> Prerequisites { get; init; } = [];

@@ -1,6 +1,5 @@
 using CourseMatch.Catalog;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace CourseMatch.Data.Seed;
 
@@ -19,19 +18,21 @@ public static class SyntheticCatalog
     public const string FrequentWord = "data";
     public static readonly string[] RareWords = ["wasserstein", "ergodic", "quaternion", "hilbert", "martingale"];
 
+    // Filled to the line width: the order matters (a seeded Random picks by index), the line breaks do not.
     private static readonly string[] Topics =
     [
         "Linear Algebra", "Matrix Calculus", "Multivariable Calculus", "Probability Theory", "Bayesian Statistics",
         "Statistical Inference", "Discrete Mathematics", "Graph Theory", "Convex Optimization", "Numerical Methods",
         "Python Programming", "Data Analysis with Pandas", "Machine Learning", "Deep Learning", "Neural Networks",
-        "Reinforcement Learning", "Time Series Forecasting", "Regression Models", "Information Theory", "Causal Inference",
-        "Natural Language Processing", "Computer Vision", "Dimensionality Reduction", "Stochastic Processes", "Gradient Methods",
-        "Monte Carlo Methods", "Experimental Design", "Hypothesis Testing", "Real Analysis", "Eigenvalues and Eigenvectors",
-        "Kernel Methods", "Decision Trees and Ensembles", "Clustering", "Recommender Systems", "Generative Models",
-        "Scientific Computing", "Algorithms and Complexity", "Combinatorics", "Applied Statistics", "Bayesian Optimization",
-        "Markov Chains", "Support Vector Machines", "Tensor Calculus", "Optimization for Machine Learning", "Statistical Learning",
-        "Probabilistic Programming", "Linear Regression", "Feature Engineering", "Model Evaluation", "Matrix Factorization",
-        "Graph Neural Networks", "Sampling Methods", "Variational Inference", "Functional Programming in Python", "SQL for Data Science",
+        "Reinforcement Learning", "Time Series Forecasting", "Regression Models", "Information Theory",
+        "Causal Inference", "Natural Language Processing", "Computer Vision", "Dimensionality Reduction",
+        "Stochastic Processes", "Gradient Methods", "Monte Carlo Methods", "Experimental Design", "Hypothesis Testing",
+        "Real Analysis", "Eigenvalues and Eigenvectors", "Kernel Methods", "Decision Trees and Ensembles", "Clustering",
+        "Recommender Systems", "Generative Models", "Scientific Computing", "Algorithms and Complexity",
+        "Combinatorics", "Applied Statistics", "Bayesian Optimization", "Markov Chains", "Support Vector Machines",
+        "Tensor Calculus", "Optimization for Machine Learning", "Statistical Learning", "Probabilistic Programming",
+        "Linear Regression", "Feature Engineering", "Model Evaluation", "Matrix Factorization", "Graph Neural Networks",
+        "Sampling Methods", "Variational Inference", "Functional Programming in Python", "SQL for Data Science",
         "Data Visualisation", "Numerical Linear Algebra", "Differential Equations", "Game Theory", "Signal Processing",
     ];
     private static readonly string[] Openers = ["Introduction to", "Foundations of", "Applied", "Advanced", "Practical", "Essential", "Modern", "Hands-on"];
@@ -87,50 +88,21 @@ public static class SyntheticCatalog
                 FROM STDIN (FORMAT BINARY)
                 """, ct))
             {
+                // One value a column, in the order of the column list above. The values' CLR types give their
+                // PostgreSQL types (int integer, string text, which is varchar's binary form too); null writes NULL.
+                var asOf = DateOnly.FromDateTime(DateTime.UtcNow);
                 foreach (var c in rows)
-                {
-                    await writer.StartRowAsync(ct);
-                    await writer.WriteAsync((int)c.Id, NpgsqlDbType.Integer, ct);
-                    await writer.WriteAsync(c.Slug, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.Title, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.ProviderId, NpgsqlDbType.Integer, ct);
-                    await writer.WriteAsync(c.Kind, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.Summary, NpgsqlDbType.Text, ct);
-                    await writer.WriteAsync(c.Description, NpgsqlDbType.Text, ct);
-                    await writer.WriteAsync(c.Url, NpgsqlDbType.Text, ct);
-                    await writer.WriteAsync(c.Format, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.Pacing, NpgsqlDbType.Varchar, ct);
-                    await WriteNullable(writer, c.City, NpgsqlDbType.Text, ct);
-                    await WriteNullable(writer, c.Country, NpgsqlDbType.Varchar, ct);
-                    await WriteNullable(writer, c.Weeks, NpgsqlDbType.Integer, ct);
-                    await WriteNullable(writer, c.HoursPerWeek, NpgsqlDbType.Numeric, ct);
-                    await WriteNullable(writer, c.TotalHours, NpgsqlDbType.Numeric, ct);
-                    await writer.WriteAsync(c.Price, NpgsqlDbType.Numeric, ct);
-                    await writer.WriteAsync(c.Currency, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.FreeToAudit, NpgsqlDbType.Boolean, ct);
-                    await writer.WriteAsync(c.Level, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.Language, NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync(c.Certificate, NpgsqlDbType.Boolean, ct);
-                    await WriteNullable(writer, c.Rating, NpgsqlDbType.Numeric, ct);
-                    await writer.WriteAsync(c.RatingCount, NpgsqlDbType.Integer, ct);
-                    await writer.WriteAsync("Published", NpgsqlDbType.Varchar, ct);
-                    await writer.WriteAsync("synthetic", NpgsqlDbType.Text, ct);
-                    await writer.WriteAsync(DateOnly.FromDateTime(DateTime.UtcNow), NpgsqlDbType.Date, ct);
-                    await writer.WriteAsync(c.Created, NpgsqlDbType.TimestampTz, ct);
-                    await writer.WriteAsync(c.Keywords, NpgsqlDbType.Text, ct);
-                }
+                    await writer.WriteRowAsync(ct,
+                        (int)c.Id, c.Slug, c.Title, c.ProviderId, c.Kind, c.Summary, c.Description, c.Url, c.Format, c.Pacing, c.City, c.Country,
+                        c.Weeks, c.HoursPerWeek, c.TotalHours, c.Price, c.Currency, c.FreeToAudit, c.Level, c.Language,
+                        c.Certificate, c.Rating, c.RatingCount, "Published", "synthetic", asOf, c.Created, c.Keywords);
                 await writer.CompleteAsync(ct);
             }
             await using (var writer = await conn.BeginBinaryImportAsync("COPY course_skills (course_id, skill_id, level) FROM STDIN (FORMAT BINARY)", ct))
             {
                 foreach (var c in rows)
                     foreach (var (skill, level) in c.Skills)
-                    {
-                        await writer.StartRowAsync(ct);
-                        await writer.WriteAsync((int)c.Id, NpgsqlDbType.Integer, ct);
-                        await writer.WriteAsync(skill, NpgsqlDbType.Integer, ct);
-                        await writer.WriteAsync(level, NpgsqlDbType.Integer, ct);
-                    }
+                        await writer.WriteRowAsync(ct, (int)c.Id, skill, level);
                 await writer.CompleteAsync(ct);
             }
             progress?.Invoke(start + n);
@@ -180,12 +152,6 @@ public static class SyntheticCatalog
         }
         return indexes.Select(ix => ix.Definition).ToList();
     }
-
-    private static Task WriteNullable<T>(NpgsqlBinaryImporter w, T? value, NpgsqlDbType type, CancellationToken ct) where T : struct =>
-        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
-
-    private static Task WriteNullable(NpgsqlBinaryImporter w, string? value, NpgsqlDbType type, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync(v, type, ct) : w.WriteNullAsync(ct);
 
     private static async Task<int[]> EnsureProvidersAsync(NpgsqlConnection conn, CancellationToken ct)
     {

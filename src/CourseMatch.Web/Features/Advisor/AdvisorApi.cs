@@ -2,10 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using CourseMatch.Accounts;
 using CourseMatch.Advising;
-using CourseMatch.Data;
-using CourseMatch.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Features.Advisor;
 

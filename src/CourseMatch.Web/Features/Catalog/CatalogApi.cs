@@ -1,6 +1,5 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
-using CourseMatch.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -71,50 +70,23 @@ public sealed record CatalogSearchParameters(
 
 public sealed record SkillDocument(string Slug, string Name, string Category, string[] Levels);
 
-public sealed record CourseDocument
+/// <summary>GET /api/courses/{slug}: a published course with its provider, place, sessions, skills and prerequisites.</summary>
+public sealed record CourseDocument(
+    string Slug, string Title, object Provider, string Kind, string? Summary, string? Description, string? Url,
+    string Format, string Pacing, object? Location,
+    int? DurationWeeks, decimal? HoursPerWeek, decimal? TotalHours, decimal? Price, string? Currency, bool FreeToAudit,
+    string Level, string Language, bool Certificate, decimal? Rating, int RatingCount, string? Source, DateOnly? AsOf,
+    IReadOnlyList<object> UpcomingSessions, IReadOnlyList<object> Skills, IReadOnlyList<object> Prerequisites,
+    IReadOnlyList<object> PrerequisiteCourses)
 {
-    public required string Slug { get; init; }
-    public required string Title { get; init; }
-    public required object Provider { get; init; }
-    public required string Kind { get; init; }
-    public string? Summary { get; init; }
-    public string? Description { get; init; }
-    public string? Url { get; init; }
-    public required string Format { get; init; }
-    public required string Pacing { get; init; }
-    public object? Location { get; init; }
-    public int? DurationWeeks { get; init; }
-    public decimal? HoursPerWeek { get; init; }
-    public decimal? TotalHours { get; init; }
-    public decimal? Price { get; init; }
-    public string? Currency { get; init; }
-    public bool FreeToAudit { get; init; }
-    public required string Level { get; init; }
-    public required string Language { get; init; }
-    public bool Certificate { get; init; }
-    public decimal? Rating { get; init; }
-    public int RatingCount { get; init; }
-    public string? Source { get; init; }
-    public DateOnly? AsOf { get; init; }
-    public required IReadOnlyList<object> UpcomingSessions { get; init; }
-    public required IReadOnlyList<object> Skills { get; init; }
-    public required IReadOnlyList<object> Prerequisites { get; init; }
-    public required IReadOnlyList<object> PrerequisiteCourses { get; init; }
-
-    public static CourseDocument From(Course c, DateOnly today) => new()
-    {
-        Slug = c.Slug, Title = c.Title,
-        Provider = new { c.Provider.Slug, c.Provider.Name, Kind = c.Provider.Kind.ToKebab(), c.Provider.Website },
-        Kind = c.Kind.ToKebab(), Summary = c.Summary, Description = c.Description, Url = c.Url,
-        Format = c.Format.ToKebab(), Pacing = c.Pacing.ToKebab(),
-        Location = c.City is null ? null : new { c.City, c.Region, c.Country },
-        DurationWeeks = c.DurationWeeks, HoursPerWeek = c.HoursPerWeek, TotalHours = c.TotalHours,
-        Price = c.Price, Currency = c.Currency, FreeToAudit = c.FreeToAudit, Level = c.Level.ToKebab(),
-        Language = c.Language, Certificate = c.Certificate, Rating = c.Rating, RatingCount = c.RatingCount,
-        Source = c.Source, AsOf = c.AsOf,
-        UpcomingSessions = c.Upcoming(today).Select(s => (object)new { start = s.StartDate, end = s.EndDate }).ToList(),
-        Skills = c.Skills.OrderByDescending(s => s.Level).Select(s => (object)new { skill = s.Skill.Slug, s.Skill.Name, s.Level }).ToList(),
-        Prerequisites = c.Prerequisites.Select(p => (object)new { skill = p.Skill.Slug, p.Skill.Name, minLevel = p.MinLevel }).ToList(),
-        PrerequisiteCourses = c.PrerequisiteCourses.Select(p => (object)new { p.RequiredCourse.Slug, p.RequiredCourse.Title }).ToList(),
-    };
+    public static CourseDocument From(Course c, DateOnly today) => new(
+        c.Slug, c.Title, new { c.Provider.Slug, c.Provider.Name, Kind = c.Provider.Kind.ToKebab(), c.Provider.Website },
+        c.Kind.ToKebab(), c.Summary, c.Description, c.Url,
+        c.Format.ToKebab(), c.Pacing.ToKebab(), c.City is null ? null : new { c.City, c.Region, c.Country },
+        c.DurationWeeks, c.HoursPerWeek, c.TotalHours, c.Price, c.Currency, c.FreeToAudit,
+        c.Level.ToKebab(), c.Language, c.Certificate, c.Rating, c.RatingCount, c.Source, c.AsOf,
+        UpcomingSessions: c.Upcoming(today).Select(s => (object)new { start = s.StartDate, end = s.EndDate }).ToList(),
+        Skills: c.Skills.OrderByDescending(s => s.Level).Select(s => (object)new { skill = s.Skill.Slug, s.Skill.Name, s.Level }).ToList(),
+        Prerequisites: c.Prerequisites.Select(p => (object)new { skill = p.Skill.Slug, p.Skill.Name, minLevel = p.MinLevel }).ToList(),
+        PrerequisiteCourses: c.PrerequisiteCourses.Select(p => (object)new { p.RequiredCourse.Slug, p.RequiredCourse.Title }).ToList());
 }

@@ -1,9 +1,6 @@
-using CourseMatch.Data;
 using CourseMatch.Learners;
 using CourseMatch.Recommendations;
-using CourseMatch.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Features.Match;
 
@@ -18,9 +15,7 @@ public static class RecommendationsApi
         api.MapPost("/recommendations", RecommendAsync)
             .WithName("Recommend")
             .WithSummary("Rank the catalog for a learner's answers; returns a plan with three tracks, reasons and a learning path.")
-            .Accepts<ProfileRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJsonBody<ProfileRequest>();
 
         api.MapGet("/plans/{token}", GetPlanAsync)
             .WithName("GetPlan");
@@ -28,9 +23,7 @@ public static class RecommendationsApi
         api.MapPost("/plans/{token}/feedback", FeedbackAsync)
             .WithName("PlanFeedback")
             .WithSummary("Save, dismiss, or mark a pick helpful or not helpful: {\"slug\": \"...\", \"kind\": \"saved|dismissed|helpful|not-helpful\"}.")
-            .Accepts<FeedbackRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .AcceptsJsonBody<FeedbackRequest>();
     }
 
     public static async Task<Results<Created<PlanDocument>, ValidationProblem, ProblemHttpResult>> RecommendAsync(

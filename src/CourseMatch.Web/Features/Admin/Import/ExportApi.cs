@@ -1,6 +1,5 @@
 using CourseMatch.Accounts;
 using CourseMatch.Curation;
-using CourseMatch.Web.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
