@@ -191,7 +191,7 @@ public static class RecommendationBench
     /// <summary>The profile as RecommendationService builds it (city resolved to a place), and the candidate query's context.</summary>
     private static async Task<(LearnerProfile, Candidates.Context)> ProfileAsync(NpgsqlDataSource db, ProfileInput input, CancellationToken ct)
     {
-        var facts = await LearnerContext.ReadAsync(db, input.City, input.Country, input.BudgetCurrency, null, ct);
+        var facts = await LearnerContext.ReadAsync(db, input.City, input.Country, input.BudgetCurrency, null, ct: ct);
         var profile = input.ToProfile(facts.Taxonomy);
         if (facts.Place is { } place)
         {

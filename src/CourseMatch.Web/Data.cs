@@ -1,4 +1,3 @@
-using CourseMatch.Data;
 using Npgsql;
 
 namespace CourseMatch.Web;

@@ -45,10 +45,26 @@ public static class Bands
         new(DurationBand.Over150Hours, "over-150h", 150, null),
     ];
 
+    /// <summary>The facet counts' CASE expressions: fixed text, so built once.</summary>
+    public static readonly string PriceCaseSql = CaseSql(Price, "price");
+    public static readonly string DurationCaseSql = CaseSql(Duration, "effort_hours");
+
     public static Band<T> Of<T>(IReadOnlyList<Band<T>> bands, T value) where T : struct, Enum =>
         bands.First(b => EqualityComparer<T>.Default.Equals(b.Value, value));
 
+    /// <summary>The band named <paramref name="key"/> in a URL or facet (any case), or null.</summary>
+    public static Band<T>? Find<T>(IReadOnlyList<Band<T>> bands, string key) where T : struct, Enum =>
+        bands.FirstOrDefault(b => string.Equals(b.Key, key, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Where the band named <paramref name="key"/> stands in its table (bands list low to high); past the end when unknown.</summary>
+    public static int Order<T>(IReadOnlyList<Band<T>> bands, string key) where T : struct, Enum
+    {
+        for (var i = 0; i < bands.Count; i++)
+            if (bands[i].Key == key) return i;
+        return bands.Count;
+    }
+
     /// <summary>A CASE expression naming the band <paramref name="column"/> falls in, for facet counts.</summary>
-    public static string CaseSql<T>(IReadOnlyList<Band<T>> bands, string column) where T : struct, Enum =>
+    private static string CaseSql<T>(IReadOnlyList<Band<T>> bands, string column) where T : struct, Enum =>
         "CASE " + string.Join(" ", bands.Select(b => $"WHEN {b.Condition(column)} THEN '{b.Key}'")) + " END";
 }

@@ -64,25 +64,24 @@ public sealed record CatalogQuery
             return list;
         }
 
-        List<T> Named<T>(string name, IReadOnlyDictionary<T, string> names) where T : notnull
+        List<T> Banded<T>(string name, IReadOnlyList<Band<T>> bands) where T : struct, Enum
         {
             var list = new List<T>();
             foreach (var raw in Values(get, name))
             {
-                var hit = names.FirstOrDefault(kv => string.Equals(kv.Value, raw, StringComparison.OrdinalIgnoreCase));
-                if (hit.Value is not null) { if (!list.Contains(hit.Key)) list.Add(hit.Key); }
-                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", names.Values)}.");
+                if (Bands.Find(bands, raw) is { } band) { if (!list.Contains(band.Value)) list.Add(band.Value); }
+                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", bands.Select(b => b.Key))}.");
             }
             return list;
         }
 
-        List<string> Slugs(string name, int maxLength)
+        List<string> Identifiers(string name, int maxLength)
         {
             var list = new List<string>();
             foreach (var raw in Values(get, name))
             {
                 var v = raw.ToLowerInvariant();
-                if (v.Length <= maxLength && v.All(ch => ch is >= 'a' and <= 'z' or >= '0' and <= '9' or '-'))
+                if (v.Length <= maxLength && Slugs.IsValid(v))
                 { if (!list.Contains(v)) list.Add(v); }
                 else Fail(name, $"'{Shorten(raw)}' is not a valid {name} identifier.");
             }
@@ -113,12 +112,12 @@ public sealed record CatalogQuery
             Q = string.IsNullOrWhiteSpace(q) ? null : q,
             Formats = Enums<CourseFormat>("format"),
             Prices = Enums<PriceFilter>("price"),
-            PriceBands = Named("priceBand", Bands.Price.ToDictionary(b => b.Value, b => b.Key)),
-            Durations = Named("duration", Bands.Duration.ToDictionary(b => b.Value, b => b.Key)),
+            PriceBands = Banded("priceBand", Bands.Price),
+            Durations = Banded("duration", Bands.Duration),
             Levels = Enums<CourseLevel>("level"),
-            Providers = Slugs("provider", 80),
-            Skills = Slugs("skill", 80),
-            Languages = Slugs("language", 8),
+            Providers = Identifiers("provider", Limits.ReferenceSlug),
+            Skills = Identifiers("skill", Limits.ReferenceSlug),
+            Languages = Identifiers("language", Limits.LanguageTag),
             Pacings = Enums<Pacing>("pacing"),
             Sort = sort,
             PageSize = Int("pageSize", DefaultPageSize, 1, MaxPageSize),

@@ -141,10 +141,10 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
                   UNION ALL
                   SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand WHERE price IS NOT NULL GROUP BY 2
                   UNION ALL
-                  SELECT 'priceBand', {Bands.CaseSql(Bands.Price, "price")}, '', count(*)
+                  SELECT 'priceBand', {Bands.PriceCaseSql}, '', count(*)
                   FROM cand WHERE price IS NOT NULL GROUP BY 2
                   UNION ALL
-                  SELECT 'duration', {Bands.CaseSql(Bands.Duration, "effort_hours")}, '', count(*)
+                  SELECT 'duration', {Bands.DurationCaseSql}, '', count(*)
                   FROM cand WHERE effort_hours IS NOT NULL GROUP BY 2
                   UNION ALL
                   SELECT 'level', level, '', count(*) FROM cand GROUP BY level
@@ -275,8 +275,8 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
                 values.Add(new FacetValue(s, s, 0, true));
             values = name switch
             {
-                "priceBand" => values.OrderBy(v => Bands.Price.Select(b => b.Key).ToList().IndexOf(v.Value)).ToList(),
-                "duration" => values.OrderBy(v => Bands.Duration.Select(b => b.Key).ToList().IndexOf(v.Value)).ToList(),
+                "priceBand" => values.OrderBy(v => Bands.Order(Bands.Price, v.Value)).ToList(),
+                "duration" => values.OrderBy(v => Bands.Order(Bands.Duration, v.Value)).ToList(),
                 "provider" or "skill" or "language" => values.OrderByDescending(v => v.Count).ThenBy(v => v.Label).ToList(),
                 _ => values.OrderBy(v => v.Value).ToList(),
             };

@@ -10,11 +10,12 @@ namespace CourseMatch.Catalog;
 /// </summary>
 public sealed record SkillTaxonomy(IReadOnlyList<Skill> Skills)
 {
+    /// <summary>Skill slug → name, built once per taxonomy (validation and every pick's reasons look skills up).</summary>
+    public IReadOnlyDictionary<string, string> Names { get; } = Skills.ToDictionary(s => s.Slug, s => s.Name);
+
     public IEnumerable<string> Slugs => Skills.Select(s => s.Slug);
 
-    public bool Contains(string slug) => Skills.Any(s => s.Slug == slug);
-
-    public string NameOf(string slug) => Skills.FirstOrDefault(s => s.Slug == slug)?.Name ?? slug;
+    public bool Contains(string slug) => Names.ContainsKey(slug);
 
     /// <summary>A level for every skill of the taxonomy, taken from <paramref name="levels"/> where given, else 0.</summary>
     public Dictionary<string, int> Complete(IReadOnlyDictionary<string, int> levels) =>

@@ -59,7 +59,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
     protected abstract Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct);
     /// <summary>Moves what points at the duplicate onto the survivor; the base then deletes the duplicate and audits.</summary>
     protected abstract Task<MergeMoved> MoveAsync(CourseMatchDb db, TEntity survivor, TEntity duplicate, CancellationToken ct);
-    /// <summary>Rewrites what stores the row by its slug (not its id) after the slug changed, in the same transaction.</summary>
+    /// <summary>Rewrites what stores the row by its slug (not its id) when a slug goes away: renamed, or merged into another row.</summary>
     protected virtual Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) => Task.CompletedTask;
 
     private string Noun => Entity.ToLowerInvariant();
@@ -143,6 +143,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         if (duplicate is null) return ReferenceMergeOutcome.Refused("The duplicate no longer exists: someone may have merged it already.");
 
         var moved = await MoveAsync(db, survivor, duplicate, ct);
+        await SlugChangedAsync(db, TValues.Of(duplicate).Slug, TValues.Of(survivor).Slug, ct);
         await RefreshKeywordsAsync(db, survivorId, ct);
         await Set(db).Where(r => EF.Property<int>(r, "Id") == duplicateId).ExecuteDeleteAsync(ct);
 

@@ -52,10 +52,9 @@ public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses
 /// A merge moves what the duplicate's courses teach and require onto the survivor.
 /// </summary>
 /// <remarks>
-/// Learner profiles keep their self-ratings keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>), as
-/// the learner answered them. A merge or a slug change leaves those answers as they were: a stored profile is the
-/// record of what was asked and answered, and a plan made from it must stay reproducible. Their answer for the old
-/// slug is simply no longer read; the learner's answer for the surviving skill, if any, still is.
+/// Learner profiles and plans keep levels keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>). A rename
+/// or a merge moves those keys to the slug that stays (<see cref="SlugChangedAsync"/>), in the same transaction, so an
+/// old profile keeps its answers and its plans their "where the plan takes you".
 /// </remarks>
 public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
     : ReferenceEditor<Skill, SkillValues, SkillForm>(dbs, "Skill", Limits.SkillName, "linear-algebra")
@@ -155,16 +154,6 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
                 AND p.min_level >= s.level AND p.course_id = ANY({ids})
             """, ct);
         var after = await LevelsAsync(db, courseIds, [survivorId], ct);
-        // Learners' answers name skills by slug: one who rated both keeps the higher level in the skill that remains.
-        var (keep, drop) = (survivor.Slug, duplicate.Slug);
-        await db.Database.ExecuteSqlAsync($"""
-            UPDATE learner_profiles SET skills = (skills - {drop}) || jsonb_build_object({keep},
-                GREATEST(coalesce((skills ->> {keep})::int, 0), (skills ->> {drop})::int))
-              WHERE jsonb_exists(skills, {drop});
-            UPDATE recommendations SET reaches = (reaches - {drop}) || jsonb_build_object({keep},
-                GREATEST(coalesce((reaches ->> {keep})::int, 0), (reaches ->> {drop})::int))
-              WHERE jsonb_exists(reaches, {drop});
-            """, ct);
 
         var note = dropped == 0 ? null
             : $"{(dropped == 1 ? "1 prerequisite was" : $"{dropped} prerequisites were")} dropped: the course now teaches {survivor.Name} at or below the level it required.";
@@ -190,12 +179,17 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
     protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshSkillKeywordsAsync(db, id, ct);
 
     /// <summary>
-    /// Stored answers and plans key levels by skill slug (they are read back as the learner gave them), so a renamed
-    /// slug is renamed there too: an old profile keeps its level, and its plans their "where the plan takes you".
+    /// Stored answers and plans key levels by skill slug (they are read back as the learner gave them), so when a slug
+    /// goes away (renamed, or merged into another skill) its levels move to the slug that stays. A learner who rated
+    /// both skills of a merge keeps the higher level: it is one skill now, and they knew it at least that well.
     /// </summary>
     protected override async Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""
-            UPDATE learner_profiles SET skills = (skills - {from}) || jsonb_build_object({to}, skills -> {from}) WHERE jsonb_exists(skills, {from});
-            UPDATE recommendations SET reaches = (reaches - {from}) || jsonb_build_object({to}, reaches -> {from}) WHERE jsonb_exists(reaches, {from});
+            UPDATE learner_profiles SET skills = (skills - {from}) || jsonb_build_object({to},
+                GREATEST(coalesce((skills ->> {to})::int, 0), (skills ->> {from})::int))
+              WHERE jsonb_exists(skills, {from});
+            UPDATE recommendations SET reaches = (reaches - {from}) || jsonb_build_object({to},
+                GREATEST(coalesce((reaches ->> {to})::int, 0), (reaches ->> {from})::int))
+              WHERE jsonb_exists(reaches, {from});
             """, ct);
 }

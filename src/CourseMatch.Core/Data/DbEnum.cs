@@ -9,9 +9,6 @@ namespace CourseMatch.Data;
 /// </summary>
 public static class DbEnum
 {
-    /// <summary>The stored text of an enum value, as EF's converter writes it.</summary>
-    public static string Name<T>(T value) where T : struct, Enum => value.ToString();
-
     /// <summary>Reads a column written by EF's enum-to-name converter.</summary>
     public static T GetEnum<T>(this NpgsqlDataReader reader, int ordinal) where T : struct, Enum =>
         Enum.TryParse<T>(reader.GetString(ordinal), ignoreCase: false, out var value) && Enum.IsDefined(value)

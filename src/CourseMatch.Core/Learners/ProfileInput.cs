@@ -99,12 +99,4 @@ public sealed class ProfileInput
         Format = p.Format.ToKebab(), City = p.City, Country = p.Country, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
         StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
     };
-
-    public static string Money(decimal amount, string currency) => currency switch
-    {
-        "USD" => "$" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        "GBP" => "£" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        "EUR" => "€" + amount.ToString("#,0.##", CultureInfo.InvariantCulture),
-        _ => amount.ToString("#,0.##", CultureInfo.InvariantCulture) + " " + currency,
-    };
 }

@@ -64,7 +64,7 @@ public sealed class ModelRankerSource : IRankerSource
         int? activeId;
         try
         {
-            await using var cmd = db.CreateCommand("SELECT id FROM model_versions WHERE status = 'Active'");
+            await using var cmd = db.CreateCommand($"SELECT id FROM model_versions WHERE status = '{nameof(ModelStatus.Active)}'");
             activeId = await cmd.ExecuteScalarAsync(ct) is int id ? id : null;
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)

@@ -69,6 +69,9 @@ public sealed record ModelComparison(int CandidateId, int? ActiveId, RankingMetr
 /// </remarks>
 public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseMatchDb> dbs, SyntheticLearners synthetic)
 {
+    /// <summary>The stored name of the active status, for the hand-written SQL below.</summary>
+    private const string Active = nameof(ModelStatus.Active);
+
     public const int PromotionK = 5;
     private const long PromotionLock = 0x436f_7572_7365_4d; // "CourseM"
 
@@ -239,7 +242,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
         if (nowActive is int previous)
             await ExecAsync(conn, tx, "UPDATE model_versions SET status = 'Retired' WHERE id = @id", ct, ("id", previous));
         var updated = await ExecAsync(conn, tx,
-            "UPDATE model_versions SET status = 'Active', promoted_at = now(), metrics = metrics || @promotion WHERE id = @id AND status <> 'Active'", ct,
+            $"UPDATE model_versions SET status = '{Active}', promoted_at = now(), metrics = metrics || @promotion WHERE id = @id AND status <> '{Active}'", ct,
             ("id", candidateId), ("promotion", new NpgsqlParameter { Value = promotion.ToJsonString(), NpgsqlDbType = NpgsqlDbType.Jsonb }));
         if (updated != 1)
         {
@@ -274,7 +277,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
         int? current = null, previous = null;
         bool recorded = false;
         await using (var cmd = new NpgsqlCommand(
-            "SELECT id, metrics #>> '{promotion,previousActiveId}', metrics ? 'promotion' FROM model_versions WHERE status = 'Active' FOR UPDATE", conn, tx))
+            $"SELECT id, metrics #>> '{{promotion,previousActiveId}}', metrics ? 'promotion' FROM model_versions WHERE status = '{Active}' FOR UPDATE", conn, tx))
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             if (await r.ReadAsync(ct))
@@ -302,7 +305,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
                 : $"Version {current} replaced no earlier model: there is nothing to roll back to.");
 
         if (current is int from) await ExecAsync(conn, tx, "UPDATE model_versions SET status = 'Retired' WHERE id = @id", ct, ("id", from));
-        if (await ExecAsync(conn, tx, "UPDATE model_versions SET status = 'Active' WHERE id = @id AND length(model) > 0", ct, ("id", target.Value)) != 1)
+        if (await ExecAsync(conn, tx, $"UPDATE model_versions SET status = '{Active}' WHERE id = @id AND length(model) > 0", ct, ("id", target.Value)) != 1)
         {
             await tx.RollbackAsync(ct);
             return new(false, current, target, $"Version {target} no longer exists or holds no model.");
@@ -381,7 +384,7 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
 
     private static async Task<int?> ActiveIdAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("SELECT id FROM model_versions WHERE status = 'Active' FOR UPDATE", conn, tx);
+        await using var cmd = new NpgsqlCommand($"SELECT id FROM model_versions WHERE status = '{Active}' FOR UPDATE", conn, tx);
         return await cmd.ExecuteScalarAsync(ct) is int id ? id : null;
     }
 

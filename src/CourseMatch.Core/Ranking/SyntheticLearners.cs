@@ -37,7 +37,7 @@ public sealed class SyntheticLearners(NpgsqlDataSource db, Candidates candidates
                 var rng = RandomFor(seed, i);
                 var persona = Personas.Pick(rng);
                 var profile = persona.Sample(rng, taxonomy);
-                var context = await LearnerContext.ResolveAsync(db, profile, token);
+                var context = await LearnerContext.ResolveAsync(db, profile, taxonomy, token);
                 var found = await candidates.FindAsync(profile, context, today, token);
                 if (found.Count < 2) return;
                 found.Sort((a, b) => a.Id.CompareTo(b.Id)); // a fixed order, whatever order the query returned

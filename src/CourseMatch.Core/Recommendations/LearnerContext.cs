@@ -11,11 +11,12 @@ namespace CourseMatch.Recommendations;
 /// </summary>
 public sealed record LearnerContext(SkillTaxonomy Taxonomy, Gazetteer.Match? Place, decimal? UsdPerBudgetUnit, int[] ExcludedCourseIds)
 {
+    /// <param name="taxonomy">The taxonomy when the caller already holds it (a training run reads it once for all its learners).</param>
     public static async Task<LearnerContext> ReadAsync(NpgsqlDataSource db, string? city, string? country, string currency, int? learnerId,
-        CancellationToken ct = default)
+        SkillTaxonomy? taxonomy = null, CancellationToken ct = default)
     {
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(SkillTaxonomy.Sql));
+        if (taxonomy is null) batch.BatchCommands.Add(new NpgsqlBatchCommand(SkillTaxonomy.Sql));
         var place = city is not null && country is not null ? Gazetteer.FindCommand(city, country) : null;
         if (place is not null) batch.BatchCommands.Add(place);
         var rate = new NpgsqlBatchCommand("SELECT usd_per_unit FROM exchange_rates WHERE currency = upper($1)") { Parameters = { new() { Value = currency } } };
@@ -29,14 +30,17 @@ public sealed record LearnerContext(SkillTaxonomy Taxonomy, Gazetteer.Match? Pla
                 """) { Parameters = { new() { Value = id } } });
 
         await using var r = await batch.ExecuteReaderAsync(ct);
-        var taxonomy = await SkillTaxonomy.ReadAsync(r, ct);
+        if (taxonomy is null)
+        {
+            taxonomy = await SkillTaxonomy.ReadAsync(r, ct);
+            await r.NextResultAsync(ct);
+        }
         Gazetteer.Match? match = null;
         if (place is not null)
         {
-            await r.NextResultAsync(ct);
             match = await Gazetteer.ReadMatchAsync(r, ct);
+            await r.NextResultAsync(ct);
         }
-        await r.NextResultAsync(ct);
         decimal? usdPerUnit = await r.ReadAsync(ct) ? r.GetDecimal(0) : null;
         var excluded = new List<int>();
         if (learnerId is not null)
@@ -48,8 +52,8 @@ public sealed record LearnerContext(SkillTaxonomy Taxonomy, Gazetteer.Match? Pla
     }
 
     /// <summary>The learner's context for a stored or sampled profile.</summary>
-    public static Task<LearnerContext> ReadAsync(NpgsqlDataSource db, LearnerProfile learner, CancellationToken ct = default) =>
-        ReadAsync(db, learner.City, learner.Country, learner.BudgetCurrency, learner.LearnerId, ct);
+    public static Task<LearnerContext> ReadAsync(NpgsqlDataSource db, LearnerProfile learner, SkillTaxonomy? taxonomy = null, CancellationToken ct = default) =>
+        ReadAsync(db, learner.City, learner.Country, learner.BudgetCurrency, learner.LearnerId, taxonomy, ct);
 
     /// <summary>What the candidate query needs of it: where the learner is and their budget in dollars.</summary>
     public Candidates.Context ForCandidates(LearnerProfile learner) => new(
@@ -58,6 +62,7 @@ public sealed record LearnerContext(SkillTaxonomy Taxonomy, Gazetteer.Match? Pla
         UsdPerBudgetUnit, ExcludedCourseIds);
 
     /// <summary>The candidate query's context for a profile, read in one round trip (training and the bench use it).</summary>
-    public static async Task<Candidates.Context> ResolveAsync(NpgsqlDataSource db, LearnerProfile learner, CancellationToken ct = default) =>
-        (await ReadAsync(db, learner, ct)).ForCandidates(learner);
+    public static async Task<Candidates.Context> ResolveAsync(NpgsqlDataSource db, LearnerProfile learner, SkillTaxonomy? taxonomy = null,
+        CancellationToken ct = default) =>
+        (await ReadAsync(db, learner, taxonomy, ct)).ForCandidates(learner);
 }

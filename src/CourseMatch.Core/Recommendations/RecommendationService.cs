@@ -26,7 +26,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         // Only a city and country that could pass validation are looked up; anything else is reported by Validate.
         var city = input.City?.Trim() is { Length: > 0 and <= ProfileInput.MaxCityLength } c ? c : null;
         var country = input.Country?.Trim() is { Length: 2 } k ? k : null;
-        var context = await LearnerContext.ReadAsync(db, city, country, input.BudgetCurrency, learnerId, ct);
+        var context = await LearnerContext.ReadAsync(db, city, country, input.BudgetCurrency, learnerId, ct: ct);
 
         var errors = input.Validate(context.Taxonomy);
         if (errors.Count > 0) return new(null, errors);
@@ -54,7 +54,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
 
     /// <summary>Ranks again for a stored profile and stores the new plan.</summary>
     public async Task<PlanDocument> GenerateAsync(LearnerProfile profile, CancellationToken ct = default) =>
-        (await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct), storeProfile: false, ct)).Plan;
+        (await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct: ct), storeProfile: false, ct)).Plan;
 
     private async Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
     {
@@ -64,8 +64,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
         var scores = features.Count == 0 ? [] : ranker.Score(features);
-        var skillNames = context.Taxonomy.Skills.ToDictionary(s => s.Slug, s => s.Name);
-
+        
         var ranked = found.Select((c, i) => (Course: c, Score: (double)scores[i], Features: features[i])).ToList();
         var tracks = new Dictionary<Track, List<(CandidateCourse Course, double Score, float[] Features)>>
         {
@@ -79,7 +78,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
             recommendation.Items.AddRange(picks.Select((p, i) => new RecommendationItem
             {
                 CourseId = p.Course.Id, Track = track, Rank = i + 1, Position = i + 1, Score = Math.Round(p.Score, 4),
-                Reasons = Reasons.For(profile, p.Course, skillNames, context.Place?.Name), Features = p.Features,
+                Reasons = Reasons.For(profile, p.Course, context.Taxonomy.Names, context.Place?.Name), Features = p.Features,
             }));
 
         var path = LearningPath.Order(tracks.Values.SelectMany(t => t).Select(p => (p.Course, p.Score)).DistinctBy(p => p.Course.Id).ToList(), profile.Skills);

@@ -1,7 +1,5 @@
 using CourseMatch.Catalog;
-using CourseMatch.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Features.Catalog;
 

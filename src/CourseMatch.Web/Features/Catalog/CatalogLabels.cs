@@ -28,8 +28,8 @@ public static class CatalogLabels
         "pacing" => EnumText.TryParse<Pacing>(value, out var p) ? p.Label() : value,
         "level" => EnumText.TryParse<CourseLevel>(value, out var l) ? l.Label() : value,
         "price" => EnumText.TryParse<PriceFilter>(value, out var pf) ? (pf == PriceFilter.Free ? "Free" : "Paid") : value,
-        "priceBand" => Bands.Price.FirstOrDefault(b => b.Key == value) is { } pb ? Band(pb.From, pb.Below, "") : value,
-        "duration" => Bands.Duration.FirstOrDefault(b => b.Key == value) is { } db ? Band(db.From, db.Below, " hours") : value,
+        "priceBand" => Bands.Find(Bands.Price, value) is { } pb ? Band(pb.From, pb.Below, "") : value,
+        "duration" => Bands.Find(Bands.Duration, value) is { } db ? Band(db.From, db.Below, " hours") : value,
         "language" => Languages.Name(value),
         _ => name,
     };

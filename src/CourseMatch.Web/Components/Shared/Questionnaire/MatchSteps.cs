@@ -1,8 +1,6 @@
 using System.Globalization;
 using CourseMatch.Catalog;
-using CourseMatch.Data;
 using CourseMatch.Learners;
-using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Components.Shared.Questionnaire;
 

@@ -1,7 +1,6 @@
 using CourseMatch.Accounts;
 using CourseMatch.Curation;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace CourseMatch.Web.Features.Admin.Import;
 

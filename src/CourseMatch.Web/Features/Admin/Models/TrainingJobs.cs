@@ -1,7 +1,6 @@
 using CourseMatch.Web.Components.Shared;
 using System.Data.Common;
 using CourseMatch.Ranking;
-using Npgsql;
 
 namespace CourseMatch.Web.Features.Admin.Models;
 
