@@ -214,6 +214,10 @@ namespace CourseMatch.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("duration_weeks");
 
+                    b.Property<int?>("DurationWeeksMax")
+                        .HasColumnType("integer")
+                        .HasColumnName("duration_weeks_max");
+
                     b.Property<decimal?>("EffortHours")
                         .ValueGeneratedOnAddOrUpdate()
                         .HasPrecision(10, 2)
@@ -235,6 +239,11 @@ namespace CourseMatch.Migrations
                         .HasPrecision(6, 2)
                         .HasColumnType("numeric(6,2)")
                         .HasColumnName("hours_per_week");
+
+                    b.Property<decimal?>("HoursPerWeekMax")
+                        .HasPrecision(6, 2)
+                        .HasColumnType("numeric(6,2)")
+                        .HasColumnName("hours_per_week_max");
 
                     b.Property<string>("Kind")
                         .IsRequired()
@@ -259,6 +268,10 @@ namespace CourseMatch.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("pacing");
+
+                    b.Property<bool>("PaidUnlisted")
+                        .HasColumnType("boolean")
+                        .HasColumnName("paid_unlisted");
 
                     b.Property<int?>("PlaceId")
                         .HasColumnType("integer")
@@ -335,6 +348,11 @@ namespace CourseMatch.Migrations
                         .HasPrecision(8, 2)
                         .HasColumnType("numeric(8,2)")
                         .HasColumnName("total_hours");
+
+                    b.Property<decimal?>("TotalHoursMax")
+                        .HasPrecision(8, 2)
+                        .HasColumnType("numeric(8,2)")
+                        .HasColumnName("total_hours_max");
 
                     b.Property<string>("Url")
                         .HasColumnType("text")
@@ -419,7 +437,11 @@ namespace CourseMatch.Migrations
 
                             t.HasCheckConstraint("ck_courses_price_not_negative", "price IS NULL OR price >= 0");
 
+                            t.HasCheckConstraint("ck_courses_ranges_ordered", "(duration_weeks_max IS NULL OR duration_weeks_max > duration_weeks) AND (hours_per_week_max IS NULL OR hours_per_week_max > hours_per_week) AND (total_hours_max IS NULL OR total_hours_max > total_hours)");
+
                             t.HasCheckConstraint("ck_courses_rating_range", "rating IS NULL OR (rating >= 0 AND rating <= 5)");
+
+                            t.HasCheckConstraint("ck_courses_unlisted_price_is_unknown", "NOT paid_unlisted OR price IS NULL");
                         });
                 });
 
@@ -530,6 +552,30 @@ namespace CourseMatch.Migrations
                         });
                 });
 
+            modelBuilder.Entity("CourseMatch.Catalog.CourseSlugRedirect", b =>
+                {
+                    b.Property<string>("OldSlug")
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("old_slug");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.HasKey("OldSlug")
+                        .HasName("pk_course_slug_redirects");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_course_slug_redirects_course_id");
+
+                    b.ToTable("course_slug_redirects", (string)null);
+                });
+
             modelBuilder.Entity("CourseMatch.Catalog.Provider", b =>
                 {
                     b.Property<int>("Id")
@@ -574,6 +620,26 @@ namespace CourseMatch.Migrations
                         .HasDatabaseName("ix_providers_slug");
 
                     b.ToTable("providers", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Catalog.ProviderAlias", b =>
+                {
+                    b.Property<string>("Alias")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("alias");
+
+                    b.Property<int>("ProviderId")
+                        .HasColumnType("integer")
+                        .HasColumnName("provider_id");
+
+                    b.HasKey("Alias")
+                        .HasName("pk_provider_aliases");
+
+                    b.HasIndex("ProviderId")
+                        .HasDatabaseName("ix_provider_aliases_provider_id");
+
+                    b.ToTable("provider_aliases", (string)null);
                 });
 
             modelBuilder.Entity("CourseMatch.Catalog.SearchTerm", b =>
@@ -709,6 +775,53 @@ namespace CourseMatch.Migrations
                     b.ToTable("audit_entries", (string)null);
                 });
 
+            modelBuilder.Entity("CourseMatch.Curation.CourseSource", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("ExternalKey")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("external_key");
+
+                    b.Property<string>("Feed")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("feed");
+
+                    b.Property<DateTimeOffset>("ImportedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("imported_at");
+
+                    b.Property<string>("Values")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("values");
+
+                    b.HasKey("Id")
+                        .HasName("pk_course_sources");
+
+                    b.HasIndex("CourseId")
+                        .HasDatabaseName("ix_course_sources_course_id");
+
+                    b.HasIndex("Feed", "ExternalKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_course_sources_feed_external_key");
+
+                    b.ToTable("course_sources", (string)null);
+                });
+
             modelBuilder.Entity("CourseMatch.Curation.ImportMapping", b =>
                 {
                     b.Property<int>("Id")
@@ -718,10 +831,10 @@ namespace CourseMatch.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
 
-                    b.Property<string>("Columns")
+                    b.Property<string>("Document")
                         .IsRequired()
                         .HasColumnType("jsonb")
-                        .HasColumnName("columns");
+                        .HasColumnName("document");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -1465,6 +1578,38 @@ namespace CourseMatch.Migrations
                         .HasConstraintName("fk_course_skills_skills_skill_id");
 
                     b.Navigation("Skill");
+                });
+
+            modelBuilder.Entity("CourseMatch.Catalog.CourseSlugRedirect", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", null)
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_course_slug_redirects_courses_course_id");
+                });
+
+            modelBuilder.Entity("CourseMatch.Catalog.ProviderAlias", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Provider", "Provider")
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_provider_aliases_providers_provider_id");
+
+                    b.Navigation("Provider");
+                });
+
+            modelBuilder.Entity("CourseMatch.Curation.CourseSource", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", null)
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_course_sources_courses_course_id");
                 });
 
             modelBuilder.Entity("CourseMatch.Learners.LearnerProfile", b =>

@@ -24,14 +24,22 @@ public class Course
     public int? PlaceId { get; set; }
     public Places.Place? Place { get; set; }
 
+    /// <summary>Weeks; with <see cref="DurationWeeksMax"/> when a catalog gives a range ("6–8 weeks").</summary>
     public int? DurationWeeks { get; set; }
+    public int? DurationWeeksMax { get; set; }
+    /// <summary>Hours a week; with <see cref="HoursPerWeekMax"/> for a range ("2–4 hours per week").</summary>
     public decimal? HoursPerWeek { get; set; }
+    public decimal? HoursPerWeekMax { get; set; }
+    /// <summary>Hours in all; with <see cref="TotalHoursMax"/> for a range ("1–2 hours").</summary>
     public decimal? TotalHours { get; set; }
+    public decimal? TotalHoursMax { get; set; }
 
     /// <summary>Null when the price is unknown; 0 when free.</summary>
     public decimal? Price { get; set; }
     public string? Currency { get; set; }
     public bool FreeToAudit { get; set; }
+    /// <summary>Paid, but the catalog did not say how much ("Paid Course"); <see cref="Price"/> is then null.</summary>
+    public bool PaidUnlisted { get; set; }
 
     public CourseLevel Level { get; set; }
     /// <summary>ISO 639-1.</summary>

@@ -92,7 +92,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             var names = (await mappings.ListAsync(ct)).Select(m => m.Name).ToList();
             return (null, $"There is no saved mapping called \"{savedName.Trim()}\"" + (names.Count > 0 ? $"; saved mappings: {string.Join(", ", names)}." : "; none are saved yet."));
         }
-        return (ColumnMapping.FromSaved(saved.Columns, file.Headers), null);
+        return (ColumnMapping.FromSaved(saved.Document.Fields.Where(f => f.Value.Column is not null).ToDictionary(f => f.Key, f => f.Value.Column!), file.Headers), null);
     }
 
     /// <summary>The dry run: what every row would do, and every bad row. Writes nothing.</summary>

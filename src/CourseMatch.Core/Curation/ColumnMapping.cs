@@ -87,12 +87,12 @@ public sealed class ImportMappings(IDbContextFactory<CourseMatchDb> dbs)
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var mapping = await db.ImportMappings.FirstOrDefaultAsync(m => m.Name == trimmed, ct);
-        var before = mapping is null ? null : new Dictionary<string, string>(mapping.Columns);
+        var before = mapping?.Document;
         if (mapping is null) db.ImportMappings.Add(mapping = new ImportMapping { Name = trimmed });
-        mapping.Columns = kept;
+        mapping.Document = new MappingDocument { Fields = kept.ToDictionary(kv => kv.Key, kv => FieldSource.FromColumn(kv.Value)) };
         mapping.UpdatedAt = DateTimeOffset.UtcNow;
         mapping.UpdatedBy = actor;
-        Audit.Record(db, actor, "ImportMapping", trimmed, before is null ? "Created" : "Updated", before, kept);
+        Audit.Record(db, actor, "ImportMapping", trimmed, before is null ? "Created" : "Updated", before, mapping.Document);
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException e) when (e.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
@@ -108,7 +108,7 @@ public sealed class ImportMappings(IDbContextFactory<CourseMatchDb> dbs)
         var mapping = await db.ImportMappings.FirstOrDefaultAsync(m => m.Name == trimmed, ct);
         if (mapping is null) return false;
         db.ImportMappings.Remove(mapping);
-        Audit.Record(db, actor, "ImportMapping", trimmed, "Deleted", mapping.Columns, null);
+        Audit.Record(db, actor, "ImportMapping", trimmed, "Deleted", mapping.Document, null);
         await db.SaveChangesAsync(ct);
         return true;
     }

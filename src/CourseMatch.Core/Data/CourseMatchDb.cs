@@ -27,6 +27,9 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public DbSet<Ranking.ModelVersion> ModelVersions => Set<Ranking.ModelVersion>();
     public DbSet<Curation.AuditEntry> AuditEntries => Set<Curation.AuditEntry>();
     public DbSet<Curation.ImportMapping> ImportMappings => Set<Curation.ImportMapping>();
+    public DbSet<Curation.CourseSource> CourseSources => Set<Curation.CourseSource>();
+    public DbSet<CourseSlugRedirect> CourseSlugRedirects => Set<CourseSlugRedirect>();
+    public DbSet<ProviderAlias> ProviderAliases => Set<ProviderAlias>();
     public DbSet<Advising.AdvisedLearner> AdvisedLearners => Set<Advising.AdvisedLearner>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -41,6 +41,8 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
         b.Property(c => c.Rating).HasPrecision(3, 2);
         b.Property(c => c.HoursPerWeek).HasPrecision(6, 2);
         b.Property(c => c.TotalHours).HasPrecision(8, 2);
+        b.Property(c => c.HoursPerWeekMax).HasPrecision(6, 2);
+        b.Property(c => c.TotalHoursMax).HasPrecision(8, 2);
         b.Property(c => c.Version).IsRowVersion();
 
         // Title weighs most, then who teaches it and what it teaches, then the prose.
@@ -90,8 +92,34 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
             t.HasCheckConstraint("ck_courses_price_has_currency", "price IS NULL OR currency IS NOT NULL");
             t.HasCheckConstraint("ck_courses_in_person_located", "format = 'Online' OR (city IS NOT NULL AND country IS NOT NULL)");
             t.HasCheckConstraint("ck_courses_duration_positive", "(duration_weeks IS NULL OR duration_weeks > 0) AND (total_hours IS NULL OR total_hours > 0) AND (hours_per_week IS NULL OR hours_per_week > 0)");
+            t.HasCheckConstraint("ck_courses_ranges_ordered", "(duration_weeks_max IS NULL OR duration_weeks_max > duration_weeks) AND (hours_per_week_max IS NULL OR hours_per_week_max > hours_per_week) AND (total_hours_max IS NULL OR total_hours_max > total_hours)");
+            t.HasCheckConstraint("ck_courses_unlisted_price_is_unknown", "NOT paid_unlisted OR price IS NULL");
             t.HasCheckConstraint("ck_courses_rating_range", "rating IS NULL OR (rating >= 0 AND rating <= 5)");
         });
+    }
+}
+
+public class CourseSlugRedirectConfiguration : IEntityTypeConfiguration<CourseSlugRedirect>
+{
+    public void Configure(EntityTypeBuilder<CourseSlugRedirect> b)
+    {
+        b.ToTable("course_slug_redirects");
+        b.HasKey(r => r.OldSlug);
+        b.Property(r => r.OldSlug).HasMaxLength(Limits.CourseSlug);
+        b.HasIndex(r => r.CourseId);
+        b.HasOne<Course>().WithMany().HasForeignKey(r => r.CourseId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public class ProviderAliasConfiguration : IEntityTypeConfiguration<ProviderAlias>
+{
+    public void Configure(EntityTypeBuilder<ProviderAlias> b)
+    {
+        b.ToTable("provider_aliases");
+        b.HasKey(a => a.Alias);
+        b.Property(a => a.Alias).HasMaxLength(Limits.ProviderName);
+        b.HasIndex(a => a.ProviderId);
+        b.HasOne(a => a.Provider).WithMany().OnDelete(DeleteBehavior.Cascade);
     }
 }
 

@@ -1,6 +1,7 @@
 using CourseMatch.Catalog;
 using CourseMatch.Curation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace CourseMatch.Data.Configurations;
@@ -31,6 +32,25 @@ public sealed class ImportMappingConfiguration : IEntityTypeConfiguration<Import
         b.Property(m => m.Name).HasMaxLength(Limits.ImportMappingName);
         b.HasIndex(m => m.Name).IsUnique();
         b.Property(m => m.UpdatedBy).HasMaxLength(Limits.Actor);
-        b.Property(m => m.Columns).AsJsonb();
+        b.Property(m => m.Document).HasColumnType("jsonb").HasConversion(
+            v => MappingDocument.ToJson(v),
+            s => MappingDocument.FromStoredJson(s),
+            new ValueComparer<MappingDocument>((a, b) => MappingDocument.ToJson(a!) == MappingDocument.ToJson(b!),
+                v => MappingDocument.ToJson(v).GetHashCode(), v => MappingDocument.FromStoredJson(MappingDocument.ToJson(v))));
+    }
+}
+
+public sealed class CourseSourceConfiguration : IEntityTypeConfiguration<CourseSource>
+{
+    public void Configure(EntityTypeBuilder<CourseSource> b)
+    {
+        b.ToTable("course_sources");
+        b.Property(s => s.Feed).HasMaxLength(Limits.ReferenceSlug);
+        b.Property(s => s.ExternalKey).HasMaxLength(Limits.Url);
+        b.Property(s => s.Values).AsJsonb();
+        // A feed keys each of its courses once; an import finds its rows' courses by this.
+        b.HasIndex(s => new { s.Feed, s.ExternalKey }).IsUnique();
+        b.HasIndex(s => s.CourseId);
+        b.HasOne<Course>().WithMany().HasForeignKey(s => s.CourseId).OnDelete(DeleteBehavior.Cascade);
     }
 }
