@@ -13,37 +13,81 @@ internal static class ImportExportCommands
 
     public static Command Import(Func<Func<NpgsqlDataSource, Task<int>>, Task<int>> withDatabase)
     {
-        var file = new Argument<FileInfo>("FILE") { Description = "A CSV file (header row first) or a JSON list of courses." };
+        var file = new Argument<FileInfo>("FILE") { Description = "A CSV file (comma, semicolon or tab separated; header row first) or a JSON list of courses." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and print what would happen; write nothing." };
-        var mappingName = new Option<string?>("--mapping") { Description = "The name of a saved column mapping (saved on the admin import page)." };
-        var command = new Command("import", "Import courses from CSV or JSON: one transaction, all rows or none. Exits 2 when any row is bad.") { file, dryRun, mappingName };
+        var mappingName = new Option<string?>("--mapping") { Description = "The name of a saved mapping (coursematch mappings list)." };
+        var mappingFile = new Option<FileInfo?>("--mapping-file") { Description = "A mapping document (JSON) to use instead of a saved one." };
+        var createProviders = new Option<bool>("--create-providers") { Description = "Create the providers the catalog does not have, in the same transaction." };
+        var skipBad = new Option<bool>("--skip-bad") { Description = "Import the good rows and refuse the bad ones (default: all rows or none)." };
+        var rejects = new Option<FileInfo?>("--rejects") { Description = "With --skip-bad: write the refused rows here (CSV: line, field, value, reason, then the row), to fix and import again." };
+        var onDuplicate = new Option<DuplicateChoice>("--on-duplicate") { Description = "What to do with possible duplicates of courses from other feeds or made by hand: leave (default), link, overwrite or create.", DefaultValueFactory = _ => DuplicateChoice.Leave };
+        var reportFile = new Option<FileInfo?>("--report") { Description = "Write what each row does (action, changes old → new, kept edits, duplicates, problems) to this CSV file." };
+        var command = new Command("import", "Import courses from CSV or JSON in one transaction: all rows or none, unless --skip-bad. Exits 2 when the file or any row is bad.")
+            { file, dryRun, mappingName, mappingFile, createProviders, skipBad, rejects, onDuplicate, reportFile };
         command.SetAction((parse, ct) => withDatabase(async db =>
         {
             var info = parse.GetValue(file)!;
             if (!info.Exists) { Console.Error.WriteLine($"FILE: {info.FullName} does not exist."); return 2; }
+            if (parse.GetValue(mappingName) is not null && parse.GetValue(mappingFile) is not null) { Console.Error.WriteLine("--mapping and --mapping-file: give one of them."); return 2; }
+            if (parse.GetValue(rejects) is not null && !parse.GetValue(skipBad)) { Console.Error.WriteLine("--rejects: only with --skip-bad (without it, a bad row stops the whole import)."); return 2; }
             ImportFile upload;
             await using (var stream = info.OpenRead()) upload = await ImportFile.ReadAsync(stream, info.Name, ct);
             if (upload.Error is not null) { Console.Error.WriteLine($"{info.Name}: {upload.Error}"); return 2; }
 
             await using var services = CourseMatchServices.BuildCore(db);
-            var import = services.GetRequiredService<CatalogImport>();
-            var (mapping, mappingError) = await import.MappingAsync(upload, parse.GetValue(mappingName), ct);
-            if (mapping is null) { Console.Error.WriteLine($"--mapping: {mappingError}"); return 2; }
+            MappingDocument? mapping = null;
+            if (parse.GetValue(mappingName) is { } name)
+            {
+                (mapping, var error) = await services.GetRequiredService<ImportMappings>().DocumentAsync(name, ct);
+                if (mapping is null) { Console.Error.WriteLine($"--mapping: {error}"); return 2; }
+            }
+            else if (parse.GetValue(mappingFile) is { } mappingInfo)
+            {
+                (mapping, var error) = await MappingCommands.ReadDocumentAsync(mappingInfo, ct);
+                if (mapping is null) { Console.Error.WriteLine($"--mapping-file: {error}"); return 2; }
+            }
 
+            var request = new ImportRequest
+            {
+                Mapping = mapping, CreateProviders = parse.GetValue(createProviders), SkipBad = parse.GetValue(skipBad),
+                OnDuplicate = parse.GetValue(onDuplicate),
+            };
+            var import = services.GetRequiredService<CatalogImport>();
             using var bar = new ProgressBar(upload.Rows.Count >= ProgressBarFrom && !Console.IsErrorRedirected);
             var report = parse.GetValue(dryRun)
-                ? await import.CheckAsync(upload, mapping, bar, ct)
-                : await import.CommitAsync(upload, mapping, Audit.CliActor, bar, ct);
+                ? await import.CheckAsync(upload, request, bar, ct)
+                : await import.CommitAsync(upload, request, Audit.CliActor, bar, ct);
             bar.Dispose();
 
             if (report.FileError is not null) { Console.Error.WriteLine($"{info.Name}: {report.FileError}"); return 2; }
-            foreach (var bad in report.BadRows) Console.Error.WriteLine(bad);
+            foreach (var bad in report.BadRows.Take(MaxPrinted)) Console.Error.WriteLine(bad);
+            if (report.BadRows.Count > MaxPrinted) Console.Error.WriteLine($"… and {report.BadRows.Count - MaxPrinted:#,0} more problems (see --report).");
+            foreach (var p in report.NewProviders.Take(MaxPrinted))
+                Console.Error.WriteLine($"new provider: \"{p.Name}\" ({p.Rows:#,0} row{(p.Rows == 1 ? "" : "s")})" + (p.Nearest.Count > 0 ? $" ~ {string.Join(", ", p.Nearest.Select(n => $"\"{n}\""))}" : ""));
+            foreach (var d in report.Outcomes.Where(o => o.Action == RowAction.PossibleDuplicate).Take(MaxPrinted))
+                Console.Error.WriteLine($"line {d.Line}: possible duplicate of \"{d.DuplicateOf}\" (same {d.DuplicateBy}); left alone.");
             Console.WriteLine($"{(parse.GetValue(dryRun) ? "Dry run: " : "")}{report.Summary}");
             if (report.Note is not null) Console.Error.WriteLine(report.Note);
-            return report.Ok ? 0 : 2;
+
+            if (parse.GetValue(reportFile) is { } reportInfo)
+            {
+                await using var output = File.Create(reportInfo.FullName);
+                await report.WriteReportAsync(output, ct);
+                Console.Error.WriteLine($"Report written to {reportInfo.FullName}.");
+            }
+            if (parse.GetValue(rejects) is { } rejectInfo && report.BadRows.Count > 0)
+            {
+                await using var output = File.Create(rejectInfo.FullName);
+                await ImportReport.WriteRejectsAsync(upload, report.BadRows, output, ct);
+                Console.Error.WriteLine($"{report.BadRowCount:#,0} refused row{(report.BadRowCount == 1 ? "" : "s")} written to {rejectInfo.FullName}.");
+            }
+            return report.Ok && report.BadRows.Count == 0 ? 0 : report.Ok && report.Committed ? 0 : 2;
         }));
         return command;
     }
+
+    /// <summary>How many problems, new providers and duplicates are printed before "and N more".</summary>
+    private const int MaxPrinted = 50;
 
     public static Command Export(Func<Func<NpgsqlDataSource, Task<int>>, Task<int>> withDatabase)
     {

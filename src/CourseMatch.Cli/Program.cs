@@ -93,7 +93,7 @@ evaluate.SetAction((_, ct) => WithDatabase(async db =>
 }));
 
 var users = UsersCommand.Create(WithDatabase);
-var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend, train, evaluate, users, ImportExportCommands.Import(WithDatabase), ImportExportCommands.Export(WithDatabase) };
+var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.") { migrate, seed, recommend, train, evaluate, users, ImportExportCommands.Import(WithDatabase), ImportExportCommands.Export(WithDatabase), MappingCommands.Create(WithDatabase) };
 return await root.Parse(args).InvokeAsync();
 
 static async Task<int> WithDatabase(Func<NpgsqlDataSource, Task<int>> work)

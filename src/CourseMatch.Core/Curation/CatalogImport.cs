@@ -6,40 +6,6 @@ using Npgsql;
 
 namespace CourseMatch.Curation;
 
-/// <summary>How far an import has got: <paramref name="Done"/> of <paramref name="Total"/> steps of the current phase.</summary>
-public sealed record ImportProgress(int Done, int Total, string Phase);
-
-/// <summary>One problem with one row, pointing at the physical line the row starts on (the header is line 1).</summary>
-public sealed record BadRow(int Line, string Field, string Message)
-{
-    public override string ToString() => $"line {Line}: {Field}: {Message}";
-}
-
-/// <summary>What a dry run found, or what a commit did.</summary>
-public sealed record ImportReport
-{
-    public required string FileName { get; init; }
-    /// <summary>Why the file as a whole cannot be imported (unreadable, unmapped required fields); null otherwise.</summary>
-    public string? FileError { get; init; }
-    public int Rows { get; init; }
-    public int Creates { get; init; }
-    public int Updates { get; init; }
-    public int Unchanged { get; init; }
-    public IReadOnlyList<BadRow> BadRows { get; init; } = [];
-    /// <summary>True once the import was written (never when there is a file error or any bad row).</summary>
-    public bool Committed { get; init; }
-    /// <summary>Something worth knowing that did not stop the import (the search vocabulary could not be refreshed).</summary>
-    public string? Note { get; init; }
-
-    public bool Ok => FileError is null && BadRows.Count == 0;
-
-    public string Summary => FileError is not null ? FileError
-        : $"{Rows:#,0} row{(Rows == 1 ? "" : "s")}: {Creates:#,0} to create, {Updates:#,0} to update, {Unchanged:#,0} unchanged, {BadRows.Select(b => b.Line).Distinct().Count():#,0} bad"
-          + (Committed ? " — imported." : BadRows.Count > 0 ? " — nothing imported; fix the bad rows and try again." : ".");
-
-    public static ImportReport Failed(string fileName, string error) => new() { FileName = fileName, FileError = error };
-}
-
 /// <summary>How the import writes; the defaults suit the web app and the CLI (tests make batches small).</summary>
 public sealed class CatalogImportOptions
 {
@@ -47,19 +13,33 @@ public sealed class CatalogImportOptions
     public int BatchSize { get; set; } = 1000;
 }
 
+/// <summary>What the admin asked of one import.</summary>
+public sealed record ImportRequest
+{
+    /// <summary>The mapping; null reads a file written in our field names (the catalog's own export).</summary>
+    public MappingDocument? Mapping { get; init; }
+    /// <summary>Create the providers the catalog does not have, in the same transaction (else their rows are bad).</summary>
+    public bool CreateProviders { get; init; }
+    /// <summary>Commit the good rows and refuse the bad ones, instead of all or nothing.</summary>
+    public bool SkipBad { get; init; }
+    /// <summary>What to do with every possible duplicate the admin did not decide one by one.</summary>
+    public DuplicateChoice OnDuplicate { get; init; } = DuplicateChoice.Leave;
+    /// <summary>The admin's choice for particular possible duplicates, by the line their row starts on.</summary>
+    public IReadOnlyDictionary<int, DuplicateChoice> Choices { get; init; } = new Dictionary<int, DuplicateChoice>();
+}
+
 /// <summary>
-/// Bulk import of the catalog: a dry run that says what each row would do and what is wrong with which line, and a commit
-/// that writes every good row in one transaction, or nothing.
+/// Bulk import of the catalog: a dry run that says what each row would do, and a commit that writes it in one transaction.
 /// </summary>
 /// <remarks>
-/// A row updates the stored course it matches: by slug; else by provider and title (ignoring case); else by URL (only when
-/// one stored course has it). When a row matches by provider+title or URL, its slug is free (a slug match would have won),
-/// so the course takes the file's slug: the file is the source of truth. Other rows must then name it by the new slug.
-/// A row whose every field equals the stored course is "unchanged" and not written. Two rows with the same slug, or the same
-/// provider and title, are duplicates (the later one is bad), except that rows updating different stored courses by their
-/// own slugs may share a title.
+/// Rows of a feed (the mapping names one) are keyed by the feed's id for the course, or its URL: a row updates the course
+/// that feed keyed the same way before, and nothing else. A row that matches another course by provider and title or by
+/// URL (one from another feed, or made by hand) is a possible duplicate and is left alone unless the admin links it,
+/// overwrites it or creates a new course. On update only the fields the file has are considered, the slug never changes,
+/// and a field changed since this feed last wrote it (by an admin or by another feed) is kept and reported.
+/// The catalog's own export (no feed) is keyed by slug and is the admin's own file, so its columns are written as given.
 /// </remarks>
-public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSource dataSource, ImportMappings mappings, IOptions<CatalogImportOptions> options)
+public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSource dataSource, IOptions<CatalogImportOptions> options)
 {
     private int BatchSize => options.Value.BatchSize;
     /// <summary>Imports up to this many rows also get one audit entry per created or updated course.</summary>
@@ -67,48 +47,48 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
     /// <summary>The import's audit entry lists at most this many created and updated slugs.</summary>
     public const int AuditSlugCap = 1000;
 
-    private enum RowAction { Create, Update, Unchanged }
+    private enum Merge { Feed, Own, Link, Overwrite }
 
     private sealed class Planned
     {
         public required int Line { get; init; }
-        public required CourseRecord Record { get; init; }
-        public required CheckedCourse Course { get; init; }
-        public int? ExistingId { get; init; }
+        public required Dictionary<string, string?> Fields { get; init; }
+        public required string? Key { get; init; }
+        public int? ExistingId { get; set; }
+        public Merge Merge { get; set; }
         public RowAction Action { get; set; }
+        public CourseRecord? Record { get; set; }
+        public CheckedCourse? Course { get; set; }
         public CourseRecord? Before { get; set; }
+        public List<FieldChange> Changes { get; } = [];
+        public List<KeptField> Kept { get; } = [];
+        public Dictionary<string, string?>? FeedValues { get; set; }
         public bool StoredHasPrerequisiteCourses { get; set; }
+        public bool Unchanged { get; set; }
+        public string? DuplicateOf { get; set; }
+        public string? DuplicateBy { get; set; }
+        public string? NewProvider { get; set; }
     }
 
-    private sealed record Plan(ImportReport Report, List<Planned> Rows);
+    /// <summary>A provider the import creates, with the placeholder id (below 0) its rows were checked with.</summary>
+    private sealed record NewProviderRow(string Name, string Slug, ProviderKind Kind, int PlaceholderId);
 
-    /// <summary>The mapping for a file: a saved mapping by name (falling back to same-named headers for fields it does not cover), or the default.</summary>
-    public async Task<(Dictionary<string, string>? Mapping, string? Error)> MappingAsync(ImportFile file, string? savedName, CancellationToken ct = default)
-    {
-        if (string.IsNullOrWhiteSpace(savedName)) return (ColumnMapping.Default(file.Headers), null);
-        var saved = await mappings.FindAsync(savedName, ct);
-        if (saved is null)
-        {
-            var names = (await mappings.ListAsync(ct)).Select(m => m.Name).ToList();
-            return (null, $"There is no saved mapping called \"{savedName.Trim()}\"" + (names.Count > 0 ? $"; saved mappings: {string.Join(", ", names)}." : "; none are saved yet."));
-        }
-        return (ColumnMapping.FromSaved(saved.Document.Fields.Where(f => f.Value.Column is not null).ToDictionary(f => f.Key, f => f.Value.Column!), file.Headers), null);
-    }
+    private sealed record Plan(ImportReport Report, List<Planned> Rows, IReadOnlyList<NewProviderRow> Providers, string? Feed);
 
     /// <summary>The dry run: what every row would do, and every bad row. Writes nothing.</summary>
-    public async Task<ImportReport> CheckAsync(ImportFile file, IReadOnlyDictionary<string, string>? mapping = null,
+    public async Task<ImportReport> CheckAsync(ImportFile file, ImportRequest? request = null,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (file.Error is not null) return ImportReport.Failed(file.FileName, file.Error);
         await using var db = await dbs.CreateDbContextAsync(ct);
-        return (await PlanAsync(db, file, mapping ?? ColumnMapping.Default(file.Headers), progress, ct)).Report;
+        return (await PlanAsync(db, file, request ?? new ImportRequest(), progress, ct)).Report;
     }
 
     /// <summary>
-    /// Checks again and, only when no row is bad, writes creates, then updates, then prerequisite courses, then the audit
-    /// entry, in one transaction. Cancelling (or any failure) before the commit leaves the catalog as it was.
+    /// Checks again and, when nothing stops it, writes new providers, creates, updates, prerequisite courses and the audit
+    /// entry in one transaction. Cancelling (or any failure) before the commit leaves the catalog as it was.
     /// </summary>
-    public async Task<ImportReport> CommitAsync(ImportFile file, IReadOnlyDictionary<string, string>? mapping, string actor,
+    public async Task<ImportReport> CommitAsync(ImportFile file, ImportRequest? request, string actor,
         IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
     {
         if (file.Error is not null) return ImportReport.Failed(file.FileName, file.Error);
@@ -116,7 +96,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         await using (var db = await dbs.CreateDbContextAsync(ct))
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            var plan = await PlanAsync(db, file, mapping ?? ColumnMapping.Default(file.Headers), progress, ct);
+            var plan = await PlanAsync(db, file, request ?? new ImportRequest(), progress, ct);
             if (!plan.Report.Ok) return plan.Report;
             try
             {
@@ -140,92 +120,197 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         return report;
     }
 
-    private async Task<Plan> PlanAsync(CourseMatchDb db, ImportFile file, IReadOnlyDictionary<string, string> mapping,
-        IProgress<ImportProgress>? progress, CancellationToken ct)
+    /// <summary>Why a file cannot be read with a mapping, with what would help: the file's columns and our nearest fields.</summary>
+    private static string MappingError(ImportFile file, MappingDocument mapping, List<string> problems)
+    {
+        var text = string.Join(" ", problems);
+        if (!problems.Any(p => p.StartsWith("No column is mapped", StringComparison.Ordinal))) return text;
+        var used = mapping.Fields.Values.Select(f => f.Column).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var columns = file.Headers.Take(40).Select(h => used.Contains(h) ? $"\"{h}\"" :
+            MappingDocument.NearestFields(h) is { Count: > 0 } near ? $"\"{h}\" (maybe {string.Join(" or ", near)})" : $"\"{h}\"");
+        var separator = file.Separator switch { ';' => "semicolon", '\t' => "tab", _ => "comma" };
+        return $"{text} The file was read as {separator}-separated, with {file.Headers.Count} column{(file.Headers.Count == 1 ? "" : "s")}: "
+               + string.Join(", ", columns) + (file.Headers.Count > 40 ? ", …" : "") + ". Map them to our fields, or choose a saved mapping.";
+    }
+
+    private async Task<Plan> PlanAsync(CourseMatchDb db, ImportFile file, ImportRequest request, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var name = file.FileName;
-        var mappingProblems = ColumnMapping.Problems(mapping, file.Headers);
-        if (mappingProblems.Count > 0) return new Plan(ImportReport.Failed(name, string.Join(" ", mappingProblems)) with { Rows = file.Rows.Count }, []);
+        var mapping = (request.Mapping ?? new MappingDocument()).WithColumnsByName(file.Headers);
+        var problems = mapping.Problems(file.Headers);
+        if (problems.Count > 0) return new Plan(ImportReport.Failed(name, MappingError(file, mapping, problems)) with { Rows = file.Rows.Count }, [], [], null);
+        var feed = mapping.Feed;
 
         var total = file.Rows.Count;
         progress?.Report(new ImportProgress(0, total, "Checking"));
         var lookups = await CatalogLookups.LoadAsync(db, ct);
+        var providers = await ProviderDirectory.LoadAsync(db, ct);
         var stored = await db.Courses.AsNoTracking().Select(c => new { c.Id, c.Slug, c.ProviderId, c.Title, c.Url }).ToListAsync(ct);
         var slugById = stored.ToDictionary(c => c.Id, c => c.Slug);
-        // Keys that more than one stored course shares match nothing (-1): an import must not guess.
-        var byProviderTitle = stored.GroupBy(c => (c.ProviderId, c.Title.Trim().ToLowerInvariant()))
-            .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.First().Id : -1);
-        var byUrl = stored.Where(c => !string.IsNullOrWhiteSpace(c.Url)).GroupBy(c => c.Url!.Trim(), StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.Count() == 1 ? g.First().Id : -1, StringComparer.OrdinalIgnoreCase);
-
-        var records = file.Rows.Select(r => (Row: r, Record: ColumnMapping.Apply(r, mapping))).ToList();
-        var fileSlugs = records.Select(r => r.Record.Slug?.Trim()).OfType<string>().Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
+        var keys = feed is null ? [] : await db.CourseSources.AsNoTracking().Where(s => s.Feed == feed)
+            .ToDictionaryAsync(s => s.ExternalKey, s => (s.CourseId, s.Values), StringComparer.Ordinal, ct);
+        var ownedByFeed = keys.Values.Select(k => k.CourseId).ToHashSet();
+        // Possible duplicates: courses this feed does not key, by provider + title and by URL. Keys shared by several stored
+        // courses still point at the first; the report says which one.
+        var byProviderTitle = new Dictionary<(int, string), int>();
+        var byUrl = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var c in stored.Where(c => !ownedByFeed.Contains(c.Id)))
+        {
+            byProviderTitle.TryAdd((c.ProviderId, ProviderAlias.Fold(c.Title)), c.Id);
+            if (!string.IsNullOrWhiteSpace(c.Url)) byUrl.TryAdd(c.Url.Trim(), c.Id);
+        }
 
         var bad = new List<BadRow>();
         var badLines = new HashSet<int>();
-        void Bad(int line, string field, string message) { bad.Add(new BadRow(line, field, message)); badLines.Add(line); }
+        void Bad(int line, string field, string message, string? value = null) { bad.Add(new BadRow(line, field, message, value)); badLines.Add(line); }
 
+        var outcomes = new List<RowOutcome>();
         var planned = new List<Planned>();
-        var lineBySlug = new Dictionary<string, int>(StringComparer.Ordinal);
-        var lineByProviderTitle = new Dictionary<string, (int Line, string? Slug)>(StringComparer.Ordinal);
+        var lineByKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineByStoredId = new Dictionary<int, int>();
+        var seenRows = new Dictionary<string, int>(StringComparer.Ordinal);
+        var repeats = 0;
+        var newProviders = new Dictionary<string, (string Name, int Rows, string Slug)>(StringComparer.Ordinal);
+        var takenSlugs = new HashSet<string>(lookups.CourseIdsBySlug.Keys, StringComparer.Ordinal);
+        var providerSlugs = new HashSet<string>(lookups.ProvidersBySlug.Keys, StringComparer.Ordinal);
+        var nextProviderId = -1;
+
         var done = 0;
-        foreach (var (row, record) in records)
+        foreach (var row in file.Rows)
         {
             if (++done % 1000 == 0) { ct.ThrowIfCancellationRequested(); progress?.Report(new ImportProgress(done, total, "Checking")); }
             var line = row.Line;
-            foreach (var p in row.Problems) Bad(line, p.Field, p.Message);
+            var signature = string.Join('\u001f', file.Headers.Select(h => row.Cells.TryGetValue(h, out var v) ? v : null));
+            if (!seenRows.TryAdd(signature, line)) { repeats++; outcomes.Add(new RowOutcome(line, RowAction.Repeat, null, null, null)); continue; }
 
-            var slug = record.Slug?.Trim();
-            if (!string.IsNullOrEmpty(slug) && !lineBySlug.TryAdd(slug, line))
-                Bad(line, "slug", $"duplicates line {lineBySlug[slug]} (the same slug \"{slug}\").");
-            if (!string.IsNullOrWhiteSpace(record.Provider) && !string.IsNullOrWhiteSpace(record.Title))
+            foreach (var problem in row.Problems) Bad(line, problem.Field, problem.Message);
+            var fields = ReadRow(mapping, row, line, Bad);
+
+            // The provider: by slug, name or alias; otherwise a new one, created only when the admin asks.
+            if (fields.GetValueOrDefault("provider") is { } providerText)
             {
-                // Same provider and title is a duplicate, unless each row updates a different stored course by its slug
-                // (a catalog may hold one title twice, e.g. in two cities, and its export must import back).
-                var key = record.Provider.Trim().ToLowerInvariant() + "\n" + record.Title.Trim().ToLowerInvariant();
-                if (lineByProviderTitle.TryGetValue(key, out var earlier))
+                if (providers.TryFind(providerText, out var found)) fields["provider"] = found.Slug;
+                else
                 {
-                    if (!(slug is { Length: > 0 } && earlier.Slug is { Length: > 0 } && slug != earlier.Slug
-                          && lookups.CourseIdsBySlug.ContainsKey(slug) && lookups.CourseIdsBySlug.ContainsKey(earlier.Slug)))
-                        Bad(line, "title", $"duplicates line {earlier.Line} (the same provider and title).");
+                    var folded = ProviderAlias.Fold(providerText);
+                    if (!newProviders.TryGetValue(folded, out var entry))
+                    {
+                        var slug = Unique(ProviderDirectory.SlugFor(providerText), providerSlugs, Limits.ReferenceSlug);
+                        entry = (providerText.Trim(), 0, slug);
+                        if (request.CreateProviders) lookups.ProvidersBySlug[slug] = (nextProviderId--, entry.Name);
+                    }
+                    newProviders[folded] = entry with { Rows = entry.Rows + 1 };
+                    fields["provider"] = entry.Slug;
+                    if (!request.CreateProviders)
+                        Bad(line, "provider", $"\"{Short(providerText)}\" is not in the catalog{NearestText(providers, providerText)}; create the new providers with the import, or add this name as an alias of one.", providerText);
                 }
-                else lineByProviderTitle[key] = (line, slug);
             }
 
-            var (course, errors) = CourseRules.Check(record, lookups, fileSlugs);
-            foreach (var e in errors) Bad(line, e.Field, e.Message);
-            if (course is null || badLines.Contains(line)) continue;
+            // Which course the row is: by the feed's key, or by slug in the catalog's own file.
+            var key = feed is null ? fields.GetValueOrDefault("slug")?.Trim() : (fields.GetValueOrDefault("sourceId") ?? fields.GetValueOrDefault("url"))?.Trim();
+            if (string.IsNullOrEmpty(key))
+            {
+                if (feed is not null) Bad(line, "sourceId", "The row has no id and no URL; the feed's rows need one, so the next import finds the same course.");
+                else if (!fields.ContainsKey("slug")) Bad(line, "slug", "Required: a short name for the address, like \"mit-18-06-linear-algebra\".");
+            }
+            else if (key.Length > Limits.Url) Bad(line, feed is null ? "slug" : "sourceId", $"At most {Limits.Url} characters.");
+            else if (!lineByKey.TryAdd(key, line))
+                Bad(line, feed is null ? "slug" : "sourceId", $"duplicates line {lineByKey[key]} (the same {(feed is null ? "slug" : "id")} \"{Short(key)}\").", key);
+            if (badLines.Contains(line)) { outcomes.Add(BadOutcome(line, fields)); continue; }
 
-            int? existing = lookups.CourseIdsBySlug.TryGetValue(course.Slug, out var bySlug) ? bySlug
-                : byProviderTitle.TryGetValue((course.ProviderId, course.Title.ToLowerInvariant()), out var byTitle) && byTitle > 0 ? byTitle
-                : course.Url is not null && byUrl.TryGetValue(course.Url, out var byAddress) && byAddress > 0 ? byAddress
-                : null;
-            if (existing is int id && !lineByStoredId.TryAdd(id, line))
+            var p = new Planned { Line = line, Fields = fields, Key = key };
+            if (feed is not null && keys.TryGetValue(key!, out var keyed))
+            {
+                (p.ExistingId, p.Merge, p.FeedValues) = (keyed.CourseId, Merge.Feed, keyed.Values);
+            }
+            else if (feed is null && lookups.CourseIdsBySlug.TryGetValue(key!, out var bySlug))
+            {
+                (p.ExistingId, p.Merge) = (bySlug, Merge.Own);
+            }
+            else if (Duplicate(fields, lookups, byProviderTitle, byUrl) is { } duplicate)
+            {
+                p.DuplicateOf = slugById[duplicate.Id];
+                p.DuplicateBy = duplicate.By;
+                var choice = request.Choices.TryGetValue(line, out var chosen) ? chosen : request.OnDuplicate;
+                switch (choice)
+                {
+                    case DuplicateChoice.Leave:
+                        outcomes.Add(new RowOutcome(line, RowAction.PossibleDuplicate, p.DuplicateOf, fields.GetValueOrDefault("title"), fields.GetValueOrDefault("provider"))
+                            { DuplicateOf = p.DuplicateOf, DuplicateBy = p.DuplicateBy });
+                        continue;
+                    case DuplicateChoice.Link when feed is null:
+                        Bad(line, "slug", $"possibly the same course as \"{p.DuplicateOf}\" (same {p.DuplicateBy}); linking needs a feed, so overwrite it, create a new course, or leave it.");
+                        outcomes.Add(BadOutcome(line, fields));
+                        continue;
+                    case DuplicateChoice.Link: (p.ExistingId, p.Merge) = (duplicate.Id, Merge.Link); break;
+                    case DuplicateChoice.Overwrite: (p.ExistingId, p.Merge) = (duplicate.Id, Merge.Overwrite); break;
+                    case DuplicateChoice.Create: break;
+                }
+            }
+
+            if (p.ExistingId is int id && !lineByStoredId.TryAdd(id, line))
             {
                 Bad(line, "slug", $"matches the same stored course (\"{slugById[id]}\") as line {lineByStoredId[id]}.");
+                outcomes.Add(BadOutcome(line, fields));
                 continue;
             }
-            planned.Add(new Planned { Line = line, Record = record, Course = course, ExistingId = existing, Action = existing is null ? RowAction.Create : RowAction.Update });
+            if (p.ExistingId is null)
+            {
+                // A new course: the slug the row gives (or one made from its title), unique in the catalog and the file.
+                var slug = fields.GetValueOrDefault("slug") is { Length: > 0 } given ? given.Trim() : Slugs.From(fields.GetValueOrDefault("title") ?? "", Limits.CourseSlug);
+                // A feed's slugs are made up, so two courses of one title get "-2"; the catalog's own file names its slugs.
+                if (feed is not null && Slugs.IsValid(slug)) slug = Unique(slug, takenSlugs, Limits.CourseSlug);
+                fields["slug"] = slug;
+                if (mapping.Fields.ContainsKey("status") is false) fields.TryAdd("status", CourseStatus.Draft.ToKebab());
+                p.Record = CourseRecord.FromFields(fields);
+                p.Action = RowAction.Create;
+                p.NewProvider = newProviders.Values.FirstOrDefault(n => n.Slug == fields.GetValueOrDefault("provider")).Name;
+            }
+            planned.Add(p);
         }
 
-        // Renames (a match by provider+title or URL with a new slug): references must use the new slug.
-        var renamed = planned.Where(p => p.ExistingId is int id && slugById[id] != p.Course.Slug)
-            .ToDictionary(p => slugById[p.ExistingId!.Value], p => (New: p.Course.Slug, p.Line), StringComparer.Ordinal);
-        string Final(string s) => renamed.TryGetValue(s, out var r) ? r.New : s;
-        foreach (var p in planned)
-            foreach (var required in p.Course.PrerequisiteCourses)
-                if (renamed.TryGetValue(required, out var r) && !fileSlugs.Contains(required))
-                    Bad(p.Line, "prerequisiteCourses", $"\"{required}\" is renamed to \"{r.New}\" by line {r.Line}; use the new slug.");
+        // Every row against the rules; an update is the stored course merged with what the file says, field by field.
+        var fileSlugs = planned.Select(p => p.ExistingId is int id ? slugById[id] : p.Record!.Slug?.Trim()).OfType<string>().Where(s => s.Length > 0).ToHashSet(StringComparer.Ordinal);
+        void Check(Planned p)
+        {
+            var (course, errors) = CourseRules.Check(p.Record!, lookups, fileSlugs);
+            foreach (var e in errors) Bad(p.Line, e.Field, e.Message, CourseRecord.Fields.Contains(e.Field) ? p.Record![e.Field] : null);
+            p.Course = course;
+        }
+        var otherFeeds = new Dictionary<int, List<CourseSource>>();
+        foreach (var chunk in planned.Where(p => p.ExistingId is not null).Chunk(BatchSize))
+        {
+            ct.ThrowIfCancellationRequested();
+            var ids = chunk.Select(p => p.ExistingId!.Value).ToList();
+            var courses = await CatalogExport.WithDetails(db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))).ToDictionaryAsync(c => c.Id, ct);
+            foreach (var s in await db.CourseSources.AsNoTracking().Where(s => ids.Contains(s.CourseId) && s.Feed != feed).ToListAsync(ct))
+                (otherFeeds.TryGetValue(s.CourseId, out var list) ? list : otherFeeds[s.CourseId] = []).Add(s);
+            foreach (var p in chunk)
+            {
+                var c = courses[p.ExistingId!.Value];
+                var before = CourseRecord.FromCourse(c, slugById);
+                p.Before = before;
+                p.StoredHasPrerequisiteCourses = c.PrerequisiteCourses.Count > 0;
+                p.Record = MergeInto(before, p, otherFeeds.GetValueOrDefault(c.Id) ?? []);
+                Check(p);
+                if (p.Course is null) continue;
+                p.Unchanged = p.Course.SameAs(c, lookups.CourseIdsBySlug);
+                if (!p.Unchanged)
+                    foreach (var field in CourseRecord.Fields)
+                        if (!Equivalent(field, before[field], p.Record[field]) && !(p.Record[field] is null && Defaulted.Contains(field)))
+                            p.Changes.Add(new FieldChange(field, before[field], p.Record[field]));
+            }
+        }
+        foreach (var p in planned.Where(p => p.ExistingId is null)) Check(p);
 
         // Cycles across the file and the stored graph. Each cycle marks the file rows on it; their edges are then dropped so
         // the search goes on to the next cycle.
         var graph = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal);
-        foreach (var (slug, requires) in lookups.RequiredCourses) graph[Final(slug)] = requires.Select(Final).ToList();
+        foreach (var (slug, requires) in lookups.RequiredCourses) graph[slug] = requires;
         var fileLines = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var p in planned.Where(p => !badLines.Contains(p.Line)))
+        foreach (var p in planned.Where(p => p.Course is not null && !badLines.Contains(p.Line)))
         {
-            graph[p.Course.Slug] = p.Course.PrerequisiteCourses;
+            graph[p.Course!.Slug] = p.Course.PrerequisiteCourses;
             fileLines[p.Course.Slug] = p.Line;
         }
         for (var guard = 0; guard < 10_000 && PrerequisiteGraph.FindCycle(graph) is { } cycle; guard++)
@@ -238,61 +323,234 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
                 graph[slug] = [];
             }
         }
-        planned.RemoveAll(p => badLines.Contains(p.Line));
 
-        // Unchanged: compare each matched row with the stored course, by ids for the required courses.
-        var idsByFinalSlug = new Dictionary<string, int>(lookups.CourseIdsBySlug, StringComparer.Ordinal);
-        foreach (var (old, r) in renamed) { idsByFinalSlug[r.New] = idsByFinalSlug[old]; idsByFinalSlug.Remove(old); }
-        var small = file.Rows.Count <= PerCourseAuditLimit;
-        var matched = planned.Where(p => p.ExistingId is not null).ToList();
-        foreach (var chunk in matched.Chunk(BatchSize))
+        // Skipping bad rows must not leave a good row requiring a course that is not written.
+        if (request.SkipBad)
         {
-            var ids = chunk.Select(p => p.ExistingId!.Value).ToList();
-            var courses = await CatalogExport.WithDetails(db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id))).ToDictionaryAsync(c => c.Id, ct);
-            foreach (var p in chunk)
+            for (var changed = true; changed;)
             {
-                var c = courses[p.ExistingId!.Value];
-                p.Action = Same(p.Course, c, idsByFinalSlug) ? RowAction.Unchanged : RowAction.Update;
-                p.StoredHasPrerequisiteCourses = c.PrerequisiteCourses.Count > 0;
-                if (small && p.Action == RowAction.Update) p.Before = CourseRecord.FromCourse(c, slugById);
+                changed = false;
+                var written = planned.Where(p => !badLines.Contains(p.Line) && p.Action == RowAction.Create).Select(p => p.Course!.Slug).ToHashSet(StringComparer.Ordinal);
+                foreach (var p in planned.Where(p => !badLines.Contains(p.Line)))
+                    foreach (var required in p.Course!.PrerequisiteCourses.Where(r => !lookups.CourseIdsBySlug.ContainsKey(r) && !written.Contains(r)))
+                    {
+                        Bad(p.Line, "prerequisiteCourses", $"\"{required}\" is on a refused row, so it is not in the catalog.", required);
+                        changed = true;
+                    }
             }
         }
+
+        foreach (var p in planned)
+        {
+            if (badLines.Contains(p.Line)) { outcomes.Add(BadOutcome(p.Line, p.Fields) with { Slug = p.Record?.Slug, Problems = bad.Where(b => b.Line == p.Line).ToList() }); continue; }
+            var c = p.Course!;
+            if (p.ExistingId is not null)
+            {
+                p.Action = p.Merge switch
+                {
+                    Merge.Link => RowAction.Link,
+                    Merge.Overwrite => RowAction.Overwrite,
+                    Merge.Feed or Merge.Own => p.Unchanged ? RowAction.Unchanged : RowAction.Update,
+                };
+            }
+            outcomes.Add(new RowOutcome(p.Line, p.Action, c.Slug, c.Title, c.ProviderName)
+            {
+                Changes = p.Changes, Kept = p.Kept, DuplicateOf = p.DuplicateOf, DuplicateBy = p.DuplicateBy,
+                WithoutSkills = c.Skills.Count == 0, Draft = p.Action == RowAction.Create && c.Status == CourseStatus.Draft,
+            });
+        }
+        foreach (var o in outcomes.Where(o => o.Action == RowAction.Bad && o.Problems.Count == 0).ToList())
+            outcomes[outcomes.IndexOf(o)] = o with { Problems = bad.Where(b => b.Line == o.Line).ToList() };
+        outcomes.Sort((a, b) => a.Line.CompareTo(b.Line));
+        planned.RemoveAll(p => badLines.Contains(p.Line));
         progress?.Report(new ImportProgress(total, total, "Checking"));
 
+        var usedProviders = planned.Where(p => p.Action == RowAction.Create).Select(p => p.Record!.Provider).ToHashSet(StringComparer.Ordinal);
+        var creating = request.CreateProviders
+            ? newProviders.Values.Where(n => usedProviders.Contains(n.Slug))
+                .Select(n => new NewProviderRow(n.Name, n.Slug, ProviderDirectory.GuessKind(n.Name), lookups.ProvidersBySlug[n.Slug].Id)).ToList()
+            : [];
+        var good = outcomes.Where(o => o.Action is not (RowAction.Bad or RowAction.Repeat or RowAction.PossibleDuplicate)).ToList();
         var report = new ImportReport
         {
             FileName = name, Rows = file.Rows.Count,
             Creates = planned.Count(p => p.Action == RowAction.Create),
             Updates = planned.Count(p => p.Action == RowAction.Update),
             Unchanged = planned.Count(p => p.Action == RowAction.Unchanged),
+            Links = planned.Count(p => p.Action == RowAction.Link),
+            Overwrites = planned.Count(p => p.Action == RowAction.Overwrite),
+            PossibleDuplicates = outcomes.Count(o => o.Action == RowAction.PossibleDuplicate),
+            Repeats = repeats,
+            Drafts = good.Count(o => o.Draft),
+            WithoutSkills = good.Count(o => o.WithoutSkills),
+            KeptEdits = good.Sum(o => o.Kept.Count),
+            NewProviders = newProviders.Values.OrderByDescending(n => n.Rows).ThenBy(n => n.Name, StringComparer.Ordinal)
+                .Select(n => new NewProvider(n.Name, n.Rows, providers.Nearest(n.Name))).ToList(),
+            CreatesProviders = request.CreateProviders,
+            SkipsBad = request.SkipBad,
             BadRows = bad.OrderBy(b => b.Line).ToList(),
+            Outcomes = outcomes,
         };
-        return new Plan(report, planned);
+        return new Plan(report, planned, creating, feed);
     }
 
-    private static bool Same(CheckedCourse n, Course c, IReadOnlyDictionary<string, int> idsBySlug) =>
-        n.Slug == c.Slug && n.Title == c.Title && n.ProviderId == c.ProviderId && n.Kind == c.Kind && n.Summary == c.Summary
-        && n.Description == c.Description && n.Url == c.Url && n.Format == c.Format && n.Pacing == c.Pacing && n.City == c.City
-        && n.Region == c.Region && n.Country == c.Country && n.PlaceId == c.PlaceId && n.DurationWeeks == c.DurationWeeks
-        && n.HoursPerWeek == c.HoursPerWeek && n.TotalHours == c.TotalHours && n.Price == c.Price && n.Currency == c.Currency
-        && n.FreeToAudit == c.FreeToAudit && n.Level == c.Level && n.Language == c.Language && n.Certificate == c.Certificate
-        && n.Rating == c.Rating && n.RatingCount == c.RatingCount && n.Status == c.Status && n.Source == c.Source && n.AsOf == c.AsOf
-        && n.Skills.Count == c.Skills.Count && c.Skills.All(s => n.Skills.TryGetValue(s.SkillId, out var l) && l == s.Level)
-        && n.Prerequisites.Count == c.Prerequisites.Count && c.Prerequisites.All(s => n.Prerequisites.TryGetValue(s.SkillId, out var l) && l == s.MinLevel)
-        && n.Sessions.Count == c.Sessions.Count && c.Sessions.All(s => n.Sessions.Contains((s.StartDate, s.EndDate)))
-        && n.PrerequisiteCourses.Count == c.PrerequisiteCourses.Count
-        && n.PrerequisiteCourses.All(s => idsBySlug.TryGetValue(s, out var id) && c.PrerequisiteCourses.Any(p => p.RequiredCourseId == id));
+    /// <summary>
+    /// The row's cells as our fields in their stored text form: each mapped field's raw value read by <see cref="WrittenForms"/>.
+    /// A field read from several places (a price column that also says "free to audit", and a freeToAudit column) takes
+    /// the field mapped under its own name.
+    /// </summary>
+    private static Dictionary<string, string?> ReadRow(MappingDocument mapping, ImportRow row, int line, Action<int, string, string, string?> bad)
+    {
+        var fields = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var own = mapping.Feed is null;
+        // Virtual and composite fields first, so a field's own column wins.
+        foreach (var (field, source) in mapping.Fields.OrderBy(f => CourseRecord.Fields.Contains(f.Key) ? 1 : 0))
+        {
+            var raw = mapping.RawValue(field, source, row.Cells);
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                // An empty cell in the catalog's own export is an empty field; in a feed it is only something the feed does not know.
+                if (own && CourseRecord.Fields.Contains(field) && source.Column is not null) fields[field] = null;
+                continue;
+            }
+            var reading = WrittenForms.Read(field, raw);
+            if (reading.Error is not null) { bad(line, field, reading.Error, raw); continue; }
+            foreach (var (target, value) in reading.Fields)
+            {
+                if (target == "isPaid") continue;
+                if (target == field || !fields.ContainsKey(target)) fields[target] = value;
+            }
+            if (reading.Fields.TryGetValue("isPaid", out var paid)) fields["isPaid"] = paid;
+        }
+
+        // "is paid" and a price column: a paid course without an amount is "paid"; a free one costs 0.
+        if (fields.Remove("isPaid", out var isPaid))
+        {
+            var price = fields.GetValueOrDefault("price");
+            if (isPaid == "false" && price is null) fields["price"] = "0";
+            else if (isPaid == "true" && price is null) fields["price"] = "paid";
+            else if (isPaid == "false" && price is not ("0" or null))
+                bad(line, "isPaid", $"says the course is free, but its price is {price}; correct one of them.", row.Cells.TryGetValue(mapping.Fields["isPaid"].Column ?? "", out var cell) ? cell : null);
+            else if (isPaid == "true" && price == "0")
+                bad(line, "isPaid", "says the course is paid, but its price is free; correct one of them.", null);
+        }
+        fields.Remove("duration");
+        fields.Remove("startDate");
+        return fields;
+    }
+
+    /// <summary>A stored course the row may describe, and by what, among courses this feed does not key.</summary>
+    private static (int Id, string By)? Duplicate(Dictionary<string, string?> fields, CatalogLookups lookups,
+        Dictionary<(int, string), int> byProviderTitle, Dictionary<string, int> byUrl)
+    {
+        if (fields.GetValueOrDefault("provider") is { } provider && lookups.ProvidersBySlug.TryGetValue(provider, out var p) && p.Id > 0
+            && fields.GetValueOrDefault("title") is { } title && byProviderTitle.TryGetValue((p.Id, ProviderAlias.Fold(title)), out var id))
+            return (id, "provider and title");
+        if (fields.GetValueOrDefault("url") is { } url && byUrl.TryGetValue(url.Trim(), out var byAddress)) return (byAddress, "URL");
+        return null;
+    }
+
+    /// <summary>
+    /// The stored course with the row's fields over it, as the merge allows: the slug never changes; a feed changes a
+    /// field only while it still holds what that feed last wrote (or nothing); a link only fills empty fields; an
+    /// overwrite and the catalog's own file write every field they have.
+    /// </summary>
+    private static CourseRecord MergeInto(CourseRecord stored, Planned p, List<CourseSource> otherFeeds)
+    {
+        var merged = stored.ToFields();
+        foreach (var (field, incoming) in p.Fields)
+        {
+            if (field == "slug" || !CourseRecord.Fields.Contains(field)) continue;
+            var current = stored[field];
+            if (Equivalent(field, current, incoming)) continue;
+            var take = p.Merge switch
+            {
+                Merge.Own or Merge.Overwrite => true,
+                Merge.Link => string.IsNullOrWhiteSpace(current),
+                Merge.Feed => string.IsNullOrWhiteSpace(current) && !(p.FeedValues?.ContainsKey(field) ?? false)
+                              || p.FeedValues?.TryGetValue(field, out var last) == true && Equivalent(field, current, last),
+            };
+            if (take) merged[field] = incoming;
+            else
+            {
+                var by = otherFeeds.FirstOrDefault(s => s.Values.TryGetValue(field, out var theirs) && Equivalent(field, current, theirs))?.Feed;
+                p.Kept.Add(new KeptField(field, current, incoming, by is null ? "your edit" : $"from {by}"));
+            }
+        }
+        return CourseRecord.FromFields(merged);
+    }
+
+    /// <summary>Fields the rules give a value when the text is empty (the currency of a free course is USD): an empty cell there is no change to list.</summary>
+    private static readonly HashSet<string> Defaulted = new(StringComparer.Ordinal)
+        { "currency", "kind", "format", "pacing", "level", "language", "status", "freeToAudit", "certificate", "ratingCount" };
+
+    /// <summary>Two texts of one field that mean the same: trimmed, numbers by value, lists in any order.</summary>
+    private static bool Equivalent(string field, string? a, string? b)
+    {
+        a = string.IsNullOrWhiteSpace(a) ? null : a.Trim();
+        b = string.IsNullOrWhiteSpace(b) ? null : b.Trim();
+        if (a == b) return true;
+        if (a is null || b is null) return false;
+        if (decimal.TryParse(a, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var x)
+            && decimal.TryParse(b, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture, out var y)) return x == y;
+        if (field is "skills" or "prerequisites" or "prerequisiteCourses" or "sessions")
+            return Parts(a).SequenceEqual(Parts(b), StringComparer.Ordinal);
+        return string.Equals(a, b, field is "language" or "currency" or "country" or "kind" or "format" or "pacing" or "level" or "status"
+            or "freeToAudit" or "certificate" ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
+
+        static IEnumerable<string> Parts(string s) => s.Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal);
+    }
+
+    private static RowOutcome BadOutcome(int line, Dictionary<string, string?> fields) =>
+        new(line, RowAction.Bad, fields.GetValueOrDefault("slug"), fields.GetValueOrDefault("title"), fields.GetValueOrDefault("provider"));
+
+    private static string NearestText(ProviderDirectory providers, string name) =>
+        providers.Nearest(name) is { Count: > 0 } near ? $" (nearest: {string.Join(", ", near.Select(n => $"\"{n}\""))})" : "";
+
+    /// <summary>The slug, or the slug with "-2", "-3"… when taken; reserves what it returns.</summary>
+    private static string Unique(string slug, HashSet<string> taken, int maxLength)
+    {
+        if (slug.Length == 0) return slug;
+        if (taken.Add(slug)) return slug;
+        for (var n = 2; ; n++)
+        {
+            var suffix = "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var candidate = (slug.Length + suffix.Length > maxLength ? slug[..(maxLength - suffix.Length)].TrimEnd('-') : slug) + suffix;
+            if (taken.Add(candidate)) return candidate;
+        }
+    }
 
     private async Task WriteAsync(CourseMatchDb db, ImportFile file, Plan plan, string actor, IProgress<ImportProgress>? progress, CancellationToken ct)
     {
         var small = file.Rows.Count <= PerCourseAuditLimit;
+        var source = $"Imported from {Short(file.FileName)}";
         var creates = plan.Rows.Where(p => p.Action == RowAction.Create).ToList();
-        var updates = plan.Rows.Where(p => p.Action == RowAction.Update).ToList();
-        var linking = plan.Rows.Where(p => p.Action != RowAction.Unchanged && (p.Course.PrerequisiteCourses.Count > 0 || p.StoredHasPrerequisiteCourses)).ToList();
-        var total = creates.Count + updates.Count + linking.Count;
+        var updates = plan.Rows.Where(p => p.Action is RowAction.Update or RowAction.Link or RowAction.Overwrite).ToList();
+        var linking = plan.Rows.Where(p => p.Action != RowAction.Unchanged && (p.Course!.PrerequisiteCourses.Count > 0 || p.StoredHasPrerequisiteCourses)).ToList();
+        // A feed remembers what it wrote for every row it keys, also unchanged ones, so later edits are told apart.
+        var remembering = plan.Feed is null ? [] : plan.Rows.Where(p => p.Action == RowAction.Unchanged && !SameValues(p.FeedValues, p.Fields)).ToList();
+        var total = plan.Providers.Count + creates.Count + updates.Count + remembering.Count + linking.Count;
         var done = 0;
         db.ChangeTracker.AutoDetectChangesEnabled = true;
-        progress?.Report(new ImportProgress(0, total, "Creating"));
+
+        // New providers first: their ids replace the placeholders the plan gave them.
+        var providerIds = new Dictionary<int, int>();
+        if (plan.Providers.Count > 0)
+        {
+            progress?.Report(new ImportProgress(0, total, "Creating providers"));
+            var added = plan.Providers.Select(n => new Provider { Slug = n.Slug, Name = n.Name, Kind = n.Kind }).ToList();
+            db.Providers.AddRange(added);
+            await db.SaveChangesAsync(ct);
+            foreach (var (p, planned) in added.Zip(plan.Providers))
+            {
+                providerIds[planned.PlaceholderId] = p.Id;
+                Audit.Record(db, actor, "Provider", p.Slug, "Created", null, new { p.Slug, p.Name, Kind = p.Kind.ToKebab() }, $"{source}: a new provider named by its rows.");
+            }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            progress?.Report(new ImportProgress(done += added.Count, total, "Creating providers"));
+        }
+        int ProviderId(CheckedCourse c) => c.ProviderId > 0 ? c.ProviderId : providerIds[c.ProviderId];
 
         foreach (var chunk in creates.Chunk(BatchSize))
         {
@@ -300,17 +558,19 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             var added = new List<(Planned Row, Course Course)>();
             foreach (var p in chunk)
             {
-                var c = new Course { Slug = p.Course.Slug, Title = p.Course.Title };
+                var c = new Course { Slug = p.Course!.Slug, Title = p.Course.Title };
                 p.Course.ApplyTo(c);
+                c.ProviderId = ProviderId(p.Course);
                 db.Courses.Add(c);
                 added.Add((p, c));
             }
             await db.SaveChangesAsync(ct);
-            if (small)
+            foreach (var (p, c) in added)
             {
-                foreach (var (p, c) in added) Audit.Record(db, actor, "Course", c.Id, "Created", null, p.Record, $"Imported from {Short(file.FileName)} (line {p.Line}).");
-                await db.SaveChangesAsync(ct);
+                if (plan.Feed is not null) db.CourseSources.Add(new CourseSource { CourseId = c.Id, Feed = plan.Feed, ExternalKey = p.Key!, Values = Remembered(p.Fields) });
+                if (small) Audit.Record(db, actor, "Course", c.Id, "Created", null, p.Record, $"{source} (line {p.Line}).");
             }
+            await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             progress?.Report(new ImportProgress(done += chunk.Length, total, "Creating"));
         }
@@ -321,12 +581,30 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             var ids = chunk.Select(p => p.ExistingId!.Value).ToList();
             var courses = await db.Courses.Include(c => c.Skills).Include(c => c.Prerequisites).Include(c => c.Sessions)
                 .AsSplitQuery().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+            var sources = plan.Feed is null ? [] : await db.CourseSources.Where(s => s.Feed == plan.Feed && ids.Contains(s.CourseId)).ToDictionaryAsync(s => s.CourseId, ct);
             foreach (var p in chunk)
             {
                 var c = courses[p.ExistingId!.Value];
-                p.Course.ApplyTo(c);
-                if (small) Audit.Record(db, actor, "Course", c.Id, "Updated", p.Before, p.Record, $"Imported from {Short(file.FileName)} (line {p.Line}).");
+                p.Course!.ApplyTo(c);
+                c.ProviderId = ProviderId(p.Course);
+                if (plan.Feed is not null) Remember(db, sources, plan.Feed, p);
+                if (small) Audit.Record(db, actor, "Course", c.Id, p.Action switch
+                    {
+                        RowAction.Link => "Linked",
+                        RowAction.Overwrite => "Overwritten",
+                        _ => "Updated",
+                    }, p.Before, p.Record, $"{source} (line {p.Line})" + (p.Kept.Count > 0 ? $"; kept {string.Join(", ", p.Kept.Select(k => k.Field))}." : "."));
             }
+            await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            progress?.Report(new ImportProgress(done += chunk.Length, total, "Updating"));
+        }
+
+        foreach (var chunk in remembering.Chunk(BatchSize))
+        {
+            var ids = chunk.Select(p => p.ExistingId!.Value).ToList();
+            var sources = await db.CourseSources.Where(s => s.Feed == plan.Feed && ids.Contains(s.CourseId)).ToDictionaryAsync(s => s.CourseId, ct);
+            foreach (var p in chunk) Remember(db, sources, plan.Feed!, p);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             progress?.Report(new ImportProgress(done += chunk.Length, total, "Updating"));
@@ -338,9 +616,9 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             foreach (var chunk in linking.Chunk(BatchSize))
             {
                 ct.ThrowIfCancellationRequested();
-                var ids = chunk.Select(p => idsBySlug[p.Course.Slug]).ToList();
+                var ids = chunk.Select(p => idsBySlug[p.Course!.Slug]).ToList();
                 var courses = await db.Courses.Include(c => c.PrerequisiteCourses).Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-                foreach (var p in chunk) p.Course.ApplyPrerequisiteCourses(courses[idsBySlug[p.Course.Slug]], idsBySlug);
+                foreach (var p in chunk) p.Course!.ApplyPrerequisiteCourses(courses[idsBySlug[p.Course.Slug]], idsBySlug);
                 await db.SaveChangesAsync(ct);
                 db.ChangeTracker.Clear();
                 progress?.Report(new ImportProgress(done += chunk.Length, total, "Linking prerequisites"));
@@ -351,13 +629,36 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         Audit.Record(db, actor, "Import", Short(file.FileName), "Imported", null,
             new
             {
-                file = file.FileName, rows = r.Rows, created = r.Creates, updated = r.Updates, unchanged = r.Unchanged,
-                createdSlugs = creates.Take(AuditSlugCap).Select(p => p.Course.Slug),
-                updatedSlugs = updates.Take(AuditSlugCap).Select(p => p.Course.Slug),
+                file = file.FileName, feed = plan.Feed, rows = r.Rows, created = r.Creates, updated = r.Updates, unchanged = r.Unchanged,
+                linked = r.Links, overwritten = r.Overwrites, possibleDuplicates = r.PossibleDuplicates, refused = r.BadRowCount,
+                keptEdits = r.KeptEdits, providersCreated = plan.Providers.Select(p => p.Slug),
+                createdSlugs = creates.Take(AuditSlugCap).Select(p => p.Course!.Slug),
+                updatedSlugs = updates.Take(AuditSlugCap).Select(p => p.Course!.Slug),
                 listsTruncated = creates.Count > AuditSlugCap || updates.Count > AuditSlugCap,
             },
-            $"{Short(file.FileName)}: {r.Creates:#,0} created, {r.Updates:#,0} updated, {r.Unchanged:#,0} unchanged.");
+            $"{Short(file.FileName)}: {r.Creates:#,0} created, {r.Updates + r.Links + r.Overwrites:#,0} updated, {r.Unchanged:#,0} unchanged"
+            + (r.BadRowCount > 0 ? $", {r.BadRowCount:#,0} refused" : "") + (plan.Providers.Count > 0 ? $", {plan.Providers.Count:#,0} providers created" : "") + ".");
         await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>What a feed's row said, as its course source remembers it: our course fields only.</summary>
+    private static Dictionary<string, string?> Remembered(Dictionary<string, string?> fields) =>
+        fields.Where(f => CourseRecord.Fields.Contains(f.Key) && f.Key != "slug").ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+
+    private static bool SameValues(Dictionary<string, string?>? remembered, Dictionary<string, string?> fields)
+    {
+        var now = Remembered(fields);
+        return remembered is not null && remembered.Count == now.Count && now.All(f => remembered.TryGetValue(f.Key, out var v) && v == f.Value);
+    }
+
+    private static void Remember(CourseMatchDb db, Dictionary<int, CourseSource> sources, string feed, Planned p)
+    {
+        if (sources.TryGetValue(p.ExistingId!.Value, out var s))
+        {
+            s.Values = Remembered(p.Fields);
+            s.ImportedAt = DateTimeOffset.UtcNow;
+        }
+        else db.CourseSources.Add(new CourseSource { CourseId = p.ExistingId.Value, Feed = feed, ExternalKey = p.Key!, Values = Remembered(p.Fields) });
     }
 
     private static string Short(string s) => s.Length <= 100 ? s : s[..97] + "…";

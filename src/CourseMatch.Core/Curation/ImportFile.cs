@@ -25,6 +25,8 @@ public sealed class ImportFile
 
     public required string FileName { get; init; }
     public ImportFileKind Kind { get; init; }
+    /// <summary>The CSV separator the file was read with.</summary>
+    public char Separator { get; init; } = ',';
     public IReadOnlyList<string> Headers { get; init; } = [];
     public IReadOnlyList<ImportRow> Rows { get; init; } = [];
     /// <summary>Why the file as a whole cannot be imported; null when it was read.</summary>
