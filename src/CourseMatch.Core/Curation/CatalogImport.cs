@@ -67,7 +67,6 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         public bool Unchanged { get; set; }
         public string? DuplicateOf { get; set; }
         public string? DuplicateBy { get; set; }
-        public string? NewProvider { get; set; }
     }
 
     /// <summary>A provider the import creates, with the placeholder id (below 0) its rows were checked with.</summary>
@@ -168,7 +167,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         var planned = new List<Planned>();
         var lineByKey = new Dictionary<string, int>(StringComparer.Ordinal);
         var lineByStoredId = new Dictionary<int, int>();
-        var seenRows = new Dictionary<string, int>(StringComparer.Ordinal);
+        var seenRows = new Dictionary<Guid, int>();
         var repeats = 0;
         var newProviders = new Dictionary<string, (string Name, int Rows, string Slug)>(StringComparer.Ordinal);
         var takenSlugs = new HashSet<string>(lookups.CourseIdsBySlug.Keys, StringComparer.Ordinal);
@@ -180,8 +179,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         {
             if (++done % 1000 == 0) { ct.ThrowIfCancellationRequested(); progress?.Report(new ImportProgress(done, total, "Checking")); }
             var line = row.Line;
-            var signature = string.Join('\u001f', file.Headers.Select(h => row.Cells.TryGetValue(h, out var v) ? v : null));
-            if (!seenRows.TryAdd(signature, line)) { repeats++; outcomes.Add(new RowOutcome(line, RowAction.Repeat, null, null, null)); continue; }
+            if (!seenRows.TryAdd(Signature(file.Headers, row), line)) { repeats++; outcomes.Add(new RowOutcome(line, RowAction.Repeat, null, null, null)); continue; }
 
             foreach (var problem in row.Problems) Bad(line, problem.Field, problem.Message);
             var fields = ReadRow(mapping, row, line, Bad);
@@ -264,7 +262,6 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
                 if (mapping.Fields.ContainsKey("status") is false) fields.TryAdd("status", CourseStatus.Draft.ToKebab());
                 p.Record = CourseRecord.FromFields(fields);
                 p.Action = RowAction.Create;
-                p.NewProvider = newProviders.Values.FirstOrDefault(n => n.Slug == fields.GetValueOrDefault("provider")).Name;
             }
             planned.Add(p);
         }
@@ -342,7 +339,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
 
         foreach (var p in planned)
         {
-            if (badLines.Contains(p.Line)) { outcomes.Add(BadOutcome(p.Line, p.Fields) with { Slug = p.Record?.Slug, Problems = bad.Where(b => b.Line == p.Line).ToList() }); continue; }
+            if (badLines.Contains(p.Line)) { outcomes.Add(BadOutcome(p.Line, p.Fields) with { Slug = p.Record?.Slug }); continue; }
             var c = p.Course!;
             if (p.ExistingId is not null)
             {
@@ -359,8 +356,9 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
                 WithoutSkills = c.Skills.Count == 0, Draft = p.Action == RowAction.Create && c.Status == CourseStatus.Draft,
             });
         }
-        foreach (var o in outcomes.Where(o => o.Action == RowAction.Bad && o.Problems.Count == 0).ToList())
-            outcomes[outcomes.IndexOf(o)] = o with { Problems = bad.Where(b => b.Line == o.Line).ToList() };
+        var problemsByLine = bad.GroupBy(b => b.Line).ToDictionary(g => g.Key, g => (IReadOnlyList<BadRow>)g.ToList());
+        for (var i = 0; i < outcomes.Count; i++)
+            if (outcomes[i].Action == RowAction.Bad) outcomes[i] = outcomes[i] with { Problems = problemsByLine.GetValueOrDefault(outcomes[i].Line) ?? [] };
         outcomes.Sort((a, b) => a.Line.CompareTo(b.Line));
         planned.RemoveAll(p => badLines.Contains(p.Line));
         progress?.Report(new ImportProgress(total, total, "Checking"));
@@ -437,6 +435,20 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         fields.Remove("duration");
         fields.Remove("startDate");
         return fields;
+    }
+
+    /// <summary>The row's cells hashed, so repeats of 100,000 rows are found without keeping their text twice.</summary>
+    private static Guid Signature(IReadOnlyList<string> headers, ImportRow row)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var h in headers)
+        {
+            // A cell and its length, so "a","bc" and "ab","c" differ; null (missing) differs from empty.
+            var cell = row.Cells.TryGetValue(h, out var v) ? v : null;
+            hash.AppendData(BitConverter.GetBytes(cell?.Length ?? -1));
+            if (cell is not null) hash.AppendData(System.Text.Encoding.UTF8.GetBytes(cell));
+        }
+        return new Guid(hash.GetHashAndReset().AsSpan(0, 16));
     }
 
     /// <summary>A stored course the row may describe, and by what, among courses this feed does not key.</summary>
