@@ -2,15 +2,6 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
-namespace CourseMatch.Curation
-{
-    public sealed record Reading(IReadOnlyDictionary<string, string?> Fields, string? Error) { public static readonly Reading Nothing = new(new Dictionary<string, string?>(), null); }
-    public static class WrittenForms
-    {
-        public static readonly string[] VirtualFields = ["sourceId", "duration", "startDate", "isPaid"];
-        public static Reading Read(string field, string? raw) => string.IsNullOrWhiteSpace(raw) ? Reading.Nothing : new(new Dictionary<string, string?> { [field] = raw.Trim() }, null);
-    }
-}
 namespace CourseMatch.Catalog
 {
     public sealed class ProviderDirectory
@@ -49,9 +40,4 @@ namespace CourseMatch.Curation
         && n.PrerequisiteCourses.Count == c.PrerequisiteCourses.Count
         && n.PrerequisiteCourses.All(s => idsBySlug.TryGetValue(s, out var id) && c.PrerequisiteCourses.Any(p => p.RequiredCourseId == id));
     }
-}
-namespace CourseMatch.Curation
-{
-    public sealed record FormExample(string Field, string Written, string Means, IReadOnlyDictionary<string, string?> Fields);
-    public static class WrittenFormsExamplesStub { public static IReadOnlyList<FormExample> Examples => []; }
 }
