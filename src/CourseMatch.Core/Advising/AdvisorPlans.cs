@@ -9,7 +9,7 @@ namespace CourseMatch.Advising;
 /// <summary>A pick as the advisor's editor shows it: the ranker's rank, where it stands now, and what was done with it.</summary>
 public sealed record EditorItem(int CourseId, string Slug, string Title, string Provider, Track Track, int Rank, int Position, double Score,
     bool Pinned, bool Excluded, string? ExcludedReason, string? Note, IReadOnlyList<string> Reasons, CourseFormat Format, decimal? Price, string? Currency,
-    bool FreeToAudit, string? City, string? Country,
+    bool FreeToAudit, bool PaidUnlisted, string? City, string? Country,
     LearnerReaction Reaction);
 
 public sealed record EditorPlan(int Id, string Token, int LearnerId, string LearnerName, DateTimeOffset CreatedAt, string Ranker, int? ModelVersion,
@@ -75,7 +75,7 @@ public sealed class AdvisorPlans(IDbContextFactory<CourseMatchDb> dbs, Caseload 
             .GroupBy(f => f.CourseId).ToDictionary(g => g.Key, g => LearnerReaction.From(g.Select(f => f.Kind)));
         var items = plan.Items.Select(i => new EditorItem(i.CourseId, i.Course.Slug, i.Course.Title, i.Course.Provider.Name, i.Track, i.Rank, i.Position, i.Score,
             i.Pinned, i.Excluded, i.ExcludedReason, i.Note, i.Reasons, i.Course.Format,
-            i.Course.Price, i.Course.Currency, i.Course.FreeToAudit, i.Course.City, i.Course.Country,
+            i.Course.Price, i.Course.Currency, i.Course.FreeToAudit, i.Course.PaidUnlisted, i.Course.City, i.Course.Country,
             reactions.GetValueOrDefault(i.CourseId) ?? LearnerReaction.None)).ToList();
         return new EditorPlan(plan.Id, plan.Token, learnerId, name, plan.CreatedAt, plan.Ranker, plan.ModelVersionId, plan.Revision, plan.AdjustedAt, items, plan.EmptyReasons);
     }

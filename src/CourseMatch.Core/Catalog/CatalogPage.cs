@@ -21,11 +21,15 @@ public sealed record CatalogPage
 }
 
 /// <summary>A course as a search result lists it, in the order the search query selects its fields.</summary>
+/// <param name="DurationWeeksMax">With <paramref name="DurationWeeks"/>, a range ("6–8 weeks"); likewise the other *Max fields.</param>
+/// <param name="EffortHours">Total hours, or weeks × hours a week (lower ends): what the duration sort and bands use.</param>
 public sealed record CourseCard(
     string Slug, string Title, string ProviderSlug, string ProviderName, string? Summary,
     CourseFormat Format, Pacing Pacing, CourseLevel Level, CourseKind Kind, string Language, string? City, string? Country,
-    decimal? Price, string? Currency, bool FreeToAudit, bool Certificate,
-    int? DurationWeeks, decimal? HoursPerWeek, decimal? EffortHours, decimal? Rating, int RatingCount,
+    decimal? Price, string? Currency, bool FreeToAudit, bool PaidUnlisted, bool Certificate,
+    int? DurationWeeks, int? DurationWeeksMax, decimal? HoursPerWeek, decimal? HoursPerWeekMax,
+    decimal? TotalHours, decimal? TotalHoursMax, decimal? EffortHours,
+    decimal? Rating, int RatingCount,
     IReadOnlyList<string> Skills);
 
 /// <summary>A facet by its query-string name; <see cref="Label"/> is how a page or API client should title it.</summary>
@@ -42,7 +46,9 @@ internal sealed record RawPage(
 internal sealed record RawCard(
     string slug, string title, string provider_slug, string provider_name, string? summary, string format,
     string pacing, string level, string kind, string language, string? city, string? country, decimal? price,
-    string? currency, bool free_to_audit, bool certificate, int? duration_weeks, decimal? hours_per_week,
-    decimal? effort_hours, decimal? rating, int rating_count, List<string> skills);
+    string? currency, bool free_to_audit, bool paid_unlisted, bool certificate,
+    int? duration_weeks, int? duration_weeks_max, decimal? hours_per_week, decimal? hours_per_week_max,
+    decimal? total_hours, decimal? total_hours_max, decimal? effort_hours,
+    decimal? rating, int rating_count, List<string> skills);
 
 internal sealed record RawFacet(string name, string value, string label, int n);

@@ -93,7 +93,8 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
         // For text, each branch stops at the cap and ranks only what it returns. The title branch checks the
         // whole query too (so "-word" still excludes), but only after the title match: OFFSET 0 keeps
         // PostgreSQL from combining the two GIN indexes, which would read the full-text index's whole
-        // posting list for common words.
+        // posting list for common words. paid_unlisted is left out: the covering index a filtered browse reads
+        // (ix_courses_popular) does not hold it, so the price facet looks it up only for candidates without a price.
         const string cols = "id, provider_id, format, price, effort_hours, level, language, pacing, rating, rating_count, created_at";
         var c_cols = string.Join(", ", cols.Split(", ").Select(col => "c." + col));
         var t_cols = string.Join(", ", cols.Split(", ").Select(col => "t." + col));
@@ -130,7 +131,9 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
               'items', coalesce((SELECT json_agg(row_to_json(p) ORDER BY p.ord) FROM (
                   SELECT k.ord, c.slug, c.title, pr.slug AS provider_slug, pr.name AS provider_name, c.summary,
                          c.format, c.pacing, c.level, c.kind, c.language, c.city, c.country, c.price, c.currency,
-                         c.free_to_audit, c.certificate, c.duration_weeks, c.hours_per_week, c.effort_hours,
+                         c.free_to_audit, c.paid_unlisted, c.certificate,
+                         c.duration_weeks, c.duration_weeks_max, c.hours_per_week, c.hours_per_week_max,
+                         c.total_hours, c.total_hours_max, c.effort_hours,
                          c.rating, c.rating_count,
                          ARRAY(SELECT s.name FROM course_skills cs JOIN skills s ON s.id = cs.skill_id
                                WHERE cs.course_id = c.id ORDER BY cs.level DESC, s.name) AS skills
@@ -139,7 +142,8 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
               'facets', coalesce((SELECT json_agg(f) FROM (
                   SELECT 'format' AS name, format AS value, format AS label, count(*) AS n FROM cand GROUP BY format
                   UNION ALL
-                  SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand WHERE price IS NOT NULL GROUP BY 2
+                  SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand
+                  WHERE price IS NOT NULL OR EXISTS (SELECT 1 FROM courses c WHERE c.id = cand.id AND c.paid_unlisted) GROUP BY 2
                   UNION ALL
                   SELECT 'priceBand', {Bands.PriceCaseSql}, '', count(*)
                   FROM cand WHERE price IS NOT NULL GROUP BY 2
@@ -192,7 +196,11 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
             ps.Add(new("skills", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Skills.ToArray() });
             sb.Append(" AND EXISTS (SELECT 1 FROM course_skills cs WHERE cs.course_id = c.id AND cs.skill_id IN (SELECT id FROM skills WHERE slug = ANY(@skills)))");
         }
-        AnyOf(q.Prices.Select(p => p == PriceFilter.Free ? "c.price = 0" : "c.price > 0"));
+        AnyOf(q.Prices.Select(p => p switch
+        {
+            PriceFilter.Free => "c.price = 0",
+            PriceFilter.Paid => "(c.price > 0 OR c.paid_unlisted)",
+        }));
         AnyOf(q.PriceBands.Select(b => Bands.Of(Bands.Price, b).Condition("c.price")));
         AnyOf(q.Durations.Select(d => Bands.Of(Bands.Duration, d).Condition("c.effort_hours")));
         return sb.ToString();
@@ -246,8 +254,10 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
         r.slug, r.title, r.provider_slug, r.provider_name, r.summary,
         Enum.Parse<CourseFormat>(r.format), Enum.Parse<Pacing>(r.pacing), Enum.Parse<CourseLevel>(r.level), Enum.Parse<CourseKind>(r.kind),
         r.language, r.city, r.country,
-        r.price, r.currency, r.free_to_audit, r.certificate,
-        r.duration_weeks, r.hours_per_week, r.effort_hours, r.rating, r.rating_count,
+        r.price, r.currency, r.free_to_audit, r.paid_unlisted, r.certificate,
+        r.duration_weeks, r.duration_weeks_max, r.hours_per_week, r.hours_per_week_max,
+        r.total_hours, r.total_hours_max, r.effort_hours,
+        r.rating, r.rating_count,
         r.skills);
 
     /// <summary>The facets in the order pages show them.</summary>

@@ -11,6 +11,8 @@ namespace CourseMatch.Curation;
 /// <remarks>
 /// List fields use one text form everywhere: skills and prerequisites as "slug:level; slug:level",
 /// prerequisite courses as "slug; slug", sessions as "2027-01-11..2027-03-05; 2027-09-06" (end optional).
+/// Weeks, hours a week and total hours are a number or a range, "2-4" (see <see cref="RangeDash"/>); a price is a number
+/// (0 for free) or <see cref="PaidUnlistedPrice"/> for a paid course whose catalog does not say how much.
 /// </remarks>
 public sealed record CourseRecord
 {
@@ -56,6 +58,13 @@ public sealed record CourseRecord
 
     public static readonly string[] RequiredFields = ["slug", "title", "provider"];
 
+    /// <summary>Joins the two ends of a range as written ("2-4"): a plain hyphen, which any keyboard and spreadsheet keeps.</summary>
+    public const char RangeDash = '-';
+    /// <summary>What separates a range's ends when read: the hyphen, and the en dash catalogs print ("2–4").</summary>
+    public static readonly char[] RangeDashes = [RangeDash, '\u2013'];
+    /// <summary>The price of a course that is paid but whose catalog does not say how much ("Paid Course").</summary>
+    public const string PaidUnlistedPrice = "paid";
+
     public string? this[string field] => field switch
     {
         "slug" => Slug, "title" => Title, "provider" => Provider, "kind" => Kind, "summary" => Summary, "description" => Description,
@@ -89,12 +98,16 @@ public sealed record CourseRecord
     public static CourseRecord FromCourse(Course c, IReadOnlyDictionary<int, string> courseSlugsById)
     {
         static string? Num(decimal? d) => d?.ToString("0.##", CultureInfo.InvariantCulture);
+        static string? Whole(int? n) => n?.ToString(CultureInfo.InvariantCulture);
+        // The lower end stands alone when there is no upper end; an upper end without a lower one cannot come from the rules.
+        static string? Range(string? low, string? high) => low is null || high is null ? low : $"{low}{RangeDash}{high}";
         return new CourseRecord
         {
             Slug = c.Slug, Title = c.Title, Provider = c.Provider.Slug, Kind = c.Kind.ToKebab(), Summary = c.Summary,
             Description = c.Description, Url = c.Url, Format = c.Format.ToKebab(), Pacing = c.Pacing.ToKebab(), City = c.City,
-            Region = c.Region, Country = c.Country, DurationWeeks = c.DurationWeeks?.ToString(CultureInfo.InvariantCulture),
-            HoursPerWeek = Num(c.HoursPerWeek), TotalHours = Num(c.TotalHours), Price = Num(c.Price), Currency = c.Currency,
+            Region = c.Region, Country = c.Country, DurationWeeks = Range(Whole(c.DurationWeeks), Whole(c.DurationWeeksMax)),
+            HoursPerWeek = Range(Num(c.HoursPerWeek), Num(c.HoursPerWeekMax)), TotalHours = Range(Num(c.TotalHours), Num(c.TotalHoursMax)),
+            Price = c.PaidUnlisted ? PaidUnlistedPrice : Num(c.Price), Currency = c.Currency,
             FreeToAudit = c.FreeToAudit ? "true" : "false", Level = c.Level.ToKebab(), Language = c.Language,
             Certificate = c.Certificate ? "true" : "false", Rating = Num(c.Rating), RatingCount = c.RatingCount.ToString(CultureInfo.InvariantCulture),
             Status = c.Status.ToKebab(), Source = c.Source, AsOf = c.AsOf?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),

@@ -14,11 +14,14 @@ public sealed record FieldError(string Field, string Message)
 
 /// <summary>A course record whose every field parsed and passed the rules, with references resolved to ids.</summary>
 /// <param name="Skills">Skill id → level reached (1–4).</param>
+/// <param name="DurationWeeksMax">The upper end of a range of weeks, above <paramref name="DurationWeeks"/>; null for one number.</param>
+/// <param name="PaidUnlisted">Paid, but the amount is not listed; <paramref name="Price"/> is then null.</param>
 /// <param name="Prerequisites">Skill id → minimum level (1–4).</param>
 public sealed record CheckedCourse(
     string Slug, string Title, int ProviderId, string ProviderName, CourseKind Kind, string? Summary, string? Description, string? Url,
     CourseFormat Format, Pacing Pacing, string? City, string? Region, string? Country, int? PlaceId,
-    int? DurationWeeks, decimal? HoursPerWeek, decimal? TotalHours, decimal? Price, string? Currency, bool FreeToAudit,
+    int? DurationWeeks, int? DurationWeeksMax, decimal? HoursPerWeek, decimal? HoursPerWeekMax, decimal? TotalHours, decimal? TotalHoursMax,
+    decimal? Price, string? Currency, bool FreeToAudit, bool PaidUnlisted,
     CourseLevel Level, string Language, bool Certificate, decimal? Rating, int RatingCount,
     CourseStatus Status, string? Source, DateOnly? AsOf,
     Dictionary<int, int> Skills, Dictionary<int, int> Prerequisites, List<string> PrerequisiteCourses,
@@ -32,8 +35,10 @@ public sealed record CheckedCourse(
     {
         c.Slug = Slug; c.Title = Title; c.ProviderId = ProviderId; c.Kind = Kind; c.Summary = Summary; c.Description = Description;
         c.Url = Url; c.Format = Format; c.Pacing = Pacing; c.City = City; c.Region = Region; c.Country = Country; c.PlaceId = PlaceId;
-        c.DurationWeeks = DurationWeeks; c.HoursPerWeek = HoursPerWeek; c.TotalHours = TotalHours; c.Price = Price; c.Currency = Currency;
-        c.FreeToAudit = FreeToAudit; c.Level = Level; c.Language = Language; c.Certificate = Certificate; c.Rating = Rating;
+        c.DurationWeeks = DurationWeeks; c.DurationWeeksMax = DurationWeeksMax; c.HoursPerWeek = HoursPerWeek; c.HoursPerWeekMax = HoursPerWeekMax;
+        c.TotalHours = TotalHours; c.TotalHoursMax = TotalHoursMax;
+        c.Price = Price; c.Currency = Currency; c.FreeToAudit = FreeToAudit; c.PaidUnlisted = PaidUnlisted;
+        c.Level = Level; c.Language = Language; c.Certificate = Certificate; c.Rating = Rating;
         c.RatingCount = RatingCount; c.Status = Status; c.Source = Source; c.AsOf = AsOf;
         c.SearchKeywords = Data.Seed.CatalogSeeder.SearchKeywords(ProviderName, SkillNames);
 
@@ -53,6 +58,26 @@ public sealed record CheckedCourse(
         foreach (var (start, end) in Sessions.Where(x => !c.Sessions.Any(s => s.StartDate == x.Start && s.EndDate == x.End)))
             c.Sessions.Add(new CourseSession { StartDate = start, EndDate = end });
     }
+
+    /// <summary>
+    /// True when saving this would change nothing of the stored course (load its skills, prerequisites, sessions and required
+    /// courses first); required courses are compared by id, through <paramref name="courseIdsBySlug"/>.
+    /// </summary>
+    public bool SameAs(Course c, IReadOnlyDictionary<string, int> courseIdsBySlug) =>
+        Slug == c.Slug && Title == c.Title && ProviderId == c.ProviderId && Kind == c.Kind && Summary == c.Summary
+        && Description == c.Description && Url == c.Url && Format == c.Format && Pacing == c.Pacing && City == c.City
+        && Region == c.Region && Country == c.Country && PlaceId == c.PlaceId
+        && DurationWeeks == c.DurationWeeks && DurationWeeksMax == c.DurationWeeksMax
+        && HoursPerWeek == c.HoursPerWeek && HoursPerWeekMax == c.HoursPerWeekMax
+        && TotalHours == c.TotalHours && TotalHoursMax == c.TotalHoursMax
+        && Price == c.Price && Currency == c.Currency && FreeToAudit == c.FreeToAudit && PaidUnlisted == c.PaidUnlisted
+        && Level == c.Level && Language == c.Language && Certificate == c.Certificate
+        && Rating == c.Rating && RatingCount == c.RatingCount && Status == c.Status && Source == c.Source && AsOf == c.AsOf
+        && Skills.Count == c.Skills.Count && c.Skills.All(s => Skills.TryGetValue(s.SkillId, out var l) && l == s.Level)
+        && Prerequisites.Count == c.Prerequisites.Count && c.Prerequisites.All(s => Prerequisites.TryGetValue(s.SkillId, out var l) && l == s.MinLevel)
+        && Sessions.Count == c.Sessions.Count && c.Sessions.All(s => Sessions.Contains((s.StartDate, s.EndDate)))
+        && PrerequisiteCourses.Count == c.PrerequisiteCourses.Count
+        && PrerequisiteCourses.All(s => courseIdsBySlug.TryGetValue(s, out var id) && c.PrerequisiteCourses.Any(p => p.RequiredCourseId == id));
 
     /// <summary>Sets the required courses by id (the course itself must have its id already).</summary>
     public void ApplyPrerequisiteCourses(Course c, IReadOnlyDictionary<string, int> courseIdsBySlug)
@@ -184,11 +209,12 @@ public static partial class CourseRules
                 Error("city", $"\"{Short(city)}\" in {country} is not in our gazetteer (cities of 15,000+ people); use the nearest larger city, so distances work.");
         }
 
-        var weeks = Int(r.DurationWeeks, "durationWeeks", 1, 520, errors);
-        var hoursPerWeek = Dec(r.HoursPerWeek, "hoursPerWeek", 0.01m, 168m, errors);
-        var totalHours = Dec(r.TotalHours, "totalHours", 0.01m, 100_000m, errors);
+        var (weeksLow, weeksHigh) = Range(r.DurationWeeks, "durationWeeks", 1m, 520m, wholeNumbers: true, "a whole number of weeks from 1 to 520", errors);
+        var (weeks, weeksMax) = ((int?)weeksLow, (int?)weeksHigh);
+        var (hoursPerWeek, hoursPerWeekMax) = Range(r.HoursPerWeek, "hoursPerWeek", 0.01m, 168m, wholeNumbers: false, "a number of hours greater than 0 and at most 168", errors);
+        var (totalHours, totalHoursMax) = Range(r.TotalHours, "totalHours", 0.01m, 100_000m, wholeNumbers: false, "a number of hours greater than 0 and at most 100,000", errors);
 
-        var price = Dec(r.Price, "price", 0m, 1_000_000m, errors, "Must be 0 (free) or more.");
+        var (price, paidUnlisted) = Price(r.Price, errors);
         var currency = T(r.Currency)?.ToUpperInvariant();
         if (currency is not null && !(currency.Length == 3 && currency.All(char.IsAsciiLetterUpper)))
             Error("currency", "Use the three-letter ISO 4217 code, like USD, EUR or GBP.");
@@ -246,7 +272,8 @@ public static partial class CourseRules
         var skillNames = skills.Keys.Select(id => lookups.SkillsBySlug.First(s => s.Value.Id == id).Value.Name).ToList();
         return (new CheckedCourse(slug!, title!, provider.Id, provider.Name!, kind, summary, description, url,
             format, pacing, city, region, country, placeId,
-            weeks, hoursPerWeek, totalHours, price, currency, freeToAudit,
+            weeks, weeksMax, hoursPerWeek, hoursPerWeekMax, totalHours, totalHoursMax,
+            price, currency, freeToAudit, paidUnlisted,
             level, language, certificate, rating, ratingCount,
             status, source, asOf,
             skills, prerequisites, required, sessions, skillNames), errors);
@@ -279,6 +306,56 @@ public static partial class CourseRules
         if (decimal.TryParse(text.Trim(), NumberStyles.Number, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max) return Math.Round(v, 2);
         errors.Add(new FieldError(field, message ?? (min > 0 ? "Must be a number greater than 0." : $"Must be a number from {min} to {max:#,0}.")));
         return null;
+    }
+
+    /// <summary>
+    /// A number, or a range written low-high ("2-4"; an en dash and spaces around it are read too) whose ends both keep the
+    /// field's bounds. Equal ends are one number. <paramref name="rule"/> says in words what one number must be.
+    /// </summary>
+    private static (decimal? Low, decimal? High) Range(string? text, string field, decimal min, decimal max, bool wholeNumbers, string rule, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, null);
+        var s = text.Trim();
+        bool TryNumber(string part, out decimal value)
+        {
+            var parsed = decimal.TryParse(part.Trim(), wholeNumbers ? NumberStyles.Integer : NumberStyles.Number, CultureInfo.InvariantCulture, out value);
+            value = Math.Round(value, 2);
+            return parsed && value >= min && value <= max;
+        }
+
+        // Looking from the second character on leaves a leading minus sign to the number, so "-3" is refused as below the minimum.
+        var dash = s.IndexOfAny(CourseRecord.RangeDashes, 1);
+        if (dash < 0)
+        {
+            if (TryNumber(s, out var one)) return (one, null);
+            errors.Add(new FieldError(field, $"Must be {rule}, or a range like 2-4."));
+            return (null, null);
+        }
+        if (!TryNumber(s[..dash], out var low) || !TryNumber(s[(dash + 1)..], out var high))
+        {
+            errors.Add(new FieldError(field, $"\"{Short(s)}\": each end of a range must be {rule}, like 2-4."));
+            return (null, null);
+        }
+        if (low > high)
+        {
+            errors.Add(new FieldError(field, $"\"{Short(s)}\": write the lower end first, like {high.ToString(CultureInfo.InvariantCulture)}-{low.ToString(CultureInfo.InvariantCulture)}."));
+            return (null, null);
+        }
+        return low == high ? (low, null) : (low, high);
+    }
+
+    /// <summary>A number (0 for free), or <see cref="CourseRecord.PaidUnlistedPrice"/> for paid without an amount.</summary>
+    private static (decimal? Price, bool PaidUnlisted) Price(string? text, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, false);
+        var s = text.Trim();
+        if (s.Equals(CourseRecord.PaidUnlistedPrice, StringComparison.OrdinalIgnoreCase)) return (null, true);
+        if (!decimal.TryParse(s, NumberStyles.Number, CultureInfo.InvariantCulture, out var price))
+            errors.Add(new FieldError("price", $"\"{Short(s)}\" is not a price: write a number (0 for free), or \"{CourseRecord.PaidUnlistedPrice}\" when it is paid but the price is not listed."));
+        else if (price < 0) errors.Add(new FieldError("price", "Must be 0 (free) or more."));
+        else if (price > 1_000_000m) errors.Add(new FieldError("price", "Must be at most 1,000,000."));
+        else return (Math.Round(price, 2), false);
+        return (null, false);
     }
 
     private static bool Bool(string? text, string field, List<FieldError> errors)

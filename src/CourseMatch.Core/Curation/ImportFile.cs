@@ -28,6 +28,8 @@ public sealed class ImportFile
     /// <summary>The CSV separator the file was read with.</summary>
     public char Separator { get; init; } = ',';
     public IReadOnlyList<string> Headers { get; init; } = [];
+    /// <summary>The cell separator of a CSV file, found in its header line (<see cref="DetectSeparator"/>); ',' for JSON.</summary>
+    public char Separator { get; init; } = ',';
     public IReadOnlyList<ImportRow> Rows { get; init; } = [];
     /// <summary>Why the file as a whole cannot be imported; null when it was read.</summary>
     public string? Error { get; init; }
@@ -114,11 +116,12 @@ public sealed class ImportFile
         if (headerLength > MaxHeaderChars)
             return Fail(fileName, $"line 1 is {headerLength:#,0} characters long with no line break: this is not a CSV file with a header row (nor JSON).");
 
+        var separator = DetectSeparator(text);
         // Bad quoting is recovered from and reported against the line its record starts on.
         var malformed = new Dictionary<long, CsvMalformedReason>();
         var options = new CsvReaderOptions
         {
-            Separator = ',', HasHeader = true, TrackLineNumbers = true, SkipEmptyLines = true,
+            Separator = separator, HasHeader = true, TrackLineNumbers = true, SkipEmptyLines = true,
             OnMalformedRecord = r => malformed.TryAdd(r.LineNumber, r.Reason),
         };
         try
@@ -143,7 +146,7 @@ public sealed class ImportFile
                 if (malformed.Remove(line, out var reason)) problems.Add(new FieldError("file", Describe(reason)));
                 var count = reader.FieldCount;
                 if (count > headers.Length)
-                    problems.Add(new FieldError("file", $"has {count} cells but the header names {headers.Length} columns; a cell with a comma needs double quotes around it."));
+                    problems.Add(new FieldError("file", $"has {count} cells but the header names {headers.Length} columns; a cell with a {SeparatorWord(separator)} in it needs double quotes around it."));
                 var cells = new Dictionary<string, string?>(StringComparer.Ordinal);
                 for (var i = 0; i < headers.Length; i++)
                 {
@@ -161,7 +164,7 @@ public sealed class ImportFile
                             var trimmed = cell.TrimStart();
                             if (trimmed.Length > 1 && trimmed[0] is '=' or '@')
                                 problems.Add(new FieldError(headers[i], $"starts with \"{trimmed[0]}\", which a spreadsheet runs as a formula; if the text is meant literally, start the cell with an apostrophe ('{Short(trimmed)})."));
-                            cell = Unneutralise(cell);
+                            cell = LineBreaks(Unneutralise(cell));
                         }
                     }
                     cells[headers[i]] = cell;
@@ -169,13 +172,47 @@ public sealed class ImportFile
                 rows.Add(new ImportRow(line, cells, problems));
             }
             if (rows.Count == 0) return Fail(fileName, "The file has a header row but no courses below it.");
-            return new ImportFile { FileName = fileName, Kind = ImportFileKind.Csv, Headers = headers.Where(h => h.Length > 0).ToArray(), Rows = rows };
+            return new ImportFile { FileName = fileName, Kind = ImportFileKind.Csv, Headers = headers.Where(h => h.Length > 0).ToArray(), Rows = rows, Separator = separator };
         }
         catch (CsvFormatException e)
         {
             return Fail(fileName, $"line {Math.Max(1, e.LineNumber)}: this is not readable CSV ({FirstSentence(e.Message)}).");
         }
     }
+
+    /// <summary>The separators real catalogs are saved with: spreadsheets in many locales write ';', and exports often tabs.</summary>
+    private static readonly char[] Separators = [',', ';', '\t'];
+
+    /// <summary>
+    /// The separator the header line uses most, counting only outside double quotes (a quoted header may hold any of
+    /// them); a tie, or none at all (a one-column file), reads as comma. Only the header is looked at: descriptions
+    /// below it are full of commas whatever the separator.
+    /// </summary>
+    public static char DetectSeparator(string text)
+    {
+        var counts = new int[Separators.Length];
+        var quoted = false;
+        foreach (var ch in text.AsSpan(0, Math.Min(text.Length, MaxHeaderChars)))
+        {
+            if (ch == '"') quoted = !quoted;
+            else if (!quoted && ch is '\n' or '\r') break;
+            else if (!quoted && Array.IndexOf(Separators, ch) is var i and >= 0) counts[i]++;
+        }
+        var most = counts.Max();
+        return counts.Count(n => n == most) == 1 ? Separators[Array.IndexOf(counts, most)] : ',';
+    }
+
+    /// <summary>How messages name a separator: "comma", "semicolon", "tab".</summary>
+    public static string SeparatorWord(char separator) => separator switch
+    {
+        ',' => "comma",
+        ';' => "semicolon",
+        '\t' => "tab",
+        _ => $"'{separator}'",
+    };
+
+    /// <summary>Line breaks inside a quoted cell are stored as "\n", whether the file was saved with CRLF, LF or a lone CR.</summary>
+    private static string LineBreaks(string cell) => cell.Contains('\r') ? cell.Replace("\r\n", "\n").Replace('\r', '\n') : cell;
 
     private static string Describe(CsvMalformedReason reason) => reason switch
     {

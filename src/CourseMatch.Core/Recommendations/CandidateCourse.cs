@@ -27,6 +27,8 @@ public sealed record CandidateCourse
 
     public bool FreeToAudit { get; init; }
     public decimal? Price { get; init; }
+    /// <summary>Paid, amount not listed (<see cref="Price"/> is null): a plan says so rather than "price not listed".</summary>
+    public bool PaidUnlisted { get; init; }
     public string? Currency { get; init; }
     /// <summary>Price in the learner's budget currency (after exchange), when the price is known.</summary>
     public decimal? PriceInBudgetCurrency { get; init; }
@@ -35,6 +37,8 @@ public sealed record CandidateCourse
     public string? Country { get; init; }
     public double? DistanceKm { get; init; }
 
+    // The lower end of a range ("2–4 hours a week" is read as 2), as effort_hours is: ranking judges a course by the
+    // least it asks, and one number per course keeps the features and the simulator as they were trained.
     public int? DurationWeeks { get; init; }
     public decimal? HoursPerWeek { get; init; }
     public decimal? EffortHours { get; init; }

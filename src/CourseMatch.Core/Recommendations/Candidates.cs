@@ -57,7 +57,7 @@ public sealed class Candidates(NpgsqlDataSource db)
                 Format = r.GetEnum<CourseFormat>(5), Pacing = r.GetEnum<Pacing>(6),
                 Price = r.IsDBNull(7) ? null : r.GetDecimal(7), Currency = r.IsDBNull(8) ? null : r.GetString(8),
                 PriceInBudgetCurrency = r.IsDBNull(9) ? null : Math.Round(r.GetDecimal(9), 2),
-                FreeToAudit = r.GetBoolean(10), Level = r.GetEnum<CourseLevel>(11), Language = r.GetString(12), Certificate = r.GetBoolean(13),
+                FreeToAudit = r.GetBoolean(10), PaidUnlisted = r.GetBoolean(27), Level = r.GetEnum<CourseLevel>(11), Language = r.GetString(12), Certificate = r.GetBoolean(13),
                 Rating = r.IsDBNull(14) ? null : r.GetDecimal(14), RatingCount = r.GetInt32(15),
                 DurationWeeks = r.IsDBNull(16) ? null : r.GetInt32(16), HoursPerWeek = r.IsDBNull(17) ? null : r.GetDecimal(17),
                 EffortHours = r.IsDBNull(18) ? null : r.GetDecimal(18), City = r.IsDBNull(19) ? null : r.GetString(19),
@@ -121,7 +121,8 @@ public sealed class Candidates(NpgsqlDataSource db)
                EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id),
                coalesce((SELECT json_object_agg(sk.slug, cs.level) FROM course_skills cs JOIN skills sk ON sk.id = cs.skill_id WHERE cs.course_id = c.id), '{}')::text,
                coalesce((SELECT json_object_agg(sk.slug, cp.min_level) FROM course_prerequisites cp JOIN skills sk ON sk.id = cp.skill_id WHERE cp.course_id = c.id), '{}')::text,
-               ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id)
+               ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id),
+               c.paid_unlisted
         FROM picked c JOIN providers pr ON pr.id = c.provider_id
         """;
 }

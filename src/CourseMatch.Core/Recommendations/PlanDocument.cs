@@ -33,7 +33,7 @@ public sealed record PlanDocument
         {
             var c = courseOf(i.CourseId);
             return new PlanItem(c.Slug, c.Title, c.Provider, rank, i.Score, i.Reasons, RecommendationService.TrackKey(i.Track),
-                c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country, i.Note, i.Pinned);
+                c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country, i.Note, i.Pinned);
         }
         List<PlanItem> TrackItems(Track t) => r.Items.Where(i => i.Track == t && !i.Excluded)
             .OrderBy(i => i.Position).ThenBy(i => i.Rank).Select(i => Item(i, i.Position)).ToList();
@@ -53,19 +53,20 @@ public sealed record PlanDocument
 
 /// <summary>The facts of a picked course that a plan shows.</summary>
 internal sealed record PlanCourse(string Slug, string Title, string Provider, CourseFormat Format, decimal? Price, string? Currency,
-    bool FreeToAudit, string? City, string? Country);
+    bool FreeToAudit, bool PaidUnlisted, string? City, string? Country);
 
 public sealed record PlanTracks(IReadOnlyList<PlanItem> InPerson, IReadOnlyList<PlanItem> Online, IReadOnlyList<PlanItem> Free);
 
 /// <summary>A pick: the facts of its course, where it ranks and why, and what the advisor added.</summary>
 /// <param name="Price">The listed price (0 = free), or null when the provider does not list one.</param>
 /// <param name="Currency">ISO 4217 code of <paramref name="Price"/>.</param>
+/// <param name="PaidUnlisted">Paid, but the provider does not list the amount (<paramref name="Price"/> is null).</param>
 /// <param name="Note">The advisor's note on this pick, if any (plain text).</param>
 /// <param name="Pinned">The advisor pinned this pick at its rank.</param>
 public sealed record PlanItem(
     string Slug, string Title, string Provider,
     int Rank, double Score, IReadOnlyList<string> Reasons, string Track,
-    CourseFormat Format, decimal? Price, string? Currency, bool FreeToAudit, string? City, string? Country,
+    CourseFormat Format, decimal? Price, string? Currency, bool FreeToAudit, bool PaidUnlisted, string? City, string? Country,
     string? Note, bool Pinned);
 
 public sealed record SkillProgress(string Slug, string Name, int Now, int Reaches);

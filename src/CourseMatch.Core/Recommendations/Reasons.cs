@@ -28,7 +28,12 @@ public static class Reasons
         }
 
         if (c.IsFree) reasons.Add("Free");
-        else if (c.Price is null) reasons.Add(c.FreeToAudit ? "Free to audit; the certificate's price is not listed" : "Price not listed");
+        else if (c.Price is null) reasons.Add((c.FreeToAudit, c.PaidUnlisted) switch
+        {
+            (true, _) => "Free to audit; the certificate's price is not listed",
+            (false, true) => "Paid; the price is not listed",
+            (false, false) => "Price not listed",
+        });
         else if (learner.BudgetAmount is decimal budget && c.PriceInBudgetCurrency is decimal inBudget)
         {
             var converted = c.Currency != learner.BudgetCurrency ? $" (about {Money(inBudget, learner.BudgetCurrency)} at an approximate exchange rate)" : "";

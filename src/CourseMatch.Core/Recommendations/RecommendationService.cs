@@ -100,7 +100,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         return (PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
         {
             var c = byId[id];
-            return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country);
+            return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country);
         }), recommendation.Id);
     }
 
@@ -140,7 +140,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         if (r is null) return null;
         var taxonomy = await SkillTaxonomy.LoadAsync(context, ct);
         var courses = r.Items.Select(i => i.Course).DistinctBy(c => c.Id).ToDictionary(c => c.Id, c =>
-            new PlanCourse(c.Slug, c.Title, c.Provider.Name, c.Format, c.Price, c.Currency, c.FreeToAudit, c.City, c.Country));
+            new PlanCourse(c.Slug, c.Title, c.Provider.Name, c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country));
         return PlanDocument.From(r, r.Profile.LearnerId is not null, r.Profile.Skills, taxonomy, id => courses[id]);
     }
 

@@ -87,6 +87,26 @@ public class CatalogSearchTests(DatabaseFixture fixture) : IClassFixture<Databas
     }
 
     [Fact]
+    public async Task APaidCourseWithoutAListedPriceCountsAsPaidAndThePaidFilterFindsIt()
+    {
+        // Its own database: the course changes from free to paid, which the shared one's other tests should not see.
+        await using var db = await TestDatabase.CreateAsync();
+        var own = new CatalogSearch(db.Source);
+        static int Count(CatalogPage page, string value) =>
+            page.Facets.Single(f => f.Name == "price").Values.SingleOrDefault(v => v.Value == value)?.Count ?? 0;
+        var before = await own.SearchAsync(new CatalogQuery { PageSize = 100 });
+
+        await db.ExecAsync("UPDATE courses SET price = NULL, paid_unlisted = true WHERE slug = 'khan-academy-linear-algebra'");
+        var after = await own.SearchAsync(new CatalogQuery { PageSize = 100 });
+        var paid = await own.SearchAsync(new CatalogQuery { PageSize = 100, Prices = [PriceFilter.Paid] });
+
+        Assert.Equal((Count(before, "paid") + 1, Count(before, "free") - 1), (Count(after, "paid"), Count(after, "free")));
+        Assert.Equal(Count(after, "paid"), paid.Total);
+        var card = Assert.Single(paid.Items, c => c.Slug == "khan-academy-linear-algebra");
+        Assert.Equal(((decimal?)null, true), (card.Price, card.PaidUnlisted));
+    }
+
+    [Fact]
     public async Task SkillFilterReturnsOnlyCoursesTeachingIt()
     {
         var page = await Search(with: q => q with { Skills = ["optimization"] });

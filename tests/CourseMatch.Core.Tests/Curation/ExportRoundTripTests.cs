@@ -22,12 +22,26 @@ public class ExportRoundTripTests
         return all.OrderBy(r => r.Slug, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The demo catalog with what real catalogs add: ranges of weeks and hours, and a paid course whose price is not listed.</summary>
+    private static async Task<TestDb> SampleAsync()
+    {
+        var db = await TestDatabase.CreateAsync();
+        await db.ExecAsync("""
+            UPDATE courses SET duration_weeks = 14, duration_weeks_max = 18, hours_per_week = 2, hours_per_week_max = 4.5
+            WHERE slug = 'coursera-imperial-mathematics-for-machine-learning';
+            UPDATE courses SET total_hours = 1, total_hours_max = 1.5 WHERE slug = 'hkust-seminar-stochastic-admm-continuous-limit';
+            UPDATE courses SET price = NULL, paid_unlisted = true, currency = 'USD'
+            WHERE slug = 'skillshare-fundamental-mathematics-for-machine-learning';
+            """);
+        return db;
+    }
+
     [Theory]
     [InlineData(ExportFormat.Csv)]
     [InlineData(ExportFormat.Json)]
     public async Task AnExportImportedIntoTheSameCatalogChangesNothing(ExportFormat format)
     {
-        await using var db = await TestDatabase.CreateAsync();
+        await using var db = await SampleAsync();
         var courses = await db.ScalarAsync<int>("SELECT count(*) FROM courses");
         var (file, text) = await ExportAsync(db, format);
         if (format == ExportFormat.Csv) Assert.StartsWith(string.Join(",", CourseRecord.Fields) + "\r\n", text);
@@ -44,9 +58,12 @@ public class ExportRoundTripTests
     [InlineData(ExportFormat.Json)]
     public async Task AnExportImportedIntoAnEmptiedCatalogRecreatesEqualRecords(ExportFormat format)
     {
-        await using var source = await TestDatabase.CreateAsync();
+        await using var source = await SampleAsync();
         await using var target = await TestDatabase.CreateAsync();
         var expected = await RecordsAsync(source);
+        Assert.Contains(expected, r => (r.DurationWeeks, r.HoursPerWeek) == ("14-18", "2-4.5"));
+        Assert.Contains(expected, r => r.TotalHours == "1-1.5");
+        Assert.Contains(expected, r => (r.Price, r.Currency) == ("paid", "USD"));
         var (file, _) = await ExportAsync(source, format);
         await target.ExecAsync("TRUNCATE courses CASCADE");
 

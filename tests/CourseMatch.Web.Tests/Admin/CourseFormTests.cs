@@ -81,6 +81,26 @@ public class CourseFormTests : BunitContext
     }
 
     [Fact]
+    public void TimeFieldsTakeRangesAndPriceTakesPaidAsTypedWithHintsSayingSo()
+    {
+        CourseRecord? saved = null;
+        var cut = Form(onSave: r => saved = r);
+        foreach (var field in new[] { "durationWeeks", "hoursPerWeek", "totalHours" })
+        {
+            Assert.Contains("a range like 2-4", cut.Find($"#{field}-hint").TextContent);
+            Assert.Equal("text", cut.Find($"#{field}").GetAttribute("type"));
+        }
+        Assert.Contains("\"paid\" when it is paid but the price is not listed", cut.Find("#price-hint").TextContent);
+
+        cut.Find("#durationWeeks").Change("6-8");
+        cut.Find("#hoursPerWeek").Change("2–4");
+        cut.Find("#price").Change("paid");
+        cut.Find("form").Submit();
+
+        Assert.Equal(("6-8", "2–4", "paid"), (saved!.DurationWeeks, saved.HoursPerWeek, saved.Price));
+    }
+
+    [Fact]
     public void ADraftOffersPublishAndAPublishedCourseOffersUnpublish()
     {
         Assert.Equal(["Save", "Publish", "Archive", "Duplicate"], Form(status: CourseStatus.Draft).FindAll("button").Select(b => b.TextContent.Trim()));

@@ -15,7 +15,7 @@ public class PlanEditorViewTests : BunitContext
     private static EditorItem Item(int id, string slug, Track track, int rank, int position, bool pinned = false, string? excludedReason = null,
         string? note = null, LearnerReaction? reaction = null) =>
         new(id, slug, $"Course {slug}", "Provider", track, rank, position, 1.0 / rank, pinned, excludedReason is not null, excludedReason, note,
-            [$"Teaches what {slug} teaches"], CourseFormat.Online, 100m, "USD", false, null, null, reaction ?? LearnerReaction.None);
+            [$"Teaches what {slug} teaches"], CourseFormat.Online, 100m, "USD", false, false, null, null, reaction ?? LearnerReaction.None);
 
     /// <summary>
     /// Online: beta 1, alpha pinned at 2, gamma 3, and delta excluded; free: epsilon alone; in person: empty.

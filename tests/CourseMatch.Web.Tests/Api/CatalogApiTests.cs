@@ -87,6 +87,29 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task ACourseGivesTheUpperEndsOfItsRangesAndWhetherItIsPaidWithThePriceUnlisted()
+    {
+        await using (var db = app.Db.Context())
+        {
+            db.Courses.Add(new CourseMatch.Catalog.Course
+            {
+                Slug = "api-range-probe", Title = "API Range Probe", Provider = db.Providers.First(),
+                DurationWeeks = 6, DurationWeeksMax = 8, HoursPerWeek = 2, HoursPerWeekMax = 4.5m, PaidUnlisted = true,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var course = await Json("/api/courses/api-range-probe");
+        var card = (await Json("/api/courses?q=API%20Range%20Probe&pageSize=1")).GetProperty("items")[0];
+
+        Assert.Equal((6, 8, 2m, 4.5m), (course.GetProperty("durationWeeks").GetInt32(), course.GetProperty("durationWeeksMax").GetInt32(),
+            course.GetProperty("hoursPerWeek").GetDecimal(), course.GetProperty("hoursPerWeekMax").GetDecimal()));
+        Assert.Equal(JsonValueKind.Null, course.GetProperty("totalHoursMax").ValueKind);
+        Assert.Equal((JsonValueKind.Null, true), (course.GetProperty("price").ValueKind, course.GetProperty("paidUnlisted").GetBoolean()));
+        Assert.Equal(("api-range-probe", 8, true), (card.GetProperty("slug").GetString(), card.GetProperty("durationWeeksMax").GetInt32(), card.GetProperty("paidUnlisted").GetBoolean()));
+    }
+
+    [Fact]
     public async Task UnknownSlugIs404ProblemDetails()
     {
         var response = await http.GetAsync("/api/courses/no-such-course");

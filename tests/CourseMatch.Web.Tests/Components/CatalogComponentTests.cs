@@ -9,8 +9,9 @@ public class CatalogComponentTests : BunitContext
     private static CourseCard Card(decimal? price = 0, CourseFormat format = CourseFormat.Online, string? city = null) => new(
         Slug: "khan-linear-algebra", Title: "Linear Algebra", ProviderSlug: "khan-academy", ProviderName: "Khan Academy",
         Summary: "Vectors and matrices.", Format: format, Pacing: Pacing.SelfPaced, Level: CourseLevel.Beginner, Kind: CourseKind.Course,
-        Language: "en", City: city, Country: city is null ? null : "US", Price: price, Currency: "USD", FreeToAudit: false, Certificate: false,
-        DurationWeeks: null, HoursPerWeek: null, EffortHours: null, Rating: null, RatingCount: 0, Skills: ["Linear algebra"]);
+        Language: "en", City: city, Country: city is null ? null : "US", Price: price, Currency: "USD", FreeToAudit: false, PaidUnlisted: false,
+        Certificate: false, DurationWeeks: null, DurationWeeksMax: null, HoursPerWeek: null, HoursPerWeekMax: null, TotalHours: null,
+        TotalHoursMax: null, EffortHours: null, Rating: null, RatingCount: 0, Skills: ["Linear algebra"]);
 
     [Fact]
     public void CourseCardLinksToTheCourseAndSaysFree()
@@ -30,6 +31,19 @@ public class CatalogComponentTests : BunitContext
         Assert.Contains("New York, US", cut.Markup);
         Assert.Equal("In person", cut.Find(".badge").TextContent);
         Assert.Equal("compare", cut.Find("input[name=c]").GetAttribute("form"));
+    }
+
+    [Fact]
+    public void CourseCardShowsRangesAndAPaidCourseWhosePriceIsNotListed()
+    {
+        var card = Card(price: null) with
+        {
+            PaidUnlisted = true, DurationWeeks = 6, DurationWeeksMax = 8, HoursPerWeek = 2, HoursPerWeekMax = 4, TotalHours = 12, TotalHoursMax = 32,
+        };
+        var cut = Render<CourseCardView>(p => p.Add(x => x.Course, card));
+        Assert.Equal("Paid (price not listed)", cut.Find(".price").TextContent);
+        Assert.Contains("6–8 weeks · 2–4 h/week", cut.Markup);
+        Assert.DoesNotContain("hours in all", cut.Markup); // a card leaves total hours out when it has weeks
     }
 
     [Fact]

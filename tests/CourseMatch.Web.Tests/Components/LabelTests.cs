@@ -16,6 +16,24 @@ public class LabelTests
     }
 
     [Fact]
+    public void DurationsShowRangesWithAnEnDashAndSingleNumbersAsBefore()
+    {
+        Assert.Equal("6–8 weeks · 2–4 h/week · 1–2 hours in all", Display.Duration(6, 8, 2, 4, 1, 2));
+        Assert.Equal("1 week · 2.5 h/week · 1 hour in all", Display.Duration(1, null, 2.5m, null, 1, null));
+        Assert.Equal("1–2 weeks", Display.Duration(1, 2, null, null, null, null));
+        Assert.Equal("Duration not listed", Display.Duration(null, null, null, null, null, null));
+    }
+
+    [Fact]
+    public void APaidCourseWithoutAListedPriceIsToldApartFromAnUnknownPrice()
+    {
+        Assert.Equal("Paid (price not listed)", Display.Price(null, "USD", freeToAudit: false, paidUnlisted: true));
+        Assert.Equal("Price not listed", Display.Price(null, null, freeToAudit: false, paidUnlisted: false));
+        Assert.Equal("Free to audit; paid certificate (price not listed)", Display.Price(null, null, freeToAudit: true, paidUnlisted: true));
+        Assert.Equal("$49 USD", Display.Price(49, "USD", freeToAudit: false, paidUnlisted: false));
+    }
+
+    [Fact]
     public void EveryFacetValueOfAnEnumOrBandIsWorded()
     {
         var facets = new List<Facet>

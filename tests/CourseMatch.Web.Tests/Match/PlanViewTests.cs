@@ -10,7 +10,7 @@ public class PlanViewTests : BunitContext
     private static PlanItem Item(string slug, string track, int rank, params string[] reasons) => new(
         Slug: slug, Title: $"Course {slug}", Provider: "Provider", Rank: rank, Score: 1.0 / rank, Reasons: reasons, Track: track,
         Format: track == "inPerson" ? CourseFormat.InPerson : CourseFormat.Online, Price: track == "free" ? 0 : 100, Currency: "USD",
-        FreeToAudit: false, City: null, Country: null, Note: null, Pinned: false);
+        FreeToAudit: false, PaidUnlisted: false, City: null, Country: null, Note: null, Pinned: false);
 
     private static PlanDocument Plan() => new()
     {
@@ -24,8 +24,8 @@ public class PlanViewTests : BunitContext
         Skills = [new("linear-algebra", "Linear algebra", 1, 3), new("python", "Python", 2, 2)],
     };
 
-    private IRenderedComponent<PlanView> View(Dictionary<string, PickState>? feedback = null, Action<PickFeedback>? onFeedback = null) =>
-        Render<PlanView>(p => p.Add(x => x.Plan, Plan()).Add(x => x.ShareUrl, "https://example.test/plans/tok")
+    private IRenderedComponent<PlanView> View(Dictionary<string, PickState>? feedback = null, Action<PickFeedback>? onFeedback = null, PlanDocument? plan = null) =>
+        Render<PlanView>(p => p.Add(x => x.Plan, plan ?? Plan()).Add(x => x.ShareUrl, "https://example.test/plans/tok")
             .Add(x => x.Feedback, feedback ?? []).Add(x => x.OnFeedback, onFeedback ?? (_ => { })));
 
     [Fact]
@@ -39,6 +39,14 @@ public class PlanViewTests : BunitContext
         Assert.Equal("/courses/ml-online", online[0].QuerySelector("h4 a")!.GetAttribute("href"));
         Assert.Equal(["Teaches machine learning to level 3; you are at 1", "Within your $500 budget"],
             online[0].QuerySelectorAll(".reasons li").Select(li => li.TextContent));
+    }
+
+    [Fact]
+    public void APickThatIsPaidWithThePriceUnlistedSaysSo()
+    {
+        var plan = Plan() with { Tracks = new PlanTracks([], [Item("ml-online", "online", 1) with { Price = null, PaidUnlisted = true }], []) };
+        var cut = View(plan: plan);
+        Assert.Equal("Paid (price not listed)", cut.Find(".track-online .price").TextContent);
     }
 
     [Fact]

@@ -92,6 +92,28 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task CoursePageShowsRangesAndAPaidCourseWhosePriceIsNotListed()
+    {
+        await using (var db = app.Db.Context())
+        {
+            db.Courses.Add(new Course
+            {
+                Slug = "range-probe", Title = "Range Probe", Provider = await db.Providers.FirstAsync(),
+                DurationWeeks = 6, DurationWeeksMax = 8, HoursPerWeek = 2, HoursPerWeekMax = 4, TotalHours = 1, TotalHoursMax = 2,
+                PaidUnlisted = true, Currency = "USD",
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var (status, _, doc) = await Get("/courses/range-probe");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var facts = doc.QuerySelector(".facts-panel")!.TextContent;
+        Assert.Contains("6–8 weeks · 2–4 h/week · 1–2 hours in all", facts);
+        Assert.Contains("Paid (price not listed)", facts);
+    }
+
+    [Fact]
     public async Task UnknownCourseIsA404PageWithSearch()
     {
         var (status, _, doc) = await Get("/courses/not-a-real-course");

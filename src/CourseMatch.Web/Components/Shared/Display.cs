@@ -9,9 +9,16 @@ public static class Display
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Price(decimal? price, string? currency, bool freeToAudit)
+    /// <param name="paidUnlisted">Paid, but the catalog does not say how much (<paramref name="price"/> is then null).</param>
+    public static string Price(decimal? price, string? currency, bool freeToAudit, bool paidUnlisted)
     {
-        if (price is null) return freeToAudit ? "Free to audit; price not listed" : "Price not listed";
+        if (price is null) return (freeToAudit, paidUnlisted) switch
+        {
+            (true, true) => "Free to audit; paid certificate (price not listed)",
+            (true, false) => "Free to audit; price not listed",
+            (false, true) => "Paid (price not listed)",
+            (false, false) => "Price not listed",
+        };
         if (price == 0) return "Free";
         var amount = price.Value % 1 == 0 ? price.Value.ToString("#,0", Invariant) : price.Value.ToString("#,0.00", Invariant);
         var text = currency switch
@@ -23,14 +30,18 @@ public static class Display
         return freeToAudit ? $"Free to audit · {text} with certificate" : text;
     }
 
-    public static string Duration(int? weeks, decimal? hoursPerWeek, decimal? totalHours)
+    /// <summary>"6–8 weeks · 2–4 h/week · 1–2 hours in all": each part one number, or a range when its upper end is given.</summary>
+    public static string Duration(int? weeks, int? weeksMax, decimal? hoursPerWeek, decimal? hoursPerWeekMax, decimal? totalHours, decimal? totalHoursMax)
     {
         var parts = new List<string>();
-        if (weeks is int w) parts.Add(w == 1 ? "1 week" : $"{w} weeks");
-        if (hoursPerWeek is decimal h) parts.Add($"{Num(h)} h/week");
-        if (totalHours is decimal t) parts.Add(t == 1 ? "1 hour in all" : $"{Num(t)} hours in all");
+        if (weeks is int w) parts.Add(weeksMax is null && w == 1 ? "1 week" : $"{Span(w, weeksMax)} weeks");
+        if (hoursPerWeek is decimal h) parts.Add($"{Span(h, hoursPerWeekMax)} h/week");
+        if (totalHours is decimal t) parts.Add(totalHoursMax is null && t == 1 ? "1 hour in all" : $"{Span(t, totalHoursMax)} hours in all");
         return parts.Count == 0 ? "Duration not listed" : string.Join(" · ", parts);
     }
+
+    /// <summary>"2–4" with an en dash, as ranges are printed; the low end alone without a high one.</summary>
+    private static string Span(decimal low, decimal? high) => high is decimal h ? $"{Num(low)}–{Num(h)}" : Num(low);
 
     public static string Place(string? city, string? region, string? country) =>
         string.Join(", ", new[] { city, region, country }.Where(s => !string.IsNullOrWhiteSpace(s)));
@@ -55,10 +66,10 @@ public static class Display
         at.UtcDateTime.ToString(seconds ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm", Invariant) + " UTC";
 
     /// <summary>"In person · $3,950 USD · New York City, US": the facts line of a plan's pick.</summary>
-    public static string PickFacts(CourseFormat format, decimal? price, string? currency, bool freeToAudit, string? city, string? country) =>
-        string.Join(" · ", new[] { format.Label(), Price(price, currency, freeToAudit), city is null ? null : Place(city, null, country) }.Where(s => s is not null));
+    public static string PickFacts(CourseFormat format, decimal? price, string? currency, bool freeToAudit, bool paidUnlisted, string? city, string? country) =>
+        string.Join(" · ", new[] { format.Label(), Price(price, currency, freeToAudit, paidUnlisted), city is null ? null : Place(city, null, country) }.Where(s => s is not null));
 
-    public static string PickFacts(PlanItem i) => PickFacts(i.Format, i.Price, i.Currency, i.FreeToAudit, i.City, i.Country);
+    public static string PickFacts(PlanItem i) => PickFacts(i.Format, i.Price, i.Currency, i.FreeToAudit, i.PaidUnlisted, i.City, i.Country);
 
     // Every member is named: an unmapped new member is a build error (CS8509), see Directory.Build.props.
     public static string Label(this CourseFormat f) => f switch

@@ -72,7 +72,8 @@ public sealed record SkillDocument(string Slug, string Name, string Category, st
 public sealed record CourseDocument(
     string Slug, string Title, object Provider, string Kind, string? Summary, string? Description, string? Url,
     string Format, string Pacing, object? Location,
-    int? DurationWeeks, decimal? HoursPerWeek, decimal? TotalHours, decimal? Price, string? Currency, bool FreeToAudit,
+    int? DurationWeeks, int? DurationWeeksMax, decimal? HoursPerWeek, decimal? HoursPerWeekMax, decimal? TotalHours, decimal? TotalHoursMax,
+    decimal? Price, string? Currency, bool FreeToAudit, bool PaidUnlisted,
     string Level, string Language, bool Certificate, decimal? Rating, int RatingCount, string? Source, DateOnly? AsOf,
     IReadOnlyList<object> UpcomingSessions, IReadOnlyList<object> Skills, IReadOnlyList<object> Prerequisites,
     IReadOnlyList<object> PrerequisiteCourses)
@@ -81,7 +82,8 @@ public sealed record CourseDocument(
         c.Slug, c.Title, new { c.Provider.Slug, c.Provider.Name, Kind = c.Provider.Kind.ToKebab(), c.Provider.Website },
         c.Kind.ToKebab(), c.Summary, c.Description, c.Url,
         c.Format.ToKebab(), c.Pacing.ToKebab(), c.City is null ? null : new { c.City, c.Region, c.Country },
-        c.DurationWeeks, c.HoursPerWeek, c.TotalHours, c.Price, c.Currency, c.FreeToAudit,
+        c.DurationWeeks, c.DurationWeeksMax, c.HoursPerWeek, c.HoursPerWeekMax, c.TotalHours, c.TotalHoursMax,
+        c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted,
         c.Level.ToKebab(), c.Language, c.Certificate, c.Rating, c.RatingCount, c.Source, c.AsOf,
         UpcomingSessions: c.Upcoming(today).Select(s => (object)new { start = s.StartDate, end = s.EndDate }).ToList(),
         Skills: c.Skills.OrderByDescending(s => s.Level).Select(s => (object)new { skill = s.Skill.Slug, s.Skill.Name, s.Level }).ToList(),

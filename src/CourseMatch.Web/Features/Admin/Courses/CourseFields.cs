@@ -1,4 +1,5 @@
 using CourseMatch.Catalog;
+using CourseMatch.Curation;
 using CourseMatch.Web.Components.Shared;
 
 namespace CourseMatch.Web.Features.Admin.Courses;
@@ -31,6 +32,8 @@ public static class CourseFields
     public static readonly IReadOnlyList<Option> Levels = Enum<CourseLevel>(l => l.Label());
     public static readonly IReadOnlyList<Option> Statuses = Enum<CourseStatus>();
 
+    private const string RangeHint = "A number, or a range like 2-4.";
+
     /// <summary>The form's sections, in order. "provider" takes its options from <see cref="CourseChoices"/>.</summary>
     public static IReadOnlyList<(string Legend, IReadOnlyList<FieldSpec> Fields)> Sections(CourseChoices choices) =>
     [
@@ -53,13 +56,14 @@ public static class CourseFields
             new("country", "Country", Hint: "Two-letter ISO 3166 code, like GB or US."),
             new("sessions", "Sessions", Hint: "Start dates or ranges, separated by semicolons: 2027-01-11..2027-03-05; 2027-09-06.", Wide: true),
         ]),
+        // Plain text, not "number": a range ("2-4") and "paid" need the hyphen and letters a numeric keypad lacks.
         ("Time", [
-            new("durationWeeks", "Duration in weeks", "number"),
-            new("hoursPerWeek", "Hours a week", "number"),
-            new("totalHours", "Total hours", "number", "Give either total hours or weeks and hours a week."),
+            new("durationWeeks", "Duration in weeks", Hint: RangeHint),
+            new("hoursPerWeek", "Hours a week", Hint: RangeHint),
+            new("totalHours", "Total hours", Hint: $"{RangeHint} Give either total hours or weeks and hours a week."),
         ]),
         ("Price", [
-            new("price", "Price", "number", "0 for free; leave empty when unknown."),
+            new("price", "Price", Hint: $"0 for free; \"{CourseRecord.PaidUnlistedPrice}\" when it is paid but the price is not listed; leave empty when unknown."),
             new("currency", "Currency", Hint: "Three-letter ISO 4217 code, like USD, EUR or GBP."),
             new("freeToAudit", "Free to audit", "checkbox"),
             new("certificate", "Certificate on completion", "checkbox"),
