@@ -127,8 +127,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         var used = mapping.Fields.Values.Select(f => f.Column).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var columns = file.Headers.Take(40).Select(h => used.Contains(h) ? $"\"{h}\"" :
             MappingDocument.NearestFields(h) is { Count: > 0 } near ? $"\"{h}\" (maybe {string.Join(" or ", near)})" : $"\"{h}\"");
-        var separator = file.Separator switch { ';' => "semicolon", '\t' => "tab", _ => "comma" };
-        return $"{text} The file was read as {separator}-separated, with {file.Headers.Count} column{(file.Headers.Count == 1 ? "" : "s")}: "
+        return $"{text} The file was read as {ImportFile.SeparatorWord(file.Separator)}-separated, with {file.Headers.Count} column{(file.Headers.Count == 1 ? "" : "s")}: "
                + string.Join(", ", columns) + (file.Headers.Count > 40 ? ", …" : "") + ". Map them to our fields, or choose a saved mapping.";
     }
 
@@ -214,7 +213,15 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             else if (key.Length > Limits.Url) Bad(line, feed is null ? "slug" : "sourceId", $"At most {Limits.Url} characters.");
             else if (!lineByKey.TryAdd(key, line))
                 Bad(line, feed is null ? "slug" : "sourceId", $"duplicates line {lineByKey[key]} (the same {(feed is null ? "slug" : "id")} \"{Short(key)}\").", key);
-            if (badLines.Contains(line)) { outcomes.Add(BadOutcome(line, fields)); continue; }
+            if (badLines.Contains(line))
+            {
+                // Say everything wrong with the row at once: the rules' findings on the fields not already refused.
+                var reported = bad.Where(b => b.Line == line).Select(b => b.Field).ToHashSet(StringComparer.Ordinal);
+                foreach (var e in CourseRules.Check(CourseRecord.FromFields(fields), lookups, null).Errors.Where(e => !reported.Contains(e.Field) && e.Field != "prerequisiteCourses"))
+                    Bad(line, e.Field, e.Message, CourseRecord.Fields.Contains(e.Field) ? fields.GetValueOrDefault(e.Field) : null);
+                outcomes.Add(BadOutcome(line, fields));
+                continue;
+            }
 
             var p = new Planned { Line = line, Fields = fields, Key = key };
             if (feed is not null && keys.TryGetValue(key!, out var keyed))
@@ -426,7 +433,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
         {
             var price = fields.GetValueOrDefault("price");
             if (isPaid == "false" && price is null) fields["price"] = "0";
-            else if (isPaid == "true" && price is null) fields["price"] = "paid";
+            else if (isPaid == "true" && price is null) fields["price"] = CourseRecord.PaidUnlistedPrice;
             else if (isPaid == "false" && price is not ("0" or null))
                 bad(line, "isPaid", $"says the course is free, but its price is {price}; correct one of them.", row.Cells.TryGetValue(mapping.Fields["isPaid"].Column ?? "", out var cell) ? cell : null);
             else if (isPaid == "true" && price == "0")
@@ -470,9 +477,9 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
     private static CourseRecord MergeInto(CourseRecord stored, Planned p, List<CourseSource> otherFeeds)
     {
         var merged = stored.ToFields();
-        foreach (var (field, incoming) in p.Fields)
+        foreach (var field in CourseRecord.Fields)
         {
-            if (field == "slug" || !CourseRecord.Fields.Contains(field)) continue;
+            if (field == "slug" || !p.Fields.TryGetValue(field, out var incoming)) continue;
             var current = stored[field];
             if (Equivalent(field, current, incoming)) continue;
             var take = p.Merge switch

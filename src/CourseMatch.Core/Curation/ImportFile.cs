@@ -25,8 +25,6 @@ public sealed class ImportFile
 
     public required string FileName { get; init; }
     public ImportFileKind Kind { get; init; }
-    /// <summary>The CSV separator the file was read with.</summary>
-    public char Separator { get; init; } = ',';
     public IReadOnlyList<string> Headers { get; init; } = [];
     /// <summary>The cell separator of a CSV file, found in its header line (<see cref="DetectSeparator"/>); ',' for JSON.</summary>
     public char Separator { get; init; } = ',';

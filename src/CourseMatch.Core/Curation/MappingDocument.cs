@@ -108,9 +108,10 @@ public sealed partial record MappingDocument
     {
         var h = Normalise(header);
         if (h.Length == 0) return [];
-        return AllFields
-            .Select(f => (Field: f, Score: Likeness(h, Normalise(f))))
-            .Where(x => x.Score >= 0.5).OrderByDescending(x => x.Score).Take(2).Select(x => x.Field).ToList();
+        var scored = AllFields.Select(f => (Field: f, Score: Likeness(h, Normalise(f)))).Where(x => x.Score >= 0.6).ToList();
+        // A name inside the other ("course_title" has title) beats any likeness of letters.
+        if (scored.Any(x => x.Score >= 1)) scored.RemoveAll(x => x.Score < 1);
+        return scored.OrderByDescending(x => x.Score).Take(2).Select(x => x.Field).ToList();
     }
 
     /// <summary>1 when one name contains the other, else how much of the shorter one's letter pairs the other has.</summary>

@@ -280,13 +280,15 @@ public static partial class WrittenForms
     /// <summary>A start date that says the course can be started at any time: self-paced, with no session.</summary>
     private static readonly FrozenDictionary<string, Reading>.AlternateLookup<ReadOnlySpan<char>> StartAnytimeWords = Words(
         (SelfPaced, ["On-Demand", "Self-paced", "Anytime", "Start anytime", "Available now", "Enroll anytime", "Start now",
-            "Learn at your own pace"]));
+            "Learn at your own pace"]),
+        // An aggregator marks a course whose last run is over; the date of the next one is not known.
+        (Reading.Nothing, ["Finished", "Ended", "Closed", "Archived", "Past"]));
 
     // ---- Price and currency ----
 
     private static readonly Reading Free = One("price", "0");
     // "paid" is the canonical price of a paid course whose catalog does not list the amount.
-    private static readonly Reading PaidUnlisted = One("price", "paid");
+    private static readonly Reading PaidUnlisted = One("price", CourseRecord.PaidUnlistedPrice);
     private static readonly Reading AuditOnly = One("freeToAudit", "true");
 
     private static readonly FrozenDictionary<string, Reading>.AlternateLookup<ReadOnlySpan<char>> PriceWords = Words(
@@ -1144,6 +1146,7 @@ public static partial class WrittenForms
             E("startDate", "Anytime", ("pacing", "self-paced")),
             E("startDate", "Available now", ("pacing", "self-paced")),
             EMeaning("startDate", "TBA", Unknown),
+            EMeaning("startDate", "Finished", Unknown),
 
             E("pacing", "Self-paced on your time", ("pacing", "self-paced")),
             E("pacing", "self paced", ("pacing", "self-paced")),

@@ -23,21 +23,3 @@ namespace CourseMatch.Catalog
         public static ProviderKind GuessKind(string name) => ProviderKind.Platform;
     }
 }
-namespace CourseMatch.Curation
-{
-    public static class SameAsStub
-    {
-        public static bool SameAs(this CheckedCourse n, Course c, IReadOnlyDictionary<string, int> idsBySlug) =>
-        n.Slug == c.Slug && n.Title == c.Title && n.ProviderId == c.ProviderId && n.Kind == c.Kind && n.Summary == c.Summary
-        && n.Description == c.Description && n.Url == c.Url && n.Format == c.Format && n.Pacing == c.Pacing && n.City == c.City
-        && n.Region == c.Region && n.Country == c.Country && n.PlaceId == c.PlaceId && n.DurationWeeks == c.DurationWeeks
-        && n.HoursPerWeek == c.HoursPerWeek && n.TotalHours == c.TotalHours && n.Price == c.Price && n.Currency == c.Currency
-        && n.FreeToAudit == c.FreeToAudit && n.Level == c.Level && n.Language == c.Language && n.Certificate == c.Certificate
-        && n.Rating == c.Rating && n.RatingCount == c.RatingCount && n.Status == c.Status && n.Source == c.Source && n.AsOf == c.AsOf
-        && n.Skills.Count == c.Skills.Count && c.Skills.All(s => n.Skills.TryGetValue(s.SkillId, out var l) && l == s.Level)
-        && n.Prerequisites.Count == c.Prerequisites.Count && c.Prerequisites.All(s => n.Prerequisites.TryGetValue(s.SkillId, out var l) && l == s.MinLevel)
-        && n.Sessions.Count == c.Sessions.Count && c.Sessions.All(s => n.Sessions.Contains((s.StartDate, s.EndDate)))
-        && n.PrerequisiteCourses.Count == c.PrerequisiteCourses.Count
-        && n.PrerequisiteCourses.All(s => idsBySlug.TryGetValue(s, out var id) && c.PrerequisiteCourses.Any(p => p.RequiredCourseId == id));
-    }
-}

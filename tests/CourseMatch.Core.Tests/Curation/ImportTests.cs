@@ -60,7 +60,7 @@ public class ImportTests
         Assert.Equal([providerLine, slugLine], report.BadRows.Select(b => b.Line).Distinct());
         Assert.Contains(lines, l => l.StartsWith($"line {providerLine}: provider: \"nobody-we-know\" is not in the catalog"));
         Assert.Contains(lines, l => l.StartsWith($"line {slugLine}: slug: Use lower-case letters"));
-        Assert.Contains(lines, l => l.StartsWith($"line {slugLine}: price: Must be 0 (free) or more."));
+        Assert.Contains(lines, l => l.StartsWith($"line {slugLine}: price: \"-3\" is not a price"));
         Assert.False(report.Committed);
         Assert.Equal(before, await CountsAsync(db));
         Assert.Equal(storedBefore, await StoredAsync(db, "khan-academy-multivariable-calculus"));
@@ -83,7 +83,7 @@ public class ImportTests
 
         Assert.Null(report.FileError);
         Assert.Equal(1, report.Creates);
-        Assert.Equal("line 4: rating: A rating is between 0 and 5.", Assert.Single(report.BadRows).ToString());
+        Assert.Equal("line 4: rating: \"9\" is not a rating from 0 to 5; write a number like 4.7, or map the value.", Assert.Single(report.BadRows).ToString());
     }
 
     [Fact]
