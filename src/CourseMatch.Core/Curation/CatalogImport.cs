@@ -160,7 +160,13 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
 
         var bad = new List<BadRow>();
         var badLines = new HashSet<int>();
-        void Bad(int line, string field, string message, string? value = null) { bad.Add(new BadRow(line, field, message, value)); badLines.Add(line); }
+        var badFields = new Dictionary<int, HashSet<string>>();
+        void Bad(int line, string field, string message, string? value = null)
+        {
+            bad.Add(new BadRow(line, field, message, value));
+            if (badLines.Add(line)) badFields[line] = new HashSet<string>(StringComparer.Ordinal);
+            badFields[line].Add(field);
+        }
 
         var outcomes = new List<RowOutcome>();
         var planned = new List<Planned>();
@@ -216,8 +222,8 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
             if (badLines.Contains(line))
             {
                 // Say everything wrong with the row at once: the rules' findings on the fields not already refused.
-                var reported = bad.Where(b => b.Line == line).Select(b => b.Field).ToHashSet(StringComparer.Ordinal);
-                foreach (var e in CourseRules.Check(CourseRecord.FromFields(fields), lookups, null).Errors.Where(e => !reported.Contains(e.Field) && e.Field != "prerequisiteCourses"))
+                var reported = badFields[line];
+                foreach (var e in CourseRules.Check(CourseRecord.FromFields(fields), lookups, null).Errors.Where(e => !reported.Contains(e.Field) && e.Field != "prerequisiteCourses").ToList())
                     Bad(line, e.Field, e.Message, CourseRecord.Fields.Contains(e.Field) ? fields.GetValueOrDefault(e.Field) : null);
                 outcomes.Add(BadOutcome(line, fields));
                 continue;
