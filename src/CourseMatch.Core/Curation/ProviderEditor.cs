@@ -131,12 +131,16 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs)
     protected override Task RefreshKeywordsAsync(CourseMatchDb db, int id, CancellationToken ct) => ReferenceEdits.RefreshProviderKeywordsAsync(db, id, ct);
 
     /// <summary>
-    /// A name or slug that is another provider's alias would make the two answer to the same text in an import (the name
-    /// or slug would win, silently), so it is refused until the alias is removed.
+    /// A name that folds to another provider's name, or a name or slug that is another provider's alias, would make two
+    /// providers answer to the same text in an import (one of them silently), so it is refused.
     /// </summary>
     protected override async Task<FieldError?> ClashAsync(CourseMatchDb db, ProviderValues values, int? id, CancellationToken ct)
     {
         var folded = ProviderAlias.Fold(values.Name);
+        var others = await db.Providers.AsNoTracking().Where(p => p.Id != id).Select(p => new { p.Name, p.Slug }).ToListAsync(ct);
+        if (others.FirstOrDefault(o => ProviderAlias.Fold(o.Name) == folded) is { } same)
+            return new FieldError("name", $"\"{values.Name}\" is already the name of {same.Name} ({same.Slug}). Choose another name, or merge the two providers.");
+
         var clashes = await db.ProviderAliases.AsNoTracking().Where(a => (a.Alias == folded || a.Alias == values.Slug) && a.ProviderId != id)
             .Select(a => new { a.Alias, a.Provider.Name, a.Provider.Slug }).ToListAsync(ct);
         if (clashes.FirstOrDefault(c => c.Alias == folded) is { } byName)

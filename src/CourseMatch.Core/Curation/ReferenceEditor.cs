@@ -62,8 +62,8 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
     /// <summary>Rewrites what stores the row by its slug (not its id) when a slug goes away: renamed, or merged into another row.</summary>
     protected virtual Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) => Task.CompletedTask;
     /// <summary>
-    /// A rule the values break against other stored rows, beyond the unique slug (for a provider: a name that is another
-    /// provider's alias); null when there is none. <paramref name="id"/> is null on create.
+    /// A rule a new name or slug breaks against other stored rows, beyond the unique slug (for a provider: a name that is
+    /// another provider's name or alias); null when there is none. <paramref name="id"/> is null on create.
     /// </summary>
     protected virtual Task<FieldError?> ClashAsync(CourseMatchDb db, TValues values, int? id, CancellationToken ct) => Task.FromResult<FieldError?>(null);
 
@@ -122,7 +122,9 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         if (values.Slug != stored.Slug
             && await Set(db).AnyAsync(r => EF.Property<string>(r, "Slug") == values.Slug && EF.Property<int>(r, "Id") != id, ct))
             return SlugTaken(values.Slug);
-        if (await ClashAsync(db, values, id, ct) is { } clash) return ReferenceEditOutcome<TValues>.Invalid([clash]);
+        // Only a new name or slug can clash: an old clash does not block editing the other fields.
+        if ((values.Name != stored.Name || values.Slug != stored.Slug) && await ClashAsync(db, values, id, ct) is { } clash)
+            return ReferenceEditOutcome<TValues>.Invalid([clash]);
 
         values.ApplyTo(row);
         Audit.Record(db, actor, Entity, id, "Updated", stored, values, $"Updated {Noun} {values.Name} ({values.Slug}): {string.Join(", ", values.ChangedFrom(stored))}");

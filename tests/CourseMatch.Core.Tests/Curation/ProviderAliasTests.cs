@@ -46,6 +46,8 @@ public class ProviderAliasTests(DatabaseFixture fixture) : IClassFixture<Databas
         var directory = await ProviderDirectory.LoadAsync(db, CancellationToken.None);
         Assert.True(directory.TryFind("Heronsgate Univ", out var found));
         Assert.Equal(id, found.Id);
+        // The admin list finds it by the alias too.
+        Assert.Equal(id, Assert.Single((await providers.ListAsync("Heronsgate Univ.")).Rows).Id);
     }
 
     [Fact]
@@ -138,6 +140,24 @@ public class ProviderAliasTests(DatabaseFixture fixture) : IClassFixture<Databas
         var loaded = ProviderEditor.ValuesOf((await providers.GetAsync(id))!);
         var form = ProviderForm.From(loaded);
         form.Name = "Ostrander Online";
+        Assert.True((await providers.UpdateAsync(id, loaded, form, Admin)).Ok);
+    }
+
+    [Fact]
+    public async Task AProviderCannotTakeANameThatFoldsToAnotherProvidersName()
+    {
+        var taken = await providers.CreateAsync(new ProviderForm { Slug = "khan-academy-2", Name = "The KHAN academy", Kind = "platform" }, Admin);
+        Assert.Equal("name", Assert.Single(taken.Errors).Field);
+        Assert.Contains("already the name of Khan Academy (khan-academy)", taken.Errors[0].Message);
+
+        // An edit that keeps the name is not held up by it.
+        var id = await CreateAsync("verity-college", "Verity College");
+        var loaded = ProviderEditor.ValuesOf((await providers.GetAsync(id))!);
+        var form = ProviderForm.From(loaded);
+        form.Name = "Khan Academy";
+        Assert.Equal("name", Assert.Single((await providers.UpdateAsync(id, loaded, form, Admin)).Errors).Field);
+        form.Name = "Verity College";
+        form.Website = "https://verity.example.test";
         Assert.True((await providers.UpdateAsync(id, loaded, form, Admin)).Ok);
     }
 
