@@ -174,7 +174,8 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs)
     public async Task<IReadOnlyList<string>?> AliasesAsync(string providerSlug, CancellationToken ct = default)
     {
         await using var db = await Dbs.CreateDbContextAsync(ct);
-        var id = await db.Providers.Where(p => p.Slug == providerSlug).Select(p => (int?)p.Id).SingleOrDefaultAsync(ct);
+        var slug = providerSlug.Trim();
+        var id = await db.Providers.Where(p => p.Slug == slug).Select(p => (int?)p.Id).SingleOrDefaultAsync(ct);
         return id is null ? null : await AliasesOfAsync(db, id.Value, ct);
     }
 
@@ -235,7 +236,7 @@ public sealed class ProviderEditor(IDbContextFactory<CourseMatchDb> dbs)
             return AliasOutcome.Refused("alias", $"\"{text}\" is not an alias of {provider.Name}; "
                 + (before.Count == 0 ? "it has none." : $"its aliases are {string.Join(", ", before.Select(a => $"\"{a}\""))}."));
 
-        await db.ProviderAliases.Where(a => a.Alias == folded && a.ProviderId == provider.Id).ExecuteDeleteAsync(ct);
+        db.ProviderAliases.Remove(new ProviderAlias { Alias = folded, ProviderId = provider.Id });
         Audit.Record(db, actor, Entity, provider.Id, "AliasRemoved", new { aliases = before }, new { aliases = before.Where(a => a != folded) },
             $"Removed alias \"{folded}\" from provider {provider.Name} ({provider.Slug})");
         await db.SaveChangesAsync(ct);
