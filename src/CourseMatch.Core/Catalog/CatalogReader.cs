@@ -13,6 +13,20 @@ public sealed class CatalogReader(IDbContextFactory<CourseMatchDb> dbs)
         return await db.Courses.WithEverything().FirstOrDefaultAsync(c => c.Slug == slug && c.Status == CourseStatus.Published, ct);
     }
 
+    /// <summary>
+    /// The current slug of the published course that <paramref name="oldSlug"/> was an address of before a rename, or
+    /// null: when there is no such redirect, the course is not published, or a course has that slug itself now.
+    /// </summary>
+    public async Task<string?> RedirectAsync(string oldSlug, CancellationToken ct = default)
+    {
+        if (oldSlug.Length > Limits.CourseSlug) return null;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.CourseSlugRedirects.AsNoTracking()
+            .Where(r => r.OldSlug == oldSlug && !db.Courses.Any(c => c.Slug == oldSlug))
+            .Join(db.Courses.Where(c => c.Status == CourseStatus.Published), r => r.CourseId, c => c.Id, (_, c) => c.Slug)
+            .SingleOrDefaultAsync(ct);
+    }
+
     /// <summary>The courses to compare, in the order asked; unknown slugs are simply absent.</summary>
     public async Task<List<Course>> PublishedBySlugsAsync(IReadOnlyList<string> slugs, CancellationToken ct = default)
     {

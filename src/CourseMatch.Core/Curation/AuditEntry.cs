@@ -13,7 +13,7 @@ public class AuditEntry
     /// <summary>Course, Provider, Skill, Import, ModelVersion, ImportMapping, User.</summary>
     public required string Entity { get; set; }
     public required string EntityId { get; set; }
-    /// <summary>Created, Updated, Published, Unpublished, Archived, Duplicated, Merged, Imported, Promoted, RolledBack, Deleted.</summary>
+    /// <summary>Created, Updated, Published, Unpublished, Archived, Duplicated, Merged, AliasAdded, AliasRemoved, Imported, Promoted, RolledBack, Deleted.</summary>
     public required string Action { get; set; }
     public string? Summary { get; set; }
     /// <summary>JSON of the record before the write (null for a create).</summary>

@@ -166,9 +166,24 @@ public sealed class CourseEditor(IDbContextFactory<CourseMatchDb> dbs)
         foreach (var p in course.Prerequisites) p.Skill = skills[p.SkillId];
         var slugsById = lookups.CourseIdsBySlug.ToDictionary(kv => kv.Value, kv => kv.Key);
         var after = CourseRecord.FromCourse(course, slugsById);
+        if (before?.Slug != course.Slug) await MoveAddressAsync(db, course, before?.Slug, ct);
 
         Audit.Record(db, actor, Entity, course.Id, action, before, after, summary);
         return await SaveOrConflictAsync(db, course, after, ct);
+    }
+
+    /// <summary>
+    /// Keeps old addresses working, in the same SaveChanges as the edit: a renamed course leaves a redirect from its old
+    /// slug. A course that takes a slug (renamed, created or duplicated) takes it from any redirect: if it was an old slug
+    /// of another course, the new course owns that address now and the other course's old links stop reaching it. Chains
+    /// need no care: a redirect points at a course, not at a slug, so it always leads to the current one.
+    /// </summary>
+    private static async Task MoveAddressAsync(CourseMatchDb db, Course course, string? oldSlug, CancellationToken ct)
+    {
+        if (await db.CourseSlugRedirects.FindAsync([course.Slug], ct) is { } taken) db.CourseSlugRedirects.Remove(taken);
+        if (oldSlug is null) return;
+        if (await db.CourseSlugRedirects.FindAsync([oldSlug], ct) is { } stale) stale.CourseId = course.Id;
+        else db.CourseSlugRedirects.Add(new CourseSlugRedirect { OldSlug = oldSlug, CourseId = course.Id });
     }
 
     private async Task<EditOutcome> SaveOrConflictAsync(CourseMatchDb db, Course course, CourseRecord after, CancellationToken ct)

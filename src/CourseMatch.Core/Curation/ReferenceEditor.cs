@@ -61,6 +61,11 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
     protected abstract Task<MergeMoved> MoveAsync(CourseMatchDb db, TEntity survivor, TEntity duplicate, CancellationToken ct);
     /// <summary>Rewrites what stores the row by its slug (not its id) when a slug goes away: renamed, or merged into another row.</summary>
     protected virtual Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) => Task.CompletedTask;
+    /// <summary>
+    /// A rule a new name or slug breaks against other stored rows, beyond the unique slug (for a provider: a name that is
+    /// another provider's name or alias); null when there is none. <paramref name="id"/> is null on create.
+    /// </summary>
+    protected virtual Task<FieldError?> ClashAsync(CourseMatchDb db, TValues values, int? id, CancellationToken ct) => Task.FromResult<FieldError?>(null);
 
     private string Noun => Entity.ToLowerInvariant();
 
@@ -80,6 +85,7 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         await using var db = await Dbs.CreateDbContextAsync(ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (await Set(db).AnyAsync(r => EF.Property<string>(r, "Slug") == values.Slug, ct)) return SlugTaken(values.Slug);
+        if (await ClashAsync(db, values, null, ct) is { } clash) return ReferenceEditOutcome<TValues>.Invalid([clash]);
         var row = values.ToNew();
         Set(db).Add(row);
         try { await db.SaveChangesAsync(ct); }
@@ -116,6 +122,9 @@ public abstract class ReferenceEditor<TEntity, TValues, TForm>(IDbContextFactory
         if (values.Slug != stored.Slug
             && await Set(db).AnyAsync(r => EF.Property<string>(r, "Slug") == values.Slug && EF.Property<int>(r, "Id") != id, ct))
             return SlugTaken(values.Slug);
+        // Only a new name or slug can clash: an old clash does not block editing the other fields.
+        if ((values.Name != stored.Name || values.Slug != stored.Slug) && await ClashAsync(db, values, id, ct) is { } clash)
+            return ReferenceEditOutcome<TValues>.Invalid([clash]);
 
         values.ApplyTo(row);
         Audit.Record(db, actor, Entity, id, "Updated", stored, values, $"Updated {Noun} {values.Name} ({values.Slug}): {string.Join(", ", values.ChangedFrom(stored))}");

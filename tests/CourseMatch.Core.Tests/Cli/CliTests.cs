@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using CourseMatch.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,18 +10,7 @@ public class CliTests : IAsyncLifetime
     public async Task InitializeAsync() => db = await TestDatabase.CreateAsync();
     public Task DisposeAsync() => db.DisposeAsync().AsTask();
 
-    private async Task<(int Exit, string Out, string Err)> RunAsync(params string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "coursematch.dll"));
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["ConnectionStrings__CourseMatch"] = db.ConnectionString;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        return (p.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Exit, string Out, string Err)> RunAsync(params string[] args) => CliProcess.RunAsync(db.ConnectionString, args);
 
     private static string WriteFile(string text, string extension = ".csv")
     {

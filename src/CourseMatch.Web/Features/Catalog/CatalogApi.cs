@@ -32,12 +32,15 @@ public static class CatalogApi
         return TypedResults.Ok(page with { Facets = CatalogLabels.Facets(page.Facets) });
     }
 
-    public static async Task<Results<Ok<CourseDocument>, ProblemHttpResult>> GetCourseAsync(string slug, CatalogReader catalog, CancellationToken ct)
+    /// <summary>A published course; a slug the course had before a rename answers 301 with its current address.</summary>
+    public static async Task<Results<Ok<CourseDocument>, RedirectHttpResult, ProblemHttpResult>> GetCourseAsync(
+        string slug, HttpRequest request, CatalogReader catalog, CancellationToken ct)
     {
-        var course = await catalog.PublishedBySlugAsync(slug, ct);
-        return course is null
-            ? ApiProblems.Status(StatusCodes.Status404NotFound, "Course not found", $"No published course has the slug '{ApiProblems.Echo(slug)}'.")
-            : TypedResults.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
+        if (await catalog.PublishedBySlugAsync(slug, ct) is { } course)
+            return TypedResults.Ok(CourseDocument.From(course, DateOnly.FromDateTime(DateTime.UtcNow)));
+        if (await catalog.RedirectAsync(slug, ct) is { } current)
+            return TypedResults.Redirect($"/api/courses/{current}{request.QueryString}", permanent: true);
+        return ApiProblems.Status(StatusCodes.Status404NotFound, "Course not found", $"No published course has the slug '{ApiProblems.Echo(slug)}'.");
     }
 
     public static async Task<Ok<SkillDocument[]>> ListSkillsAsync(CatalogReader catalog, CancellationToken ct)
