@@ -590,6 +590,9 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
                 added.Add((p, c));
             }
             await db.SaveChangesAsync(ct);
+            // A new course on an old address owns it now: the redirect to the renamed course goes (as in the editor).
+            var slugs = added.Select(a => a.Course.Slug).ToList();
+            await db.CourseSlugRedirects.Where(r => slugs.Contains(r.OldSlug)).ExecuteDeleteAsync(ct);
             foreach (var (p, c) in added)
             {
                 if (plan.Feed is not null) db.CourseSources.Add(new CourseSource { CourseId = c.Id, Feed = plan.Feed, ExternalKey = p.Key!, Values = Remembered(p.Fields) });
