@@ -237,4 +237,25 @@ public class ImportMappingStepTests : BunitContext
         Assert.Contains("no column", cut.Find("#problems-price").TextContent);
         Assert.Equal("Acme", cut.Find("#mapping-name").GetAttribute("value"));
     }
+
+    [Fact]
+    public void ASavedMappingIsDeletedOnlyAfterConfirming()
+    {
+        var deleted = new List<string>();
+        var cut = Render<ImportMappingStep>(p => p
+            .Add(x => x.FileName, "feed.csv").Add(x => x.Headers, Marketplace).Add(x => x.Mapping, new MappingDocument().WithColumnsByName(Marketplace))
+            .Add(x => x.SavedMappings, [new ImportMapping { Name = "Northwind", Document = new MappingDocument { Feed = "northwind" } }])
+            .Add(x => x.OnDelete, (string name) => deleted.Add(name)));
+        Assert.DoesNotContain(cut.FindAll("button"), b => b.TextContent == "Delete…");
+
+        cut.Find("#saved-mapping").Change("Northwind");
+        cut.FindAll("button").Single(b => b.TextContent == "Delete…").Click();
+        Assert.Contains("Delete the saved mapping “Northwind”?", cut.Find(".confirm").TextContent);
+        cut.FindAll("button").Single(b => b.TextContent == "Keep it").Click();
+        Assert.Empty(deleted);
+
+        cut.FindAll("button").Single(b => b.TextContent == "Delete…").Click();
+        cut.FindAll("button").Single(b => b.TextContent == "Yes, delete it").Click();
+        Assert.Equal(["Northwind"], deleted);
+    }
 }
