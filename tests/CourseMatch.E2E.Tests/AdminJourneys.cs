@@ -136,7 +136,7 @@ public class AdminJourneys(BrowserApp app)
         var csv = string.Join("\n",
             "course_id,course_title,instructor_org,level,is_paid,price,content_hours,course_url",
             "nw-1001,Northwind Eigenvalue Sprint,Northwind,All Levels,True,20,1.5,",
-            "nw-1002,Northwind Probability Warm-up,Northwind,Beginner Level,False,0,3,",
+            "nw-1002,Northwind Probability Warm-up,Northwind,Level 1,False,0,3,",
             "nw-1003,Northwind Gradient Descent Intensive,Northwind,All Levels,True,45,12,",
             $"nw-1004,Northwind Companion Notes,Northwind,All Levels,False,0,8,{known.Url}") + "\n";
         var file = Path.Combine(Path.GetTempPath(), $"northwind-{Guid.NewGuid():N}.csv");
@@ -171,7 +171,7 @@ public class AdminJourneys(BrowserApp app)
         await Type("#from-level-0", "All Levels");
         await Type("#to-level-0", "all");
         await page.Locator("#add-pair-level").ClickAsync();
-        await Type("#from-level-1", "Beginner Level");
+        await Type("#from-level-1", "Level 1");
         await Type("#to-level-1", "beginner");
         await Expect(page.Locator("tr[data-field=level] td.sample")).ToHaveTextAsync("all");
         await Expect(page.Locator("#mapping-problems .problems")).ToHaveCountAsync(0);
