@@ -130,15 +130,16 @@ public class AdminJourneys(BrowserApp app)
     [Fact]
     public async Task AdminMapsAMarketplaceFileWithConstantsAndAValueMapAndImportsItWithItsNewProvider()
     {
-        // The last row has the address of a course already in the catalog: a possible duplicate.
+        // Semicolon-separated, as spreadsheets in many countries save CSV; the last row has the address of a course already in
+        // the catalog: a possible duplicate.
         await using var db = app.Db.Context();
         var known = await db.Courses.Where(c => c.Url != null).OrderBy(c => c.Id).FirstAsync();
         var csv = string.Join("\n",
-            "course_id,course_title,instructor_org,level,is_paid,price,content_hours,course_url",
-            "nw-1001,Northwind Eigenvalue Sprint,Northwind,All Levels,True,20,1.5,",
-            "nw-1002,Northwind Probability Warm-up,Northwind,Level 1,False,0,3,",
-            "nw-1003,Northwind Gradient Descent Intensive,Northwind,All Levels,True,45,12,",
-            $"nw-1004,Northwind Companion Notes,Northwind,All Levels,False,0,8,{known.Url}") + "\n";
+            "course_id;course_title;instructor_org;level;is_paid;price;content_hours;course_url",
+            "nw-1001;Northwind Eigenvalue Sprint;Northwind;All Levels;True;20;1.5;",
+            "nw-1002;Northwind Probability Warm-up;Northwind;Level 1;False;0;3;",
+            "nw-1003;Northwind Gradient Descent Intensive;Northwind;All Levels;True;45;12;",
+            $"nw-1004;Northwind Companion Notes;Northwind;All Levels;False;0;8;{known.Url}") + "\n";
         var file = Path.Combine(Path.GetTempPath(), $"northwind-{Guid.NewGuid():N}.csv");
         await File.WriteAllTextAsync(file, csv);
 
@@ -146,7 +147,7 @@ public class AdminJourneys(BrowserApp app)
         await page.GotoAsync("/admin/import");
         await WaitForCircuit(page);
         await page.Locator("#import-file").SetInputFilesAsync(file);
-        await Expect(page.Locator("#file-message")).ToContainTextAsync("read as comma-separated CSV, 4 rows and 8 columns");
+        await Expect(page.Locator("#file-message")).ToContainTextAsync("read as semicolon-separated CSV, 4 rows and 8 columns");
 
         // The feed, its id column, constants for what the file does not say, and a value map for how it writes levels.
         async Task Type(string selector, string text)
