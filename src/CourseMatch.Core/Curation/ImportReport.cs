@@ -158,7 +158,6 @@ public sealed record ImportReport
                 CatalogExport.Neutralise(string.Join("; ", o.Problems.Select(p => $"{p.Field}: {p.Message}"))) ?? "",
                 o.WithoutSkills ? "yes" : "", o.Draft ? "yes" : "",
             ]);
-            await csv.EndRecordAsync(ct);
         }
         await csv.FlushAsync(ct);
     }
