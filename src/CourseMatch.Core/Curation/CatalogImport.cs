@@ -246,7 +246,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
                 switch (choice)
                 {
                     case DuplicateChoice.Leave:
-                        outcomes.Add(new RowOutcome(line, RowAction.PossibleDuplicate, p.DuplicateOf, fields.GetValueOrDefault("title"), fields.GetValueOrDefault("provider"))
+                        outcomes.Add(new RowOutcome(line, RowAction.PossibleDuplicate, p.DuplicateOf, fields.GetValueOrDefault("title"), ProviderName(fields, lookups))
                             { DuplicateOf = p.DuplicateOf, DuplicateBy = p.DuplicateBy });
                         continue;
                     case DuplicateChoice.Link when feed is null:
@@ -525,6 +525,10 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
 
         static IEnumerable<string> Parts(string s) => s.Split([';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal);
     }
+
+    /// <summary>The row's provider as people know it: the name of the one it resolved to, else as the file wrote it.</summary>
+    private static string? ProviderName(Dictionary<string, string?> fields, CatalogLookups lookups) =>
+        fields.GetValueOrDefault("provider") is { } slug && lookups.ProvidersBySlug.TryGetValue(slug, out var provider) ? provider.Name : fields.GetValueOrDefault("provider");
 
     private static RowOutcome BadOutcome(int line, Dictionary<string, string?> fields) =>
         new(line, RowAction.Bad, fields.GetValueOrDefault("slug"), fields.GetValueOrDefault("title"), fields.GetValueOrDefault("provider"));
