@@ -123,7 +123,7 @@ public sealed class CatalogImport(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDa
     private static string MappingError(ImportFile file, MappingDocument mapping, List<string> problems)
     {
         var text = string.Join(" ", problems);
-        if (!problems.Any(p => p.StartsWith("No column is mapped", StringComparison.Ordinal))) return text;
+        if (mapping.MissingRequired().Count == 0) return text;
         var used = mapping.Fields.Values.Select(f => f.Column).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var columns = file.Headers.Take(40).Select(h => used.Contains(h) ? $"\"{h}\"" :
             MappingDocument.NearestFields(h) is { Count: > 0 } near ? $"\"{h}\" (maybe {string.Join(" or ", near)})" : $"\"{h}\"");

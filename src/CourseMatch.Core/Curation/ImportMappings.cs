@@ -37,7 +37,7 @@ public sealed class ImportMappings(IDbContextFactory<CourseMatchDb> dbs)
         return document.Problems(columns).Where(p => !p.StartsWith("No column is mapped", StringComparison.Ordinal)).ToList();
 
         static IEnumerable<string> ColumnsOf(FieldSource s) =>
-            s.Column is { } c ? [c] : s.Template is { } t ? System.Text.RegularExpressions.Regex.Matches(t, @"\{([^{}]+)\}").Select(m => m.Groups[1].Value) : [];
+            s.Column is { } c ? [c] : s.Template is { } t ? MappingDocument.TemplateColumns(t) : [];
     }
 
     /// <summary>Creates the mapping or replaces the document of the one with that name; returns an error message or null.</summary>

@@ -42,8 +42,6 @@ public sealed partial record MappingDocument
     /// <summary>Our field (<see cref="ImportFields.All"/>) → where its value comes from.</summary>
     public Dictionary<string, FieldSource> Fields { get; init; } = [];
 
-    public bool IsFeed => Feed is not null;
-
     /// <summary>"Duration Weeks", "duration_weeks" and "durationWeeks" all name the same field.</summary>
     public static string Normalise(string name)
     {
@@ -81,17 +79,18 @@ public sealed partial record MappingDocument
             if (source.Column is { } column && !present.Contains(column)) problems.Add($"{field}: the file has no column \"{column}\".");
             if (source.Template is { } template)
             {
-                var holes = Placeholder().Matches(template).Select(m => m.Groups[1].Value).ToList();
+                var holes = TemplateColumns(template).ToList();
                 if (holes.Count == 0) problems.Add($"{field}: the template \"{template}\" names no column; write columns in braces, like \"udemy-{{id}}\".");
                 foreach (var hole in holes.Where(h => !present.Contains(h))) problems.Add($"{field}: the template names \"{{{hole}}}\", but the file has no column \"{hole}\".");
             }
-            if (source.Constant is { } constant && !string.IsNullOrWhiteSpace(constant) && WrittenForms.Read(field, Translate(source, constant)).Error is { } error)
+            // An empty constant would silently give every row nothing.
+            if (source.Constant is { } blank && string.IsNullOrWhiteSpace(blank))
+                problems.Add($"{field}: the constant is empty; write the value every row gets, or choose a column.");
+            else if (source.Constant is { } constant && WrittenForms.Read(field, Translate(source, constant)).Error is { } error)
                 problems.Add($"{field}: the constant {error}");
         }
 
-        var missing = RequiredFields().Where(f => !Fields.ContainsKey(f)).ToList();
-        if (Feed is not null && !Fields.ContainsKey("sourceId") && !Fields.ContainsKey("url"))
-            missing.Add("sourceId (or url)");
+        var missing = MissingRequired();
         if (missing.Count > 0)
             problems.Add($"No column is mapped to {(missing.Count > 1 ? "the required fields" : "the required field")} {string.Join(", ", missing)}.");
         return problems;
@@ -102,6 +101,17 @@ public sealed partial record MappingDocument
     /// from the title.
     /// </summary>
     private IEnumerable<string> RequiredFields() => Feed is null ? CourseRecord.RequiredFields : ["title", "provider"];
+
+    /// <summary>Required fields this mapping gives no source, in the order the messages name them ("sourceId (or url)" for a feed without either).</summary>
+    public List<string> MissingRequired()
+    {
+        var missing = RequiredFields().Where(f => !Fields.ContainsKey(f)).ToList();
+        if (Feed is not null && !Fields.ContainsKey("sourceId") && !Fields.ContainsKey("url")) missing.Add("sourceId (or url)");
+        return missing;
+    }
+
+    /// <summary>The columns a template names in braces ("udemy-{course_id}" names course_id).</summary>
+    public static IEnumerable<string> TemplateColumns(string template) => Placeholder().Matches(template).Select(m => m.Groups[1].Value);
 
     /// <summary>Our fields most like a column the mapping does not use ("course_title" ~ title), for the message a raw file gets.</summary>
     public static IReadOnlyList<string> NearestFields(string header)

@@ -153,7 +153,7 @@ public static partial class WrittenForms
 
     /// <summary>"1-2", or one number when the ends are equal once stored (two decimals).</summary>
     private static string Range(decimal low, decimal high) =>
-        Math.Round(low, 2) == Math.Round(high, 2) ? Number(low) : string.Concat(Number(low), "-", Number(high));
+        Math.Round(low, 2) == Math.Round(high, 2) ? Number(low) : string.Concat(Number(low), CourseRecord.RangeDash.ToString(), Number(high));
 
     // ---- Keywords ----
 
