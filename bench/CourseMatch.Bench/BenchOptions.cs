@@ -20,6 +20,13 @@ public sealed record BenchOptions
     public bool LoadOnly { get; init; }
     public bool KeepCluster { get; init; }
     public string? Output { get; init; }
+    /// <summary>The import benchmark instead of the catalog one: file sizes in rows, each imported into a fresh database.</summary>
+    public IReadOnlyList<int> ImportRows { get; init; } = [];
+    /// <summary>How the import file writes its values: as aggregators do, and/or as the catalog stores them.</summary>
+    public IReadOnlyList<CatalogForms> ImportForms { get; init; } = [CatalogForms.Written];
+    /// <summary>A step of the import (read, dry run, commit, re-import) that runs longer than this is abandoned and reported.</summary>
+    public int ImportLimitSeconds { get; init; } = 900;
+    public bool IsImport => ImportRows.Count > 0;
 
     public const string Usage = """
         CourseMatch catalog search benchmark: API (real Kestrel on 127.0.0.1) against raw Npgsql running the same SQL.
@@ -39,6 +46,15 @@ public sealed record BenchOptions
           --load-only                    load and time the sizes, measure nothing; writes bench/results/load.md only
           --keep-cluster                 leave the database running at the end (to EXPLAIN by hand); prints how to stop it
           --output PATH                  also write the Markdown report to PATH
+
+        The import benchmark (instead of the above; see bench/README.md):
+
+          --import-rows 100000           generate a messy aggregator catalog of this many rows (or several: 10000,100000),
+                                         import it into a fresh database (dry run, commit, re-import dry run) and time it;
+                                         writes docs/bench/import.md and bench/results/import.md
+          --import-forms written         how the file writes prices, levels, languages and counts: written (as aggregators
+                                         do), plain (as the catalog stores them) or written,plain (both, one after the other)
+          --import-limit-seconds 900     abandon a step that runs longer than this (the report says where it was)
           -h, --help                     this text
         """;
 
@@ -96,6 +112,25 @@ public sealed record BenchOptions
                     case "--load-only": o = o with { LoadOnly = true }; break;
                     case "--keep-cluster": o = o with { KeepCluster = true }; break;
                     case "--output": o = o with { Output = Next() }; break;
+                    case "--import-rows":
+                        var rows = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt("--import-rows", s, 1_000_000)).Distinct().ToList();
+                        if (rows.Count == 0) throw new FormatException("--import-rows: give at least one number of rows.");
+                        o = o with { ImportRows = rows };
+                        break;
+                    case "--import-forms":
+                        var forms = new List<CatalogForms>();
+                        foreach (var name in Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                            forms.Add(name.ToLowerInvariant() switch
+                            {
+                                "written" => CatalogForms.Written,
+                                "plain" => CatalogForms.Plain,
+                                _ => throw new FormatException($"--import-forms: '{name}' is not written or plain."),
+                            });
+                        if (forms.Count == 0) throw new FormatException("--import-forms: give written, plain or written,plain.");
+                        o = o with { ImportForms = forms.Distinct().ToList() };
+                        break;
+                    case "--import-limit-seconds": o = o with { ImportLimitSeconds = PositiveInt("--import-limit-seconds", Next(), 86_400) }; break;
                     case "-h" or "--help":
                         Console.WriteLine(Usage);
                         return null;
@@ -122,7 +157,10 @@ public sealed record BenchOptions
         return o;
     }
 
-    public string Describe() => LoadOnly
+    public string Describe() => IsImport
+        ? $"import of {string.Join(", ", ImportRows.Select(r => r.ToString("#,0", CultureInfo.InvariantCulture)))} rows; " +
+          $"{string.Join(" and ", ImportForms.Select(f => f.ToString().ToLowerInvariant()))} forms; seed {MessyCatalog.DefaultSeed}; at most {ImportLimitSeconds:#,0} s per step"
+        : LoadOnly
         ? $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; load only"
         : $"sizes {string.Join(", ", Sizes.Select(s => s.ToString("#,0", CultureInfo.InvariantCulture)))}; " +
         $"{string.Join(" and ", Concurrency)} concurrent clients; {WarmupSeconds} s warm-up + {DurationSeconds} s measured per class and client count (API and baseline each)" +

@@ -32,6 +32,7 @@ public static class BenchProgram
             cts.Cancel();
         };
         var ct = cts.Token;
+        if (options.IsImport) return await ImportBench.RunAsync(options, ct);
 
         var report = new Report(options);
         Log($"CourseMatch search benchmark: {options.Describe()}");
@@ -268,7 +269,7 @@ public static class BenchProgram
         return report.Cancelled ? 130 : 0;
     }
 
-    private static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
+    internal static void Log(string message) => Console.Error.WriteLine($"[{DateTime.Now:HH:mm:ss}] {message}");
 
     private static async Task<T> ScalarAsync<T>(NpgsqlDataSource db, string sql, CancellationToken ct)
     {

@@ -3,10 +3,14 @@ using System.Globalization;
 namespace CourseMatch.Bench;
 
 /// <summary>CPU use over one phase of the run: the whole machine, this process plus its PostgreSQL cluster, and everything else.</summary>
-public sealed record CpuWindow(string Phase, double Seconds, double BusyPercent, double OwnPercent, double OthersPercent, double MaxOthersPercent, double Load1Max)
+public sealed record CpuWindow(string Phase, double Seconds, double BusyPercent, double OwnPercent, double OthersPercent, double MaxOthersPercent, double Load1Max, double SelfPercent = 0)
 {
     public string Describe() =>
         $"{Phase}: machine {BusyPercent:0}% busy, bench + its PostgreSQL {OwnPercent:0}%, other processes {OthersPercent:0}% (peak {MaxOthersPercent:0}% over 5 s), load average up to {Load1Max:0.0}";
+
+    /// <summary>As <see cref="Describe"/>, with the bench process and its PostgreSQL apart: which side a phase keeps busy.</summary>
+    public string DescribeSplit() =>
+        $"{Phase} ({Seconds:0} s): machine {BusyPercent:0}% busy: bench process {SelfPercent:0}%, its PostgreSQL {Math.Max(0, OwnPercent - SelfPercent):0}%, other processes {OthersPercent:0}% (peak {MaxOthersPercent:0}% over 5 s); load average up to {Load1Max:0.0}";
 }
 
 /// <summary>
@@ -16,7 +20,7 @@ public sealed record CpuWindow(string Phase, double Seconds, double BusyPercent,
 /// </summary>
 public sealed class CpuSampler : IAsyncDisposable
 {
-    private readonly record struct Snapshot(double Time, double Total, double Busy, double Own, double Load1);
+    private readonly record struct Snapshot(double Time, double Total, double Busy, double Own, double Self, double Load1);
 
     private readonly string? dataDirectory;
     private readonly CancellationTokenSource stop = new();
@@ -51,10 +55,11 @@ public sealed class CpuSampler : IAsyncDisposable
                 var capacity = now.Total - phaseStart.Total;
                 var busy = capacity <= 0 ? 0 : 100 * (now.Busy - phaseStart.Busy) / capacity;
                 var own = capacity <= 0 ? 0 : 100 * (now.Own - phaseStart.Own) / capacity;
+                var self = capacity <= 0 ? 0 : 100 * (now.Self - phaseStart.Self) / capacity;
                 var inPhase = samples.Where(s => s.Time > phaseStart.Time && s.Time <= now.Time).ToList();
                 w = new CpuWindow(phase, seconds, busy, Math.Min(own, busy), Math.Max(0, busy - own),
                     inPhase.Count == 0 ? Math.Max(0, busy - own) : inPhase.Max(s => s.Others),
-                    Math.Max(now.Load1, inPhase.Count == 0 ? 0 : inPhase.Max(s => s.Load1)));
+                    Math.Max(now.Load1, inPhase.Count == 0 ? 0 : inPhase.Max(s => s.Load1)), Math.Min(self, own));
                 Windows.Add(w);
             }
             phase = next;
@@ -92,7 +97,8 @@ public sealed class CpuSampler : IAsyncDisposable
                 .Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
             var total = cpu.Sum();
             var idle = cpu[3] + cpu[4];
-            var own = ProcessTicks("self", includeChildren: false);
+            var self = ProcessTicks("self", includeChildren: false);
+            var own = self;
             if (Postmaster() is int pm)
             {
                 own += ProcessTicks(pm.ToString(CultureInfo.InvariantCulture), includeChildren: true);
@@ -106,11 +112,11 @@ public sealed class CpuSampler : IAsyncDisposable
                 }
             }
             var load = double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
-            return new Snapshot(Environment.TickCount64 / 1000.0, total, total - idle, own, load);
+            return new Snapshot(Environment.TickCount64 / 1000.0, total, total - idle, own, self, load);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
         {
-            return new Snapshot(Environment.TickCount64 / 1000.0, 0, 0, 0, 0);
+            return new Snapshot(Environment.TickCount64 / 1000.0, 0, 0, 0, 0, 0);
         }
     }
 

@@ -171,7 +171,7 @@ public sealed class Report(BenchOptions options)
         return Directory.GetCurrentDirectory();
     }
 
-    private static string Machine()
+    internal static string Machine()
     {
         string? cpu = null;
         try
