@@ -5,7 +5,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using NpgsqlTypes;
 
 #nullable disable
 
@@ -304,13 +303,6 @@ namespace CourseMatch.Migrations
                         .HasColumnType("text")
                         .HasColumnName("search_keywords");
 
-                    b.Property<NpgsqlTsVector>("SearchVector")
-                        .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("tsvector")
-                        .HasColumnName("search_vector")
-                        .HasComputedColumnSql("setweight(to_tsvector('english', coalesce(title, '')), 'A') ||\nsetweight(to_tsvector('english', coalesce(search_keywords, '')), 'B') ||\nsetweight(to_tsvector('english', coalesce(summary, '') || ' ' || coalesce(description, '')), 'C')", true);
-
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -336,13 +328,6 @@ namespace CourseMatch.Migrations
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
                         .HasColumnName("title");
-
-                    b.Property<NpgsqlTsVector>("TitleVector")
-                        .IsRequired()
-                        .ValueGeneratedOnAddOrUpdate()
-                        .HasColumnType("tsvector")
-                        .HasColumnName("title_vector")
-                        .HasComputedColumnSql("to_tsvector('english', coalesce(title, ''))", true);
 
                     b.Property<decimal?>("TotalHours")
                         .HasPrecision(8, 2)
@@ -370,11 +355,6 @@ namespace CourseMatch.Migrations
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_courses_provider_id");
 
-                    b.HasIndex("SearchVector")
-                        .HasDatabaseName("ix_courses_search_vector");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchVector"), "GIN");
-
                     b.HasIndex("Slug")
                         .IsUnique()
                         .HasDatabaseName("ix_courses_slug");
@@ -384,11 +364,6 @@ namespace CourseMatch.Migrations
 
                     NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Title"), "GIN");
                     NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Title"), new[] { "gin_trgm_ops" });
-
-                    b.HasIndex("TitleVector")
-                        .HasDatabaseName("ix_courses_title_vector");
-
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("TitleVector"), "GIN");
 
                     b.HasIndex(new[] { "Status", "EffortHours", "Id" }, "ix_courses_effort")
                         .HasDatabaseName("ix_courses_status_effort_hours_id");

@@ -1,4 +1,3 @@
-using NpgsqlTypes;
 
 namespace CourseMatch.Catalog;
 
@@ -53,11 +52,8 @@ public class Course
     public DateOnly? AsOf { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Provider name and skill names, kept by the app so the stored tsvector can weight them B.</summary>
+    /// <summary>Provider name and skill names, kept by the app so the stored tsvector (search_vector) can weight them B.</summary>
     public string SearchKeywords { get; set; } = "";
-    public NpgsqlTsVector SearchVector { get; set; } = null!;
-    /// <summary>The title alone, so title matches can be found first when a search matches most of the catalog.</summary>
-    public NpgsqlTsVector TitleVector { get; set; } = null!;
 
     /// <summary>PostgreSQL xmin, the optimistic concurrency token.</summary>
     public uint Version { get; set; }
