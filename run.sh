@@ -40,6 +40,9 @@ dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" migrate
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" seed
 echo "==> Training the first ranking model (only on a database without one)"
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" train --promote --if-no-model
+echo "==> Training the first skill tagger (only on a database without one), then tagging untagged courses"
+dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" tag train --if-no-model
+dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" tag --untagged
 echo "==> Accounts"
 # Only a database without users gets demo accounts; their generated passwords are kept beside the local data.
 dotnet "$COURSEMATCH_DATA/cli/coursematch.dll" users demo --write-to "$COURSEMATCH_DATA/demo-credentials.txt" >/dev/null

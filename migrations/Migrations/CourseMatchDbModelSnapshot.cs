@@ -303,6 +303,17 @@ namespace CourseMatch.Migrations
                         .HasColumnType("text")
                         .HasColumnName("search_keywords");
 
+                    b.Property<decimal?>("SkillsConfidence")
+                        .HasPrecision(4, 3)
+                        .HasColumnType("numeric(4,3)")
+                        .HasColumnName("skills_confidence");
+
+                    b.Property<string>("SkillsStatus")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("skills_status");
+
                     b.Property<string>("Slug")
                         .IsRequired()
                         .HasMaxLength(120)
@@ -354,6 +365,9 @@ namespace CourseMatch.Migrations
 
                     b.HasIndex("ProviderId")
                         .HasDatabaseName("ix_courses_provider_id");
+
+                    b.HasIndex("SkillsStatus")
+                        .HasDatabaseName("ix_courses_skills_status");
 
                     b.HasIndex("Slug")
                         .IsUnique()
@@ -1294,6 +1308,179 @@ namespace CourseMatch.Migrations
                     b.ToTable("recommendation_items", (string)null);
                 });
 
+            modelBuilder.Entity("CourseMatch.Tagging.CourseEmbedding", b =>
+                {
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<string>("Encoder")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("encoder");
+
+                    b.Property<string>("TextHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("text_hash");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.PrimitiveCollection<float[]>("Vector")
+                        .IsRequired()
+                        .HasColumnType("real[]")
+                        .HasColumnName("vector");
+
+                    b.HasKey("CourseId")
+                        .HasName("pk_course_embeddings");
+
+                    b.ToTable("course_embeddings", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Tagging.SkillProposal", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<double>("Confidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence");
+
+                    b.Property<int>("CourseId")
+                        .HasColumnType("integer")
+                        .HasColumnName("course_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("FinalRequired")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("final_required");
+
+                    b.Property<string>("FinalTaught")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("final_taught");
+
+                    b.Property<bool>("NotEnoughText")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_enough_text");
+
+                    b.Property<double>("OutsideConfidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("outside_confidence");
+
+                    b.Property<int>("Reach")
+                        .HasColumnType("integer")
+                        .HasColumnName("reach");
+
+                    b.Property<string>("Required")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("required");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.Property<int?>("TaggerModelId")
+                        .HasColumnType("integer")
+                        .HasColumnName("tagger_model_id");
+
+                    b.Property<string>("Taught")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("taught");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skill_proposals");
+
+                    b.HasIndex("CourseId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skill_proposals_open_course")
+                        .HasFilter("status IN ('Pending', 'Applied')");
+
+                    b.HasIndex("TaggerModelId")
+                        .HasDatabaseName("ix_skill_proposals_tagger_model_id");
+
+                    b.HasIndex("Status", "Confidence")
+                        .HasDatabaseName("ix_skill_proposals_status_confidence");
+
+                    b.ToTable("skill_proposals", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.Tagging.TaggerModel", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<double>("AutoApplyThreshold")
+                        .HasColumnType("double precision")
+                        .HasColumnName("auto_apply_threshold");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Metrics")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("metrics");
+
+                    b.Property<string>("Parameters")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("parameters");
+
+                    b.Property<DateTimeOffset?>("PromotedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("promoted_at");
+
+                    b.Property<string>("Settings")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("settings");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tagger_models");
+
+                    b.HasIndex("Status")
+                        .IsUnique()
+                        .HasDatabaseName("ix_tagger_models_one_active")
+                        .HasFilter("status = 'Active'");
+
+                    b.ToTable("tagger_models", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
                 {
                     b.Property<string>("Id")
@@ -1666,6 +1853,34 @@ namespace CourseMatch.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_recommendation_items_recommendations_recommendation_id");
+
+                    b.Navigation("Course");
+                });
+
+            modelBuilder.Entity("CourseMatch.Tagging.CourseEmbedding", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", null)
+                        .WithOne()
+                        .HasForeignKey("CourseMatch.Tagging.CourseEmbedding", "CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_course_embeddings_courses_course_id");
+                });
+
+            modelBuilder.Entity("CourseMatch.Tagging.SkillProposal", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Course", "Course")
+                        .WithMany()
+                        .HasForeignKey("CourseId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_proposals_courses_course_id");
+
+                    b.HasOne("CourseMatch.Tagging.TaggerModel", null)
+                        .WithMany()
+                        .HasForeignKey("TaggerModelId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_skill_proposals_tagger_models_tagger_model_id");
 
                     b.Navigation("Course");
                 });

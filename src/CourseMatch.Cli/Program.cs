@@ -94,7 +94,7 @@ evaluate.SetAction((_, ct) => WithDatabase(async db =>
 
 var users = UsersCommand.Create(WithDatabase);
 var root = new RootCommand("coursematch: operate the CourseMatch catalog from the command line.")
-    { migrate, seed, recommend, train, evaluate, users, ImportExportCommands.Import(WithDatabase), ImportExportCommands.Export(WithDatabase), MappingCommands.Create(WithDatabase), ProvidersCommand.Create(WithDatabase) };
+    { migrate, seed, recommend, train, evaluate, users, ImportExportCommands.Import(WithDatabase), ImportExportCommands.Export(WithDatabase), MappingCommands.Create(WithDatabase), ProvidersCommand.Create(WithDatabase), TagCommand.Create(WithDatabase) };
 var parsed = root.Parse(args);
 var exit = await parsed.InvokeAsync();
 // The parser has printed what is wrong (a missing argument, an unknown option): bad input, which every command answers with 2.

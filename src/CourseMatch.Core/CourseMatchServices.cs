@@ -50,6 +50,10 @@ public static class CourseMatchServices
         services.AddSingleton<ProviderEditor>();
         services.AddSingleton<SkillEditor>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<Tagging.TextEmbedder>();
+        services.AddSingleton<Tagging.TaggerTraining>();
+        services.AddSingleton<Tagging.CourseTagging>();
+        services.AddSingleton<Tagging.SkillReview>();
         return services;
     }
 

@@ -52,6 +52,11 @@ public class Course
     public DateOnly? AsOf { get; set; }
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
 
+    /// <summary>Who said what the course teaches: nobody yet, the tagger (not reviewed), or a person (ADR 0014).</summary>
+    public SkillsStatus SkillsStatus { get; set; }
+    /// <summary>The tagger's confidence (0–1) in the skills it wrote, while they are inferred.</summary>
+    public decimal? SkillsConfidence { get; set; }
+
     /// <summary>Provider name and skill names, kept by the app so the stored tsvector (search_vector) can weight them B.</summary>
     public string SearchKeywords { get; set; } = "";
 

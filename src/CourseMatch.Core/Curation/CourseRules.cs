@@ -42,6 +42,16 @@ public sealed record CheckedCourse(
         c.RatingCount = RatingCount; c.Status = Status; c.Source = Source; c.AsOf = AsOf;
         c.SearchKeywords = Data.Seed.CatalogSeeder.SearchKeywords(ProviderName, SkillNames);
 
+        // Skills set by a person (the editor, a file that names them) are confirmed; the same skills written back
+        // (a merge that keeps them) leave the tagger's mark as it was.
+        var skillsChanged = Skills.Count != c.Skills.Count || !c.Skills.All(s => Skills.TryGetValue(s.SkillId, out var l) && l == s.Level)
+            || Prerequisites.Count != c.Prerequisites.Count || !c.Prerequisites.All(s => Prerequisites.TryGetValue(s.SkillId, out var l) && l == s.MinLevel);
+        if (skillsChanged)
+        {
+            c.SkillsStatus = Skills.Count > 0 || Prerequisites.Count > 0 ? SkillsStatus.Confirmed : SkillsStatus.Unknown;
+            c.SkillsConfidence = null;
+        }
+
         c.Skills.RemoveAll(s => !Skills.ContainsKey(s.SkillId));
         foreach (var (id, level) in Skills)
         {

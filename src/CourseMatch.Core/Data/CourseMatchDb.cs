@@ -31,6 +31,9 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public DbSet<CourseSlugRedirect> CourseSlugRedirects => Set<CourseSlugRedirect>();
     public DbSet<ProviderAlias> ProviderAliases => Set<ProviderAlias>();
     public DbSet<Advising.AdvisedLearner> AdvisedLearners => Set<Advising.AdvisedLearner>();
+    public DbSet<Tagging.SkillProposal> SkillProposals => Set<Tagging.SkillProposal>();
+    public DbSet<Tagging.CourseEmbedding> CourseEmbeddings => Set<Tagging.CourseEmbedding>();
+    public DbSet<Tagging.TaggerModel> TaggerModels => Set<Tagging.TaggerModel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

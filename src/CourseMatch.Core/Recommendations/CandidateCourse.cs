@@ -48,6 +48,8 @@ public sealed record CandidateCourse
     /// <summary>Skill slug → minimum level expected.</summary>
     public IReadOnlyDictionary<string, int> Requires { get; init; } = new Dictionary<string, int>();
     public IReadOnlyList<int> RequiredCourseIds { get; init; } = [];
+    /// <summary>The skills and prerequisites were written by the tagger and no one has reviewed them yet.</summary>
+    public bool SkillsInferred { get; init; }
 
     public bool IsFree => Price == 0m;
     public bool IsInPerson => Format is CourseFormat.InPerson or CourseFormat.Hybrid;

@@ -66,6 +66,7 @@ public sealed class Candidates(NpgsqlDataSource db)
                 Teaches = JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(24))!,
                 Requires = JsonSerializer.Deserialize<Dictionary<string, int>>(r.GetString(25))!,
                 RequiredCourseIds = r.GetFieldValue<int[]>(26),
+                SkillsInferred = r.GetEnum<SkillsStatus>(28) == SkillsStatus.Inferred,
             });
         }
         return list;
@@ -122,7 +123,7 @@ public sealed class Candidates(NpgsqlDataSource db)
                coalesce((SELECT json_object_agg(sk.slug, cs.level) FROM course_skills cs JOIN skills sk ON sk.id = cs.skill_id WHERE cs.course_id = c.id), '{}')::text,
                coalesce((SELECT json_object_agg(sk.slug, cp.min_level) FROM course_prerequisites cp JOIN skills sk ON sk.id = cp.skill_id WHERE cp.course_id = c.id), '{}')::text,
                ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id),
-               c.paid_unlisted
+               c.paid_unlisted, c.skills_status
         FROM picked c JOIN providers pr ON pr.id = c.provider_id
         """;
 }

@@ -12,19 +12,22 @@ public static class Reasons
         var reasons = new List<string>();
         string Name(string slug) => skillNames.TryGetValue(slug, out var n) ? n.ToLowerInvariant() is var l && l == "python programming" ? "Python" : n : slug;
 
+        // Skills the tagger inferred are said as such, until a person reviews them.
+        var (teaches, expects) = c.SkillsInferred ? ("Probably teaches", "Probably expects") : ("Teaches", "Expects");
         foreach (var (skill, taught) in c.Teaches.Where(t => t.Value > learner.Level(t.Key)).OrderByDescending(t => t.Value - learner.Level(t.Key)).Take(2))
-            reasons.Add($"Teaches {Name(skill)} to level {taught}; you are at {learner.Level(skill)}");
+            reasons.Add($"{teaches} {Name(skill)} to level {taught}; you are at {learner.Level(skill)}");
         var already = c.Teaches.Where(t => t.Value <= learner.Level(t.Key)).Select(t => Name(t.Key)).ToList();
         if (already.Count > 0 && already.Count == c.Teaches.Count)
             reasons.Add($"Mostly revision: you already know {string.Join(" and ", already)} at this level");
 
+        if (c.SkillsInferred) reasons.Add("Skills inferred from its description, not yet reviewed");
         if (c.Requires.Count == 0) reasons.Add("No prerequisites listed");
         else
         {
             var gaps = c.Requires.Where(r => learner.Level(r.Key) < r.Value).ToList();
             if (gaps.Count == 0) reasons.Add("You meet its prerequisites");
             else foreach (var (skill, min) in gaps.Take(2))
-                reasons.Add($"Expects {Name(skill)} at level {min}; you are at {learner.Level(skill)}");
+                reasons.Add($"{expects} {Name(skill)} at level {min}; you are at {learner.Level(skill)}");
         }
 
         if (c.IsFree) reasons.Add("Free");

@@ -39,6 +39,9 @@ public class CourseConfiguration : IEntityTypeConfiguration<Course>
         b.Property(c => c.Country).HasMaxLength(Limits.CountryCode);
         b.Property(c => c.Price).HasPrecision(12, 2);
         b.Property(c => c.Rating).HasPrecision(3, 2);
+        b.Property(c => c.SkillsConfidence).HasPrecision(4, 3);
+        // The review queue and the admin grid filter by it.
+        b.HasIndex(c => c.SkillsStatus);
         b.Property(c => c.HoursPerWeek).HasPrecision(6, 2);
         b.Property(c => c.TotalHours).HasPrecision(8, 2);
         b.Property(c => c.HoursPerWeekMax).HasPrecision(6, 2);

@@ -109,6 +109,9 @@ public static class CatalogSeeder
              x => x.SkillId, (x, level) => x.MinLevel = level, x => x.MinLevel);
 
         c.SearchKeywords = SearchKeywords(provider.Name, s.Skills.Keys.Select(k => skills[k].Name));
+        // The curated shelf's skills are a person's.
+        c.SkillsStatus = c.Skills.Count > 0 || c.Prerequisites.Count > 0 ? SkillsStatus.Confirmed : SkillsStatus.Unknown;
+        c.SkillsConfidence = null;
     }
 
     /// <summary>The B-weighted words of a course: who teaches it and what it teaches.</summary>

@@ -84,7 +84,7 @@ public static class SyntheticCatalog
             await using (var writer = await conn.BeginBinaryImportAsync("""
                 COPY courses (id, slug, title, provider_id, kind, summary, description, url, format, pacing, city, country,
                               duration_weeks, hours_per_week, total_hours, price, currency, free_to_audit, level, language,
-                              certificate, rating, rating_count, status, source, as_of, created_at, search_keywords)
+                              certificate, rating, rating_count, status, source, as_of, created_at, search_keywords, skills_status)
                 FROM STDIN (FORMAT BINARY)
                 """, ct))
             {
@@ -95,7 +95,7 @@ public static class SyntheticCatalog
                     await writer.WriteRowAsync(ct,
                         (int)c.Id, c.Slug, c.Title, c.ProviderId, c.Kind, c.Summary, c.Description, c.Url, c.Format, c.Pacing, c.City, c.Country,
                         c.Weeks, c.HoursPerWeek, c.TotalHours, c.Price, c.Currency, c.FreeToAudit, c.Level, c.Language,
-                        c.Certificate, c.Rating, c.RatingCount, "Published", "synthetic", asOf, c.Created, c.Keywords);
+                        c.Certificate, c.Rating, c.RatingCount, "Published", "synthetic", asOf, c.Created, c.Keywords, nameof(SkillsStatus.Confirmed));
                 await writer.CompleteAsync(ct);
             }
             await using (var writer = await conn.BeginBinaryImportAsync("COPY course_skills (course_id, skill_id, level) FROM STDIN (FORMAT BINARY)", ct))
