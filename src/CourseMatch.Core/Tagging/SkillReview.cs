@@ -9,6 +9,9 @@ public enum ReviewAction { Accept, Correct, Reject }
 
 public enum QueueOrder { Confidence, Reach }
 
+/// <summary>An admin's decision on one proposal; <see cref="Corrected"/> only for a correction.</summary>
+public sealed record ReviewDecision(int ProposalId, ReviewAction Action, SkillLevels? Corrected);
+
 /// <summary>An open proposal as the review queue shows it.</summary>
 public sealed record QueueItem(int ProposalId, int CourseId, string Slug, string Title, string Provider, CourseStatus CourseStatus,
     ProposalStatus Status, double Confidence, int Reach, IReadOnlyDictionary<string, LevelGuess> Taught,
