@@ -147,6 +147,7 @@ public class TaggingPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         Assert.Equal(titles, byConfidence.QuerySelectorAll("article.proposal h2").Select(h => h.TextContent));
         Assert.Contains("3 proposals wait for review", byConfidence.QuerySelector("p.count")!.TextContent);
         Assert.Contains("No tagger model is active", byConfidence.QuerySelector(".tagger")!.TextContent);
+        Assert.Empty(byConfidence.QuerySelectorAll("article.proposal [role=alert]"));
 
         var byReach = await PageAsync("/admin/tagging?order=reach");
         Assert.Equal(titles.AsEnumerable().Reverse(), byReach.QuerySelectorAll("article.proposal h2").Select(h => h.TextContent));
