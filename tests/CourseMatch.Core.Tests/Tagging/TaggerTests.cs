@@ -152,5 +152,34 @@ public class TaggerTests(TrainedTaggerFixture fixture, ITestOutputHelper output)
         Assert.Null(await training.SetThresholdAsync(fixture.Trained.ModelId, fixture.Trained.Threshold));
     }
 
+    [Fact]
+    public async Task ABackgroundRunProposesLikeAForegroundOneAndEncodesTheSameVectors()
+    {
+        var embedder = fixture.Db.Get<TextEmbedder>();
+        string[] texts = ["Regression and classification with scikit-learn", "Eigenvalues, eigenvectors and the SVD", "Pivot tables in Excel"];
+        var foreground = embedder.Encode(texts);
+        var background = await embedder.EncodeInBackgroundAsync(texts);
+        // The background copy of the model runs every operator on one thread: the sums may round differently, no more.
+        Assert.All(foreground.Zip(background), v => Assert.True(TextEmbedder.Cosine(v.First, v.Second) > 0.9999f));
+
+        var record = new CourseRecord
+        {
+            Slug = "background-ml", Title = "Machine Learning in Practice", Provider = "khan-academy", Kind = "course", Url = "https://example.test/background-ml",
+            Summary = "Supervised learning with Python: linear and logistic regression, decision trees, cross-validation and model evaluation.",
+            Format = "online", Pacing = "self-paced", Price = "0", Currency = "USD", Level = "intermediate", Language = "en", Status = "draft",
+        };
+        var saved = await fixture.Db.Get<CourseEditor>().SaveAsync(null, record, null, Admin);
+        Assert.True(saved.IsSaved, string.Join("; ", saved.Errors));
+        var tagging = fixture.Db.Get<CourseTagging>();
+        tagging.StartInBackground(new TagRequest { CourseIds = [saved.Current!.Id] });
+        await tagging.BackgroundDone;
+
+        Assert.True(tagging.LastOutcome is { Ok: true, Courses: 1, Proposed: 1 }, tagging.LastOutcome?.Problem ?? $"{tagging.LastOutcome}");
+        await using var db = fixture.Db.Context();
+        var proposal = await db.SkillProposals.SingleAsync(p => p.CourseId == saved.Current.Id && (p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Applied));
+        Assert.Contains("machine-learning", proposal.Taught.Keys);
+        Assert.True(await db.CourseEmbeddings.AnyAsync(e => e.CourseId == saved.Current.Id));
+    }
+
     private static IEnumerable<PlanItem> AllPicks(PlanDocument plan) => plan.Tracks.InPerson.Concat(plan.Tracks.Online).Concat(plan.Tracks.Free);
 }
