@@ -27,6 +27,13 @@ public sealed record BenchOptions
     /// <summary>A step of the import (read, dry run, commit, re-import) that runs longer than this is abandoned and reported.</summary>
     public int ImportLimitSeconds { get; init; } = 900;
     public bool IsImport => ImportRows.Count > 0;
+    /// <summary>The tagging benchmark instead: courses tagged in the foreground (the CLI's way).</summary>
+    public int? TagRows { get; init; }
+    /// <summary>More untagged courses, for the web app's background run to work through while searches are measured.</summary>
+    public int TagBackgroundRows { get; init; } = 100_000;
+    public int TagWindowSeconds { get; init; } = 60;
+    public int TagClients { get; init; } = 2;
+    public bool IsTag => TagRows is not null;
 
     public const string Usage = """
         CourseMatch catalog search benchmark: API (real Kestrel on 127.0.0.1) against raw Npgsql running the same SQL.
@@ -55,6 +62,16 @@ public sealed record BenchOptions
           --import-forms written         how the file writes prices, levels, languages and counts: written (as aggregators
                                          do), plain (as the catalog stores them) or written,plain (both, one after the other)
           --import-limit-seconds 900     abandon a step that runs longer than this (the report says where it was)
+
+        The tagging benchmark (instead of the above):
+
+          --tag-rows 10000               import this many untagged courses plus --tag-background-rows more, train a tagger,
+                                         time tagging the first ones as the CLI does; then measure catalog search latency in
+                                         the web app idle and while its background run tags the rest;
+                                         writes docs/bench/tagging.md and bench/results/tagging.md
+          --tag-background-rows 100000   untagged courses left for the background run
+          --tag-window-seconds 60        measured search time, idle and again while tagging
+          --tag-clients 2                closed-loop search clients
           -h, --help                     this text
         """;
 
@@ -130,6 +147,10 @@ public sealed record BenchOptions
                         if (forms.Count == 0) throw new FormatException("--import-forms: give written, plain or written,plain.");
                         o = o with { ImportForms = forms.Distinct().ToList() };
                         break;
+                    case "--tag-rows": o = o with { TagRows = PositiveInt("--tag-rows", Next(), 1_000_000) }; break;
+                    case "--tag-background-rows": o = o with { TagBackgroundRows = PositiveInt("--tag-background-rows", Next(), 1_000_000) }; break;
+                    case "--tag-window-seconds": o = o with { TagWindowSeconds = PositiveInt("--tag-window-seconds", Next(), 3_600) }; break;
+                    case "--tag-clients": o = o with { TagClients = PositiveInt("--tag-clients", Next(), 64) }; break;
                     case "--import-limit-seconds": o = o with { ImportLimitSeconds = PositiveInt("--import-limit-seconds", Next(), 86_400) }; break;
                     case "-h" or "--help":
                         Console.WriteLine(Usage);
@@ -157,7 +178,9 @@ public sealed record BenchOptions
         return o;
     }
 
-    public string Describe() => IsImport
+    public string Describe() => IsTag
+        ? $"tagging {TagRows:#,0} courses in the foreground, then {TagBackgroundRows:#,0} in the web app's background; searches measured {TagWindowSeconds} s idle and {TagWindowSeconds} s while tagging, {TagClients} clients"
+        : IsImport
         ? $"import of {string.Join(", ", ImportRows.Select(r => r.ToString("#,0", CultureInfo.InvariantCulture)))} rows; " +
           $"{string.Join(" and ", ImportForms.Select(f => f.ToString().ToLowerInvariant()))} forms; seed {MessyCatalog.DefaultSeed}; at most {ImportLimitSeconds:#,0} s per step"
         : LoadOnly
