@@ -70,4 +70,32 @@ public class CourseDetailSkillsTests(DatabaseFixture fixture) : BunitContext, IC
         Assert.DoesNotContain("does not list the skills", cut.Markup);
         Assert.Empty(cut.FindAll(".skills-note.inferred"));
     }
+
+    [Fact]
+    public async Task CoursesLikeThisAppearWithLinksAndNeverTheCourseItself()
+    {
+        var slug = await CourseAsync("similar-probe", SkillsStatus.Confirmed, null, withSkills: true);
+        var cut = RenderPage(slug);
+
+        var links = cut.FindAll("section.similar li a").Select(a => a.GetAttribute("href")).ToList();
+        Assert.Equal("Courses like this", cut.Find("h2#similar").TextContent);
+        Assert.InRange(links.Count, 1, 5);
+        Assert.All(links, href => Assert.StartsWith("/courses/", href));
+        Assert.DoesNotContain($"/courses/{slug}", links);
+        Assert.All(cut.FindAll("section.similar .why"), why => Assert.Contains("Also teaches Linear algebra", why.TextContent));
+    }
+
+    [Fact]
+    public void TheSimilarListSaysWhyAndIsHiddenWhenEmpty()
+    {
+        var cut = Render<SimilarCoursesList>(p => p.Add(x => x.Courses, [
+            new Tagging.SimilarCourse(1, "khan-linear-algebra", "Linear Algebra", "Khan Academy", CourseLevel.Beginner, ["Calculus", "Linear algebra"], true),
+            new Tagging.SimilarCourse(2, "baking", "Baking", "Bakery", CourseLevel.Advanced, [], false),
+        ]));
+        Assert.Equal("/courses/khan-linear-algebra", cut.Find("li a").GetAttribute("href"));
+        Assert.Equal("Also teaches Calculus, Linear algebra · same level (Beginner)", cut.Find("li .why").TextContent);
+        Assert.Single(cut.FindAll(".why"));
+
+        Assert.Empty(Render<SimilarCoursesList>(p => p.Add(x => x.Courses, [])).FindAll("section"));
+    }
 }
