@@ -54,6 +54,7 @@ public static class CourseMatchServices
         services.AddSingleton<Tagging.TaggerTraining>();
         services.AddSingleton<Tagging.CourseTagging>();
         services.AddSingleton<Tagging.SkillReview>();
+        services.AddSingleton<Tagging.SimilarCourses>();
         return services;
     }
 

@@ -17,15 +17,29 @@ public sealed record AdminCourseQuery
     /// <summary>The provider's slug.</summary>
     public string? Provider { get; init; }
     public CourseFormat? Format { get; init; }
+    /// <summary>Who said what the course teaches; <see cref="SkillsStatus.Unknown"/> is "none" in the query string.</summary>
+    public SkillsStatus? Skills { get; init; }
     /// <summary>Only courses whose facts were checked before this date, or never.</summary>
     public DateOnly? StaleBefore { get; init; }
     public AdminCourseSort Sort { get; init; } = AdminCourseSort.Title;
     public bool Descending { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = 25;
+
+    /// <summary>
+    /// The skills filter's values in a query string. "none" rather than "unknown": an admin asks which courses have no
+    /// skills yet, and that is what Unknown means (ADR 0014).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, SkillsStatus> SkillsFilters = new Dictionary<string, SkillsStatus>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["confirmed"] = SkillsStatus.Confirmed,
+        ["inferred"] = SkillsStatus.Inferred,
+        ["none"] = SkillsStatus.Unknown,
+    };
 }
 
-public sealed record AdminCourseRow(int Id, string Slug, string Title, string ProviderName, CourseFormat Format, CourseStatus Status, DateOnly? AsOf, decimal? Price, string? Currency);
+public sealed record AdminCourseRow(int Id, string Slug, string Title, string ProviderName, CourseFormat Format, CourseStatus Status, DateOnly? AsOf, decimal? Price, string? Currency,
+    SkillsStatus SkillsStatus, decimal? SkillsConfidence);
 
 public sealed record AdminCoursePage(IReadOnlyList<AdminCourseRow> Rows, int Total);
 
@@ -49,6 +63,7 @@ public sealed class AdminCourses(IDbContextFactory<CourseMatchDb> dbs)
         }
         if (q.Status is { } status) courses = courses.Where(c => c.Status == status);
         if (q.Format is { } format) courses = courses.Where(c => c.Format == format);
+        if (q.Skills is { } skills) courses = courses.Where(c => c.SkillsStatus == skills);
         if (!string.IsNullOrWhiteSpace(q.Provider)) courses = courses.Where(c => c.Provider.Slug == q.Provider);
         if (q.StaleBefore is { } before) courses = courses.Where(c => c.AsOf == null || c.AsOf < before);
 
@@ -63,7 +78,7 @@ public sealed class AdminCourses(IDbContextFactory<CourseMatchDb> dbs)
             (_, true) => courses.OrderByDescending(c => c.Title.ToLower()),
         };
         var rows = await sorted.ThenBy(c => c.Id).Skip((page - 1) * size).Take(size)
-            .Select(c => new AdminCourseRow(c.Id, c.Slug, c.Title, c.Provider.Name, c.Format, c.Status, c.AsOf, c.Price, c.Currency))
+            .Select(c => new AdminCourseRow(c.Id, c.Slug, c.Title, c.Provider.Name, c.Format, c.Status, c.AsOf, c.Price, c.Currency, c.SkillsStatus, c.SkillsConfidence))
             .ToListAsync(ct);
         return new AdminCoursePage(rows, total);
     }

@@ -1,6 +1,7 @@
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using Microsoft.EntityFrameworkCore;
+using CourseMatch.Tagging;
 using Npgsql;
 
 namespace CourseMatch.Curation;
@@ -35,7 +36,7 @@ public sealed record EditOutcome
 /// publish, unpublish and archive. Every write is checked against the version the admin started from (xmin) and
 /// audited in the same SaveChanges.
 /// </summary>
-public sealed class CourseEditor(IDbContextFactory<CourseMatchDb> dbs)
+public sealed class CourseEditor(IDbContextFactory<CourseMatchDb> dbs, CourseTagging tagging)
 {
     public const string Entity = "Course";
 
@@ -77,7 +78,14 @@ public sealed class CourseEditor(IDbContextFactory<CourseMatchDb> dbs)
             course = new Course { Id = await NextIdAsync(db, ct), Slug = checkedCourse.Slug, Title = checkedCourse.Title };
             db.Courses.Add(course);
         }
-        return await WriteAsync(db, course, checkedCourse, lookups, before, before is null ? "Created" : "Updated", actor, ct);
+        var textChanged = before is not null
+            && (course.Title != checkedCourse.Title || course.Summary != checkedCourse.Summary || course.Description != checkedCourse.Description);
+        var outcome = await WriteAsync(db, course, checkedCourse, lookups, before, before is null ? "Created" : "Updated", actor, ct);
+        // Skills the tagger inferred (or could not yet) came from the old text, so the new text is tagged again. A person's
+        // skills are theirs to change; a new course waits for the next tagging run, as an imported one does.
+        if (outcome.IsSaved && textChanged && course.SkillsStatus != SkillsStatus.Confirmed)
+            tagging.StartInBackground(new TagRequest { Scope = TagScope.All, CourseIds = [course.Id] });
+        return outcome;
     }
 
     /// <summary>A new draft copy: same fields, slug "&lt;slug&gt;-copy" (or -copy-2, …), title "… (copy)".</summary>
