@@ -9,6 +9,12 @@ namespace CourseMatch.Tagging;
 public sealed record SimilarCourse(int Id, string Slug, string Title, string ProviderName, CourseLevel Level, IReadOnlyList<string> SharedSkills, bool SameLevel);
 
 /// <summary>
+/// A published course whose text is nearly the same as another's and that comes from another source (or was entered
+/// by hand): possibly the same course described twice. <see cref="Feed"/> is its import feed, null when entered by hand.
+/// </summary>
+public sealed record LookAlike(int Id, string Slug, string Title, string Provider, string? Feed, double Similarity);
+
+/// <summary>
 /// "Courses like this": the published courses whose stored text embeddings are nearest the course's (cosine similarity),
 /// or, for a course not encoded yet, the published courses sharing the most skills it teaches (same level first).
 /// Never the course itself, nor a draft or an archived course.
@@ -35,6 +41,60 @@ public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
 
     /// <summary>Row-major vectors (normalised, so a dot product is the cosine) and their course ids; the signature it was loaded at.</summary>
     private sealed record VectorIndex(int[] Ids, float[] Vectors, int Count, DateTimeOffset? Latest);
+
+    /// <summary>
+    /// Cosine from which two texts are read as one course described twice. Measured on pairs we wrote: one course in
+    /// two catalogs' words 0.95; two different courses on one topic (two introductions to machine learning, or to
+    /// linear algebra) 0.75–0.82; a specialization and one of its courses 0.56.
+    /// </summary>
+    public const double LookAlikeSimilarity = 0.90;
+
+    /// <summary>
+    /// For each of the courses, the most alike published course that shares no import feed with it, when its text is
+    /// at least <see cref="LookAlikeSimilarity"/> alike: the review queue shows it as a possible duplicate across sources.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<int, LookAlike>> LookAlikesAsync(IReadOnlyCollection<int> courseIds, CancellationToken ct = default)
+    {
+        if (courseIds.Count == 0) return new Dictionary<int, LookAlike>();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var own = await db.CourseEmbeddings.AsNoTracking().Where(e => courseIds.Contains(e.CourseId) && e.Encoder == TextEmbedder.ModelName)
+            .Select(e => new { e.CourseId, e.Vector }).ToListAsync(ct);
+        if (own.Count == 0) return new Dictionary<int, LookAlike>();
+        var idx = await IndexAsync(db, ct);
+
+        var candidates = new Dictionary<int, List<(int Id, float Score)>>();
+        foreach (var e in own.Where(e => e.Vector.Length == TextEmbedder.Dimensions))
+        {
+            var query = Normalised(e.Vector);
+            var alike = new List<(int Id, float Score)>();
+            for (var i = 0; i < idx.Ids.Length; i++)
+            {
+                if (idx.Ids[i] == e.CourseId) continue;
+                var score = TensorPrimitives.Dot(query, idx.Vectors.AsSpan(i * TextEmbedder.Dimensions, TextEmbedder.Dimensions));
+                if (score >= LookAlikeSimilarity) alike.Add((idx.Ids[i], score));
+            }
+            if (alike.Count > 0) candidates[e.CourseId] = [.. alike.OrderByDescending(a => a.Score).ThenBy(a => a.Id)];
+        }
+        if (candidates.Count == 0) return new Dictionary<int, LookAlike>();
+
+        // Two courses of one feed are two courses: a feed keys each of its courses once.
+        var involved = candidates.Keys.Concat(candidates.Values.SelectMany(c => c.Select(a => a.Id))).Distinct().ToList();
+        var feeds = (await db.CourseSources.AsNoTracking().Where(s => involved.Contains(s.CourseId)).Select(s => new { s.CourseId, s.Feed }).ToListAsync(ct))
+            .ToLookup(s => s.CourseId, s => s.Feed);
+        var chosen = new Dictionary<int, (int Id, float Score)>();
+        foreach (var (courseId, alike) in candidates)
+            foreach (var a in alike)
+                if (!feeds[courseId].Intersect(feeds[a.Id]).Any()) { chosen[courseId] = a; break; }
+
+        var ids = chosen.Values.Select(c => c.Id).Distinct().ToList();
+        var rows = await db.Courses.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Status == CourseStatus.Published)
+            .Select(c => new { c.Id, c.Slug, c.Title, Provider = c.Provider.Name }).ToDictionaryAsync(c => c.Id, ct);
+        return chosen.Where(c => rows.ContainsKey(c.Value.Id)).ToDictionary(c => c.Key, c =>
+        {
+            var r = rows[c.Value.Id];
+            return new LookAlike(r.Id, r.Slug, r.Title, r.Provider, feeds[r.Id].Order(StringComparer.Ordinal).FirstOrDefault(), Math.Round(c.Value.Score, 3));
+        });
+    }
 
     public async Task<IReadOnlyList<SimilarCourse>> ForAsync(int courseId, CancellationToken ct = default)
     {

@@ -15,7 +15,11 @@ public sealed record ReviewDecision(int ProposalId, ReviewAction Action, SkillLe
 /// <summary>An open proposal as the review queue shows it.</summary>
 public sealed record QueueItem(int ProposalId, int CourseId, string Slug, string Title, string Provider, CourseStatus CourseStatus,
     ProposalStatus Status, double Confidence, int Reach, IReadOnlyDictionary<string, LevelGuess> Taught,
-    IReadOnlyDictionary<string, LevelGuess> Required, double OutsideConfidence, bool NotEnoughText, string? Summary);
+    IReadOnlyDictionary<string, LevelGuess> Required, double OutsideConfidence, bool NotEnoughText, string? Summary)
+{
+    /// <summary>A published course from another source whose text is nearly the same: possibly this course twice.</summary>
+    public LookAlike? LooksLike { get; init; }
+}
 
 public sealed record QueuePage(IReadOnlyList<QueueItem> Items, int Total, int Pending, int Applied);
 
@@ -23,7 +27,7 @@ public sealed record QueuePage(IReadOnlyList<QueueItem> Items, int Total, int Pe
 /// The review queue: open proposals, and an admin's decisions on them. A decision confirms the course's skills, is
 /// audited, and stays with the proposal as a label for the next tagger.
 /// </summary>
-public sealed class SkillReview(IDbContextFactory<CourseMatchDb> dbs)
+public sealed class SkillReview(IDbContextFactory<CourseMatchDb> dbs, SimilarCourses similar)
 {
     public const int PageSize = 25;
 
@@ -42,6 +46,8 @@ public sealed class SkillReview(IDbContextFactory<CourseMatchDb> dbs)
             .Select(p => new QueueItem(p.Id, p.CourseId, p.Course.Slug, p.Course.Title, p.Course.Provider.Name, p.Course.Status, p.Status,
                 p.Confidence, p.Reach, p.Taught, p.Required, p.OutsideConfidence, p.NotEnoughText, p.Course.Summary))
             .ToListAsync(ct);
+        var alike = await similar.LookAlikesAsync(items.Select(i => i.CourseId).ToList(), ct);
+        items = [.. items.Select(i => alike.TryGetValue(i.CourseId, out var a) ? i with { LooksLike = a } : i)];
         return new QueuePage(items, total, pending, applied);
     }
 

@@ -98,4 +98,33 @@ public class SimilarCoursesTests(DatabaseFixture fixture) : IClassFixture<Databa
         Assert.Equal(sameLevel.OrderDescending(), sameLevel);
         Assert.All(similar, s => Assert.NotEmpty(s.SharedSkills));
     }
+
+    [Fact]
+    public async Task TheSameCourseInAnotherSourcesWordsIsALookAlikeButAnotherCourseOnTheTopicIsNot()
+    {
+        var curated = await CourseAsync("twin-curated",
+            "Introduction to Machine Learning with Python: supervised learning, linear and logistic regression, decision trees, cross-validation and model evaluation with scikit-learn.");
+        var imported = await CourseAsync("twin-imported",
+            "Intro to machine learning in Python. Supervised learning: linear and logistic regression, decision trees, cross validation, evaluating models with scikit-learn.",
+            CourseStatus.Draft);
+        var sameFeed = await CourseAsync("twin-same-feed",
+            "Introduction to Machine Learning with Python: supervised learning, linear and logistic regression, decision trees, cross-validation and evaluating models in scikit-learn.");
+        var otherCourse = await CourseAsync("twin-other",
+            "Deep learning with PyTorch: neural networks, backpropagation, convolutional networks for images and training on GPUs.", CourseStatus.Draft);
+        await using (var db = fixture.Db.Context())
+        {
+            db.CourseSources.AddRange(
+                new global::CourseMatch.Curation.CourseSource { CourseId = imported, Feed = "aggregator", ExternalKey = "ml-101" },
+                new global::CourseMatch.Curation.CourseSource { CourseId = sameFeed, Feed = "aggregator", ExternalKey = "ml-101-b" });
+            await db.SaveChangesAsync();
+        }
+        var alike = await Fresh(TimeSpan.Zero).LookAlikesAsync([imported, otherCourse]);
+
+        var twin = Assert.Single(alike).Value;
+        Assert.Equal(imported, Assert.Single(alike).Key);
+        Assert.Equal((curated, "Probe twin-curated", (string?)null), (twin.Id, twin.Title, twin.Feed));
+        Assert.True(twin.Similarity >= SimilarCourses.LookAlikeSimilarity);
+        // The one from the same feed is nearer still, but a feed keys each of its courses once: two rows, two courses.
+        Assert.NotEqual(sameFeed, twin.Id);
+    }
 }

@@ -99,6 +99,17 @@ public class ProposalCardTests : BunitContext
     }
 
     [Fact]
+    public void APossibleDuplicateFromAnotherSourceIsPointedOut()
+    {
+        var (cut, _) = RenderCard(Item() with { LooksLike = new LookAlike(3, "matrix-methods-mit", "Matrix Methods (MIT)", "MIT OpenCourseWare", null, 0.962) });
+
+        var twin = cut.Find(".twin");
+        Assert.Contains("Possibly the same course as Matrix Methods (MIT) (MIT OpenCourseWare, entered by hand; texts 96% alike)", System.Text.RegularExpressions.Regex.Replace(twin.TextContent, @"\s+", " "));
+        Assert.Equal("/admin/courses/3", twin.QuerySelector("a")!.GetAttribute("href"));
+        Assert.Empty(RenderCard(Item()).Card.FindAll(".twin"));
+    }
+
+    [Fact]
     public void ACourseWithTooLittleTextCannotBeAcceptedAsProposed()
     {
         var (cut, sent) = RenderCard(Item(notEnoughText: true, summary: null));
