@@ -47,8 +47,9 @@ public sealed class TrainedTaggerApp : WebAppFactory
 
 public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<TrainedTaggerApp>
 {
-    /// <summary>The first render loads the text encoder (a second or more on a busy machine) before the versions.</summary>
-    private static readonly TimeSpan Loading = TimeSpan.FromSeconds(30);
+    /// <summary>The first render loads the text encoder before the versions, and each action goes to the database: on a busy machine more than bUnit's default second.</summary>
+    internal static readonly TimeSpan Loading = TimeSpan.FromSeconds(30);
+
 
     private static string F3(double v) => v.ToString("0.000", CultureInfo.InvariantCulture);
 
@@ -117,7 +118,7 @@ public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<Trained
 
         cut.Find("input#tagger-threshold").Change(typed);
         cut.Find("form.threshold").Submit();
-        cut.WaitForAssertion(() => Assert.StartsWith(message, cut.Find("#tagger-threshold-error").TextContent.Trim().TrimStart('!')));
+        cut.WaitForAssertion(() => Assert.StartsWith(message, cut.Find("#tagger-threshold-error").TextContent.Trim().TrimStart('!')), Loading);
         Assert.Equal("true", cut.Find("input#tagger-threshold").GetAttribute("aria-invalid"));
         Assert.Equal(before, (await ModelAsync(id)).AutoApplyThreshold);
     }
@@ -134,7 +135,7 @@ public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<Trained
             cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input#tagger-threshold")), Loading);
             cut.Find("input#tagger-threshold").Change("0.85");
             cut.Find("form.threshold").Submit();
-            cut.WaitForAssertion(() => Assert.Contains("at or above confidence 0.85", cut.Find(".result.done").TextContent));
+            cut.WaitForAssertion(() => Assert.Contains("at or above confidence 0.85", cut.Find(".result.done").TextContent), Loading);
             Assert.Equal(0.85, (await ModelAsync(id)).AutoApplyThreshold);
             Assert.Equal("0.85", cut.Find($"tr[data-tagger='{id}'] td.threshold").TextContent);
         }
@@ -165,8 +166,9 @@ public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<Trained
         var cut = Show(ctx, id);
         cut.WaitForAssertion(() => Assert.Contains($"Tagger model {id}", cut.Find("#selected-tagger-title").TextContent), Loading);
         cut.Find("button.promote-tagger").Click();
+        cut.WaitForAssertion(() => Assert.Contains($"Promote tagger model {id}?", cut.Find("#tagger-promote-question").TextContent), Loading);
         cut.FindAll("button").Single(b => b.TextContent == $"Yes, promote tagger model {id}").Click();
-        cut.WaitForAssertion(() => Assert.Contains("does not beat the keyword baseline", cut.Find(".result.refused").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("does not beat the keyword baseline", cut.Find(".result.refused").TextContent), Loading);
         Assert.Equal(ModelStatus.Candidate, (await ModelAsync(id)).Status);
         Assert.Equal("Candidate", cut.Find($"tr[data-tagger='{id}'] .status").TextContent);
     }
@@ -175,6 +177,8 @@ public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<Trained
 /// <summary>The tagger part of the page before any tagger exists, and when the text encoder cannot load.</summary>
 public class TaggerModelsEmptyPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
 {
+    private static readonly TimeSpan Loading = TaggerModelsPageTests.Loading;
+
     [Fact]
     public async Task WithoutATaggerThePageSaysSoAndOffersTraining()
     {
@@ -200,8 +204,8 @@ public class TaggerModelsEmptyPageTests(WebAppFactory app) : IClassFixture<WebAp
         var cut = ctx.Render<TaggerModels>();
         cut.WaitForAssertion(() => Assert.Equal(
             "The text encoder could not load: FileNotFoundException: model.onnx is missing; courses keep their confirmed skills, and no skills are proposed or trained until it loads.",
-            cut.Find(".encoder[role=alert]").TextContent), TimeSpan.FromSeconds(30));
+            cut.Find(".encoder[role=alert]").TextContent), Loading);
         Assert.True(cut.Find("button.train-tagger").HasAttribute("disabled"));
-        cut.WaitForAssertion(() => Assert.NotNull(cut.Find(".no-tagger")));
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find(".no-tagger")), Loading);
     }
 }
