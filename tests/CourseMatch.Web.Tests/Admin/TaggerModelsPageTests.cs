@@ -172,6 +172,20 @@ public class TaggerModelsPageTests(TrainedTaggerApp app) : IClassFixture<Trained
         Assert.Equal(ModelStatus.Candidate, (await ModelAsync(id)).Status);
         Assert.Equal("Candidate", cut.Find($"tr[data-tagger='{id}'] .status").TextContent);
     }
+
+    [Fact]
+    public async Task RollingBackWithNothingToGoBackToIsRefusedAndTheActiveTaggerStays()
+    {
+        var id = app.Trained.ModelId!.Value;
+        await using var ctx = app.Page();
+        var cut = Show(ctx, id);
+        cut.WaitForAssertion(() => Assert.Contains($"Tagger model {id} is active", cut.Find(".active-now").TextContent), Loading);
+        cut.FindAll("button").Single(b => b.TextContent == "Roll back…").Click();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("#tagger-rollback-question")), Loading);
+        cut.FindAll("button").Single(b => b.TextContent == "Yes, roll back").Click();
+        cut.WaitForAssertion(() => Assert.Contains("first ever promoted", cut.Find(".result.refused").TextContent), Loading);
+        Assert.Equal(ModelStatus.Active, (await ModelAsync(id)).Status);
+    }
 }
 
 /// <summary>The tagger part of the page before any tagger exists, and when the text encoder cannot load.</summary>
