@@ -15,5 +15,6 @@ public static class DataRegistration
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "CourseMatch" }.Build();
         builder.Services.AddCourseMatchCore(dataSource);
         builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TrainingJobs>();
+        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TaggerJobs>();
     }
 }

@@ -9,6 +9,9 @@ namespace CourseMatch.Tagging;
 /// <summary>What training a tagger made: the stored candidate and its evaluation beside the keyword baseline.</summary>
 public sealed record TaggerTrainingResult(int ModelId, TaggerEvaluation Evaluation, double Threshold, bool Promoted);
 
+/// <summary>A tagger model as a list shows it: its evaluation read back, without its parameters. Evaluation is null when unreadable.</summary>
+public sealed record TaggerVersion(int Id, DateTimeOffset CreatedAt, ModelStatus Status, DateTimeOffset? PromotedAt, double Threshold, TaggerEvaluation? Evaluation);
+
 /// <summary>
 /// Trains, evaluates, promotes and rolls back skill taggers. Labels: the labelled set's training folds, the curated
 /// catalog's confirmed courses, and every review decision; the held-out folds are only ever measured on.
@@ -130,6 +133,25 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
     }
 
     public static TaggerEvaluation? EvaluationOf(TaggerModel model) => JsonSerializer.Deserialize<TaggerEvaluation>(model.Metrics, Json);
+
+    /// <summary>Every tagger model, newest first. A row whose metrics do not read as an evaluation is still listed, so it can be seen and retired.</summary>
+    public async Task<IReadOnlyList<TaggerVersion>> VersionsAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var rows = await db.TaggerModels.AsNoTracking().OrderByDescending(m => m.Id)
+            .Select(m => new { m.Id, m.CreatedAt, m.Status, m.PromotedAt, m.AutoApplyThreshold, m.Metrics }).ToListAsync(ct);
+        return rows.Select(m => new TaggerVersion(m.Id, m.CreatedAt, m.Status, m.PromotedAt, m.AutoApplyThreshold, ReadEvaluation(m.Metrics))).ToList();
+    }
+
+    private static TaggerEvaluation? ReadEvaluation(string metrics)
+    {
+        try
+        {
+            // Records take missing members as null: "{}" reads without error but is no evaluation.
+            return JsonSerializer.Deserialize<TaggerEvaluation>(metrics, Json) is { Model: not null, Baseline: not null } e ? e : null;
+        }
+        catch (JsonException) { return null; }
+    }
 
     public async Task<PromotionResult> PromoteAsync(int id, CancellationToken ct = default)
     {

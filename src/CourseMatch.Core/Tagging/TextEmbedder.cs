@@ -17,7 +17,8 @@ namespace CourseMatch.Tagging;
 /// run one at a time on a single thread at the lowest scheduling priority, with a second, single-threaded copy of the
 /// model (another ~90 MB once used), so catalog searches keep the cores when they need them (docs/decisions/0014).
 /// </remarks>
-public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
+/// <param name="load">Makes the encoder; the packaged model unless given (a test gives one that fails).</param>
+public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEncoder>? load = null) : IDisposable
 {
     public const int Dimensions = 384;
     /// <summary>Stored with each embedding, so a different encoder's vectors are never compared with these.</summary>
@@ -26,11 +27,14 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
 
     private readonly Lock gate = new();
     private SentenceEncoder? encoder;
-    private string? problem;
+    private string? problem, reason;
     private BackgroundEncoder? background;
 
     /// <summary>Why the encoder cannot be used, or null when it can (or has not been tried yet).</summary>
     public string? Problem => problem;
+
+    /// <summary>The failure alone ("FileNotFoundException: …"), for a sentence of the caller's own; null as <see cref="Problem"/>.</summary>
+    public string? Reason => reason;
 
     public bool TryLoad()
     {
@@ -38,10 +42,11 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger) : IDisposable
         {
             if (encoder is not null) return true;
             if (problem is not null) return false;
-            try { encoder = new SentenceEncoder(); return true; }
+            try { encoder = load?.Invoke() ?? new SentenceEncoder(); return true; }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                problem = $"The text encoder could not load ({e.GetType().Name}: {e.Message}).";
+                reason = $"{e.GetType().Name}: {e.Message}";
+                problem = $"The text encoder could not load ({reason}).";
                 logger.LogError(e, "The MiniLM text encoder could not load; skills are not proposed until it does.");
                 return false;
             }

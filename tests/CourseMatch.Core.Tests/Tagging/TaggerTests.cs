@@ -58,6 +58,28 @@ public class TaggerTests(TrainedTaggerFixture fixture, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task VersionsAreListedNewestFirstAndAnUnreadableEvaluationIsNoneRatherThanAFailure()
+    {
+        int empty, wrong;
+        await using (var db = fixture.Db.Context())
+        {
+            var a = new TaggerModel { Status = ModelStatus.Retired, Metrics = "{}" };
+            var b = new TaggerModel { Status = ModelStatus.Retired, Metrics = """{"model": 3}""" };
+            db.TaggerModels.AddRange(a, b);
+            await db.SaveChangesAsync();
+            (empty, wrong) = (a.Id, b.Id);
+        }
+
+        var versions = await fixture.Db.Get<TaggerTraining>().VersionsAsync();
+        Assert.Equal(versions.Select(v => v.Id).OrderDescending(), versions.Select(v => v.Id));
+        var trained = versions.Single(v => v.Id == fixture.Trained.ModelId);
+        Assert.Equal(fixture.Trained.Evaluation.Model.MicroF1, trained.Evaluation!.Model.MicroF1);
+        Assert.Equal(fixture.Trained.Evaluation.Baseline.MacroF1, trained.Evaluation.Baseline.MacroF1);
+        Assert.Null(versions.Single(v => v.Id == empty).Evaluation);
+        Assert.Null(versions.Single(v => v.Id == wrong).Evaluation);
+    }
+
+    [Fact]
     public async Task TheSameLabelsTrainTheSameTagger()
     {
         var again = await fixture.Db.Get<TaggerTraining>().TrainAsync();
