@@ -33,6 +33,8 @@ public sealed record BenchOptions
     public int TagBackgroundRows { get; init; } = 100_000;
     public int TagWindowSeconds { get; init; } = 60;
     public int TagClients { get; init; } = 2;
+    /// <summary>Searches a second of the paced load (visitors arriving), about a fifth of what the app answers flat out here.</summary>
+    public int TagRate { get; init; } = 50;
     public bool IsTag => TagRows is not null;
 
     public const string Usage = """
@@ -71,7 +73,8 @@ public sealed record BenchOptions
                                          writes docs/bench/tagging.md and bench/results/tagging.md
           --tag-background-rows 100000   untagged courses left for the background run
           --tag-window-seconds 60        measured search time, idle and again while tagging
-          --tag-clients 2                closed-loop search clients
+          --tag-clients 2                closed-loop search clients (the flat-out load)
+          --tag-rate 50                  searches a second of the paced load
           -h, --help                     this text
         """;
 
@@ -151,6 +154,7 @@ public sealed record BenchOptions
                     case "--tag-background-rows": o = o with { TagBackgroundRows = PositiveInt("--tag-background-rows", Next(), 1_000_000) }; break;
                     case "--tag-window-seconds": o = o with { TagWindowSeconds = PositiveInt("--tag-window-seconds", Next(), 3_600) }; break;
                     case "--tag-clients": o = o with { TagClients = PositiveInt("--tag-clients", Next(), 64) }; break;
+                    case "--tag-rate": o = o with { TagRate = PositiveInt("--tag-rate", Next(), 10_000) }; break;
                     case "--import-limit-seconds": o = o with { ImportLimitSeconds = PositiveInt("--import-limit-seconds", Next(), 86_400) }; break;
                     case "-h" or "--help":
                         Console.WriteLine(Usage);
@@ -179,7 +183,7 @@ public sealed record BenchOptions
     }
 
     public string Describe() => IsTag
-        ? $"tagging {TagRows:#,0} courses in the foreground, then {TagBackgroundRows:#,0} in the web app's background; searches measured {TagWindowSeconds} s idle and {TagWindowSeconds} s while tagging, {TagClients} clients"
+        ? $"tagging {TagRows:#,0} courses in the foreground, then {TagBackgroundRows:#,0} in the web app's background; searches ({TagRate}/s paced, and {TagClients} clients flat out) measured {TagWindowSeconds} s each, idle and while tagging"
         : IsImport
         ? $"import of {string.Join(", ", ImportRows.Select(r => r.ToString("#,0", CultureInfo.InvariantCulture)))} rows; " +
           $"{string.Join(" and ", ImportForms.Select(f => f.ToString().ToLowerInvariant()))} forms; seed {MessyCatalog.DefaultSeed}; at most {ImportLimitSeconds:#,0} s per step"

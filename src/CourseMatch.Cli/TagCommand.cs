@@ -69,7 +69,7 @@ public static class TagCommand
         promote.SetAction((parse, ct) => withDatabase(async db =>
         {
             await using var services = CourseMatchServices.BuildCore(db);
-            var result = await services.GetRequiredService<TaggerTraining>().PromoteAsync(parse.GetValue(id), ct);
+            var result = await services.GetRequiredService<TaggerTraining>().PromoteAsync(parse.GetValue(id), ct: ct);
             (result.Promoted ? Console.Out : Console.Error).WriteLine(result.Reason);
             return result.Promoted ? 0 : 1;
         }));
@@ -78,7 +78,7 @@ public static class TagCommand
         rollback.SetAction((_, ct) => withDatabase(async db =>
         {
             await using var services = CourseMatchServices.BuildCore(db);
-            var result = await services.GetRequiredService<TaggerTraining>().RollbackAsync(ct);
+            var result = await services.GetRequiredService<TaggerTraining>().RollbackAsync(ct: ct);
             (result.RolledBack ? Console.Out : Console.Error).WriteLine(result.Reason);
             return result.RolledBack ? 0 : 1;
         }));
@@ -88,7 +88,7 @@ public static class TagCommand
         threshold.SetAction((parse, ct) => withDatabase(async db =>
         {
             await using var services = CourseMatchServices.BuildCore(db);
-            if (await services.GetRequiredService<TaggerTraining>().SetThresholdAsync(parse.GetValue(id), parse.GetValue(value), ct) is { } problem)
+            if (await services.GetRequiredService<TaggerTraining>().SetThresholdAsync(parse.GetValue(id), parse.GetValue(value), ct: ct) is { } problem)
             { Console.Error.WriteLine(problem); return 2; }
             Console.WriteLine("Threshold set.");
             return 0;

@@ -25,7 +25,7 @@ public sealed record TagRequest
     public string? Feed { get; init; }
     /// <summary>Only these courses (a course whose text changed).</summary>
     public IReadOnlyCollection<int>? CourseIds { get; init; }
-    /// <summary>Encode at the lowest priority, behind whatever else the process does (set by <see cref="CourseTagging.StartInBackground"/>).</summary>
+    /// <summary>Encode on the resting background thread, leaving the cores to what else the process does (set by <see cref="CourseTagging.StartInBackground"/>).</summary>
     public bool Background { get; init; }
 }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CourseMatch.Catalog;
+using CourseMatch.Curation;
 using CourseMatch.Data;
 using CourseMatch.Ranking;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public sealed record TaggerVersion(int Id, DateTimeOffset CreatedAt, ModelStatus
 public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmbedder embedder)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string AuditEntity = "TaggerModel";
 
     public async Task<IReadOnlyList<TaggerSkill>> SkillsAsync(CancellationToken ct = default)
     {
@@ -61,7 +63,7 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
     /// auto-apply threshold on the training folds (each predicted by a model that did not see it), and stores it as a
     /// candidate; promoted at once when there is no active tagger and it beats the baseline.
     /// </summary>
-    public async Task<TaggerTrainingResult> TrainAsync(TaggerSettings? settings = null, CancellationToken ct = default)
+    public async Task<TaggerTrainingResult> TrainAsync(TaggerSettings? settings = null, string? actor = null, CancellationToken ct = default)
     {
         settings ??= new TaggerSettings();
         var skills = await SkillsAsync(ct);
@@ -100,10 +102,14 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
             Parameters = JsonSerializer.Serialize(tagger.Parameters, Json), AutoApplyThreshold = threshold,
         };
         db.TaggerModels.Add(model);
+        await db.SaveChangesAsync(ct); // the id the audit entry names
+        Audit.Record(db, actor ?? Audit.CliActor, AuditEntity, model.Id, "Trained", null,
+            new { status = nameof(ModelStatus.Candidate), microF1 = Math.Round(evaluation.Model.MicroF1, 3), baselineMicroF1 = Math.Round(evaluation.Baseline.MicroF1, 3), threshold = Math.Round(threshold, 3) },
+            FormattableString.Invariant($"Trained tagger {model.Id}: micro-F1 {evaluation.Model.MicroF1:0.000} against the keyword baseline's {evaluation.Baseline.MicroF1:0.000} on {evaluation.HeldOut} held-out courses."));
         await db.SaveChangesAsync(ct);
         var promoted = false;
         if (evaluation.ModelIsBetter && !await db.TaggerModels.AnyAsync(m => m.Status == ModelStatus.Active, ct))
-            promoted = (await PromoteAsync(model.Id, ct)).Promoted;
+            promoted = (await PromoteAsync(model.Id, actor, ct)).Promoted;
         return new TaggerTrainingResult(model.Id, evaluation, threshold, promoted);
     }
 
@@ -153,7 +159,7 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
         catch (JsonException) { return null; }
     }
 
-    public async Task<PromotionResult> PromoteAsync(int id, CancellationToken ct = default)
+    public async Task<PromotionResult> PromoteAsync(int id, string? actor = null, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var model = await db.TaggerModels.SingleOrDefaultAsync(m => m.Id == id, ct);
@@ -166,12 +172,14 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
         if (active is not null) { active.Status = ModelStatus.Retired; await db.SaveChangesAsync(ct); }
         model.Status = ModelStatus.Active;
         model.PromotedAt = DateTimeOffset.UtcNow;
+        Audit.Record(db, actor ?? Audit.CliActor, AuditEntity, model.Id, "Promoted", new { active = active?.Id }, new { active = model.Id },
+            $"Tagger {model.Id} promoted" + (active is null ? "." : $"; tagger {active.Id} retired."));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new PromotionResult(true, id, active?.Id, $"Tagger model {id} is active" + (active is null ? "." : $"; model {active.Id} is retired."), null);
     }
 
-    public async Task<RollbackResult> RollbackAsync(CancellationToken ct = default)
+    public async Task<RollbackResult> RollbackAsync(string? actor = null, CancellationToken ct = default)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var active = await db.TaggerModels.SingleOrDefaultAsync(m => m.Status == ModelStatus.Active, ct);
@@ -183,17 +191,25 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
         active.Status = ModelStatus.Retired;
         await db.SaveChangesAsync(ct);
         previous.Status = ModelStatus.Active;
+        Audit.Record(db, actor ?? Audit.CliActor, AuditEntity, previous.Id, "Rolled back", new { active = active.Id }, new { active = previous.Id },
+            $"Rolled back to tagger {previous.Id}; tagger {active.Id} retired.");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new RollbackResult(true, active.Id, previous.Id, $"Tagger model {previous.Id} is active again; model {active.Id} is retired.");
     }
 
     /// <summary>Sets the confidence from which the active tagger's proposals are applied without review.</summary>
-    public async Task<string?> SetThresholdAsync(int id, double threshold, CancellationToken ct = default)
+    public async Task<string?> SetThresholdAsync(int id, double threshold, string? actor = null, CancellationToken ct = default)
     {
         if (double.IsNaN(threshold) || threshold is < 0 or > 1.001) return "The threshold is a confidence between 0 and 1 (above 1: never apply without review).";
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var n = await db.TaggerModels.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.AutoApplyThreshold, threshold), ct);
-        return n == 0 ? $"There is no tagger model {id}." : null;
+        var model = await db.TaggerModels.SingleOrDefaultAsync(m => m.Id == id, ct);
+        if (model is null) return $"There is no tagger model {id}.";
+        var before = model.AutoApplyThreshold;
+        model.AutoApplyThreshold = threshold;
+        Audit.Record(db, actor ?? Audit.CliActor, AuditEntity, id, "Threshold set", new { threshold = before }, new { threshold },
+            FormattableString.Invariant($"Tagger {id} applies proposals from confidence {threshold:0.000} (was {before:0.000})."));
+        await db.SaveChangesAsync(ct);
+        return null;
     }
 }

