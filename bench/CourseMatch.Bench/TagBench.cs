@@ -272,7 +272,7 @@ public static class TagBench
             sb.AppendLine($"The web app (real Kestrel on 127.0.0.1, Production) answers `GET /api/courses`, cycling through {Searches.Length} searches " +
                           $"({string.Join(", ", Searches.Select(s => $"`{s}`"))}): first with nothing else running, then while the app's own background run " +
                           $"(`CourseTagging.StartInBackground`, as after an import) tags the {r.BackgroundTotal:#,0} courses still untagged. Each load runs {options.TagWindowSeconds} s after a 3 s warm-up, " +
-                          $"in two shapes: **paced**, {options.TagRate} searches a second arriving whether or not earlier ones are answered (visitors; latency counted from when each was due), " +
+                          $"in two shapes: **paced**, {options.TagRate} searches a second arriving whether or not earlier ones are answered (visitors; latency counted from when each is sent), " +
                           $"and **flat out**, {options.TagClients} clients each sending the next search as soon as one is answered, which keeps this 2-core machine, bench included, near saturation. " +
                           "The background run encodes on one thread that rests after each batch as long as the batch took.");
             sb.AppendLine();
@@ -288,10 +288,10 @@ public static class TagBench
             sb.AppendLine($"- Paced (the target's case: the app serving visitors): p95 {(increase >= 0 ? "rose" : "fell")} by {Math.Abs(increase):P0} while tagging (≤ 20%): " +
                           $"**{Pass(increase <= MaxP95Increase && duringPaced.Errors == 0 && r.BackgroundRanThroughout)}**" +
                           (r.BackgroundRanThroughout ? "" : " (the run finished before the windows ended, so part of them was idle)"));
-            sb.AppendLine($"- Flat out (no spare CPU at all): p95 {(flatOut >= 0 ? "rose" : "fell")} by {Math.Abs(flatOut):P0} and throughput went from {idle.PerSecond:0} to {during.PerSecond:0} searches a second: " +
-                          "with no idle core, whatever the tagging takes (half a core for encoding, its database writes, garbage collections) comes out of the searches.");
+            sb.AppendLine($"- Flat out (no spare CPU): p95 {(flatOut >= 0 ? "rose" : "fell")} by {Math.Abs(flatOut):P0} and throughput went from {idle.PerSecond:0} to {during.PerSecond:0} searches a second. " +
+                          "At most half a core goes to encoding; the run's database writes and garbage collections come on top.");
             sb.AppendLine($"- Meanwhile the background run tagged {r.BackgroundDoneAtEnd - r.BackgroundDoneAtStart:#,0} courses in {S(r.BackgroundWindowSeconds)} ({rate:0.0} courses/s while serving): " +
-                          $"at that pace 100,000 courses take about {(rate > 0 ? 100_000 / rate / 3600 : 0):0.0} h; with no searches coming in it runs at the foreground's pace less the second core.");
+                          $"at that pace 100,000 courses take about {(rate > 0 ? 100_000 / rate / 3600 : 0):0.0} h. That is the price of leaving the cores to searches; `coursematch tag` runs at the foreground's pace.");
             sb.AppendLine();
         }
         sb.AppendLine("## Memory");
