@@ -89,6 +89,16 @@ public class TaggerTests(TrainedTaggerFixture fixture, ITestOutputHelper output)
         Assert.Equal(models[0].Parameters, models[1].Parameters);
         Assert.Equal(fixture.Trained.Threshold, again.Threshold);
         Assert.False(again.Promoted); // one is active already: a new model waits as a candidate
+
+        // Promoting the candidate retires the active one; rolling back brings that one back.
+        var training = fixture.Db.Get<TaggerTraining>();
+        var promoted = await training.PromoteAsync(again.ModelId, Admin);
+        Assert.True(promoted.Promoted, promoted.Reason);
+        Assert.Equal(again.ModelId, (await training.ActiveAsync())!.Value.Model.Id);
+        Assert.False((await training.PromoteAsync(again.ModelId, Admin)).Promoted); // already active
+        var rolledBack = await training.RollbackAsync(Admin);
+        Assert.True(rolledBack.RolledBack, rolledBack.Reason);
+        Assert.Equal(fixture.Trained.ModelId, (await training.ActiveAsync())!.Value.Model.Id);
     }
 
     [Theory]
