@@ -110,6 +110,37 @@ public class TaggingJourneys(BrowserApp app)
         Assert.Equal([ProposalStatus.Accepted, ProposalStatus.Accepted, ProposalStatus.Corrected, ProposalStatus.Rejected], decided.Order());
     }
 
+    [Fact]
+    public async Task AVisitorSeesThatACoursesSkillsAreInferredAndCoursesLikeIt()
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var saved = await scope.ServiceProvider.GetRequiredService<CourseEditor>().SaveAsync(null, new CourseRecord
+        {
+            Slug = "inferred-journey-stats", Title = "Statistics with Python, Step by Step", Provider = "khan-academy", Kind = "course",
+            Summary = "Descriptive statistics, sampling, confidence intervals and hypothesis tests, worked in Python notebooks.",
+            Url = "https://example.test/inferred-journey-stats", Format = "online", Pacing = "self-paced", Price = "0", Currency = "USD",
+            Level = "beginner", Language = "en", Status = "published",
+        }, null, "journey@example.test");
+        Assert.True(saved.IsSaved, string.Join("; ", saved.Errors));
+        await using (var db = app.Db.Context())
+        {
+            // What the tagger writes when a proposal reaches the threshold (the tagger itself is measured in Core).
+            var course = await db.Courses.Include(c => c.Skills).SingleAsync(c => c.Id == saved.Current!.Id);
+            var skills = await db.Skills.Where(s => s.Slug == "statistics" || s.Slug == "python").ToDictionaryAsync(s => s.Slug, s => s.Id);
+            course.Skills.Add(new Catalog.CourseSkill { SkillId = skills["statistics"], Level = 2 });
+            course.Skills.Add(new Catalog.CourseSkill { SkillId = skills["python"], Level = 1 });
+            (course.SkillsStatus, course.SkillsConfidence) = (Catalog.SkillsStatus.Inferred, 0.82m);
+            await db.SaveChangesAsync();
+        }
+
+        var page = await app.NewPageAsync();
+        await page.GotoAsync("/courses/inferred-journey-stats");
+        await Expect(page.Locator(".skills-note.inferred")).ToContainTextAsync("Skills inferred from the description, not yet reviewed");
+        await Expect(page.Locator("#teaches")).ToHaveTextAsync("Probably teaches");
+        await Expect(page.Locator("section[aria-labelledby=teaches] li").First).ToContainTextAsync("Statistics to level 2 of 4");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("course-inferred.png"), FullPage = true });
+    }
+
     private sealed record Card(ILocator Self)
     {
         public ILocator Button(string name) => Self.GetByRole(AriaRole.Button, new() { Name = name, Exact = true });
