@@ -25,6 +25,8 @@ public sealed record CatalogQuery
     public IReadOnlyList<string> Languages { get; init; } = [];
     public IReadOnlyList<Pacing> Pacings { get; init; } = [];
     public CatalogSort Sort { get; init; } = CatalogSort.Relevance;
+    /// <summary>Search the words as typed, without spelling correction ("search instead for").</summary>
+    public bool Verbatim { get; init; }
     public int Page { get; init; } = 1;
     public int PageSize { get; init; } = DefaultPageSize;
 
@@ -107,9 +109,15 @@ public sealed record CatalogQuery
             else Fail("sort", $"'{Shorten(sortRaw)}' is not a valid sort; use one of: {string.Join(", ", SortNames.Values)}.");
         }
 
+        var verbatimRaw = get("verbatim").LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
+        var verbatim = string.Equals(verbatimRaw, "true", StringComparison.OrdinalIgnoreCase);
+        if (verbatimRaw is not null && !verbatim && !string.Equals(verbatimRaw, "false", StringComparison.OrdinalIgnoreCase))
+            Fail("verbatim", $"'{Shorten(verbatimRaw)}' is not true or false.");
+
         var query = new CatalogQuery
         {
             Q = string.IsNullOrWhiteSpace(q) ? null : q,
+            Verbatim = verbatim,
             Formats = Enums<CourseFormat>("format"),
             Prices = Enums<PriceFilter>("price"),
             PriceBands = Banded("priceBand", Bands.Price),
@@ -124,7 +132,7 @@ public sealed record CatalogQuery
         };
         query = query with { Page = Int("page", 1, 1, CatalogSearch.CandidateCap / Math.Max(1, query.PageSize) + 1) };
         // A single-valued parameter given twice is ambiguous: say so instead of silently picking one.
-        foreach (var name in (string[])["q", "sort", "page", "pageSize"])
+        foreach (var name in (string[])["q", "sort", "page", "pageSize", "verbatim"])
             if (get(name).Count is > 1 and var times) Fail(name, $"{name} was given {times} times; give it once.");
         return (query, errors);
     }
@@ -150,6 +158,7 @@ public sealed record CatalogQuery
         foreach (var v in Languages) yield return new("language", v);
         foreach (var v in Pacings) yield return new("pacing", v.ToKebab());
         if (Sort != CatalogSort.Relevance) yield return new("sort", SortNames[Sort]);
+        if (Verbatim) yield return new("verbatim", "true");
         if (PageSize != DefaultPageSize) yield return new("pageSize", PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (Page != 1) yield return new("page", Page.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }

@@ -63,4 +63,18 @@ public class CatalogQueryParsingTests
         Assert.True(EnumText.TryParse<CourseFormat>("In-Person", out var f));
         Assert.Equal(CourseFormat.InPerson, f);
     }
+
+    [Fact]
+    public void VerbatimIsTrueOrFalseAndKeptInLinks()
+    {
+        var (q, errors) = Parse(("q", "machne lerning"), ("verbatim", "TRUE"));
+        Assert.Empty(errors);
+        Assert.True(q.Verbatim);
+        Assert.Contains(new KeyValuePair<string, string>("verbatim", "true"), q.ToQueryPairs());
+        Assert.False(Parse(("verbatim", "false")).Query.Verbatim);
+
+        var (bad, problems) = Parse(("verbatim", "maybe"));
+        Assert.False(bad.Verbatim);
+        Assert.Equal(["'maybe' is not true or false."], problems["verbatim"]);
+    }
 }

@@ -19,6 +19,22 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task ACorrectedSearchSaysWhatItShowsAndOffersTheWordsAsTyped()
+    {
+        var (status, _, doc) = await Get("/courses?q=machne+lerning");
+        Assert.Equal(HttpStatusCode.OK, status);
+        var correction = doc.QuerySelector(".correction")!;
+        Assert.Contains("Showing results for “machine learning”", correction.TextContent);
+        var instead = correction.QuerySelector("a")!;
+        Assert.Equal("“machne lerning”", instead.TextContent);
+        Assert.Contains("verbatim=true", instead.GetAttribute("href"));
+
+        var (_, _, asTyped) = await Get(instead.GetAttribute("href")!);
+        Assert.DoesNotContain("Showing results for", asTyped.QuerySelector(".correction")?.TextContent ?? "");
+        Assert.Equal("machne lerning", asTyped.QuerySelector("input[name=q]")!.GetAttribute("value"));
+    }
+
+    [Fact]
     public async Task HomeSaysWhatCourseMatchIsAndOffersSearch()
     {
         var (status, _, doc) = await Get("/");
