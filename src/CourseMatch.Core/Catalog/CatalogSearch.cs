@@ -218,6 +218,8 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
         var tokens = WordPattern().Matches(text).Take(12).ToList();
         if (tokens.Count == 0) return null;
         var words = tokens.Select(t => t.Value.ToLowerInvariant()).ToList();
+        // Most searches are spelled right: words seen known lately need no trip to the database.
+        if (words.All(w => w.Length < 3 || KnownLately(w))) return null;
 
         // Every form that could be a known word: the words, neighbours joined, and each word's two-part splits.
         var forms = new HashSet<string>(words, StringComparer.Ordinal);
@@ -225,6 +227,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
         foreach (var w in words.Where(w => w.Length >= 6))
             for (var cut = 3; cut <= w.Length - 3; cut++) { forms.Add(w[..cut]); forms.Add(w[cut..]); }
         var known = await KnownAsync(forms, ct);
+        foreach (var w in words.Where(known.ContainsKey)) Remember(w);
         var unknown = words.Where(w => w.Length >= 3 && !known.ContainsKey(w)).Distinct().ToArray();
         if (unknown.Length == 0) return null;
         var candidates = await CandidatesAsync(unknown, ct);
@@ -252,6 +255,20 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
             last = end;
         }
         return output.Append(text, last, text.Length - last).ToString();
+    }
+
+    /// <summary>Words found in the vocabulary, and when. Only known words are kept, so a word the vocabulary gains is looked up again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> knownWords = new(StringComparer.Ordinal);
+    private static readonly long KnownFor = 5 * 60 * System.Diagnostics.Stopwatch.Frequency;
+    private const int KnownWordsKept = 50_000;
+
+    private bool KnownLately(string word) =>
+        knownWords.TryGetValue(word, out var at) && System.Diagnostics.Stopwatch.GetTimestamp() - at < KnownFor;
+
+    private void Remember(string word)
+    {
+        if (knownWords.Count >= KnownWordsKept) knownWords.Clear();
+        knownWords[word] = System.Diagnostics.Stopwatch.GetTimestamp();
     }
 
     /// <summary>The best known word for an unknown one: fewest edits (at most 1 for short words, 2 for longer), then a split into two known words, then the most documents.</summary>
