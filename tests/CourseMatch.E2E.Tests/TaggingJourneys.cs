@@ -35,6 +35,9 @@ public class TaggingJourneys(BrowserApp app)
             courses.Add((slug, title));
         }
         await using var db = app.Db.Context();
+        // The queue holds exactly these five: proposals other journeys left are set aside as a newer run would.
+        await db.SkillProposals.Where(p => p.Status == ProposalStatus.Pending || p.Status == ProposalStatus.Applied)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, ProposalStatus.Superseded));
         var ids = await db.Courses.Where(c => c.Slug.StartsWith("review-journey-")).ToDictionaryAsync(c => c.Slug, c => c.Id);
         Dictionary<string, LevelGuess>[] taught =
         [
@@ -62,7 +65,6 @@ public class TaggingJourneys(BrowserApp app)
 
         await Expect(page.Locator("article.proposal")).ToHaveCountAsync(5);
         await Expect(page.Locator("article.proposal h2").First).ToHaveTextAsync(courses[0].Title);
-        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-tagging.png") });
         var phone = await app.SignedInPageAsync(Roles.Admin, width: 390, height: 844);
         await phone.GotoAsync("/admin/tagging");
         await Expect(phone.Locator("article.proposal")).ToHaveCountAsync(5);
@@ -139,6 +141,44 @@ public class TaggingJourneys(BrowserApp app)
         await Expect(page.Locator("#teaches")).ToHaveTextAsync("Probably teaches");
         await Expect(page.Locator("section[aria-labelledby=teaches] li").First).ToContainTextAsync("Statistics to level 2 of 4");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("course-inferred.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task AnImportedSchoolIsTaggedByATrainedTaggerAndTheAdminSeesProposalsAndTheTaggersScores()
+    {
+        // The real tagger, trained on the labelled set (most of a minute), over a file of untagged courses.
+        await using var scope = app.Services.CreateAsyncScope();
+        var services = scope.ServiceProvider;
+        var training = services.GetRequiredService<TaggerTraining>();
+        var trained = await training.TrainAsync();
+        Assert.True(trained.Promoted);
+        Assert.Null(await training.SetThresholdAsync(trained.ModelId, 0.95)); // a careful admin: most proposals wait
+        var fixtures = Path.Combine(AppContext.BaseDirectory, "Fixtures");
+        var (mapping, problem) = MappingDocument.Parse(await File.ReadAllTextAsync(Path.Combine(fixtures, "untagged-french-school.mapping.json")));
+        Assert.Null(problem);
+        await using (var stream = File.OpenRead(Path.Combine(fixtures, "untagged-french-school.csv")))
+        {
+            var file = await ImportFile.ReadAsync(stream, "untagged-french-school.csv");
+            var imported = await services.GetRequiredService<CatalogImport>().CommitAsync(file, new ImportRequest { Mapping = mapping, CreateProviders = true }, "journey@example.test");
+            Assert.True(imported.Committed);
+        }
+        var tagged = await services.GetRequiredService<CourseTagging>().TagAsync(new TagRequest { Feed = "ecole-numerique" });
+        Assert.True(tagged.Ok, tagged.Problem);
+
+        var page = await app.SignedInPageAsync(Roles.Admin);
+        await page.GotoAsync("/admin/tagging?show=open");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Expect(page.Locator(".tagger")).ToContainTextAsync($"Tagger model {trained.ModelId} is active");
+        var school = page.Locator("article.proposal").Filter(new() { HasText = "École Numérique Test" });
+        await Expect(school).ToHaveCountAsync(tagged.Proposed);
+        await Expect(school.Filter(new() { HasText = "Excel" })).ToContainTextAsync("Outside the taxonomy");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-tagging.png"), FullPage = true });
+
+        await page.GotoAsync("/admin/models?kind=tagger");
+        await BrowserApp.WaitForCircuitAsync(page);
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Skill tagger");
+        await Expect(page.Locator("body")).ToContainTextAsync(trained.Evaluation.Model.MicroF1.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-models-tagger.png"), FullPage = true });
     }
 
     private sealed record Card(ILocator Self)

@@ -39,7 +39,7 @@ public class ProposalCardTests : BunitContext
         Assert.Equal("/courses/matrix-methods", cut.Find(".meta a").GetAttribute("href"));
         Assert.Contains("Waiting for review", cut.Find(".scores").TextContent);
         Assert.Contains("confidence 73%", cut.Find(".scores").TextContent);
-        Assert.Contains("12 learners below its levels", cut.Find(".scores").TextContent);
+        Assert.Contains("12 saved learners below its levels", cut.Find(".scores").TextContent);
         var skills = cut.FindAll(".skills dd").Select(d => d.TextContent).ToList();
         Assert.Equal(["Linear algebra to level 2 (81%), Python to level 1 (52%)", "Calculus to level 1 (44%)"], skills);
     }
