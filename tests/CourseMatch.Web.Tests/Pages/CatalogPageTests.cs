@@ -135,6 +135,20 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task ComparePicksTravelWithEveryFilterAndPagerLink()
+    {
+        var (status, _, doc) = await Get("/courses?c=a,b&pageSize=2&page=2&format=online");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var hidden = doc.QuerySelectorAll("form#catalog input[type=hidden][name=c]").Select(i => i.GetAttribute("value"));
+        Assert.Equal(["a", "b"], hidden);
+        var links = doc.QuerySelectorAll(".pager a, .facets a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Contains(links, l => l.Contains("page=3"));
+        Assert.Contains(links, l => l.StartsWith("/courses") && !l.Contains("format="));
+        Assert.All(links, l => Assert.EndsWith("c=a&c=b", l));
+    }
+
+    [Fact]
     public async Task UnknownPageIs404()
     {
         var (status, _, doc) = await Get("/no/such/page");
