@@ -48,6 +48,8 @@ public sealed record ReactionRow(string Slug, string Title, FeedbackKind Kind, D
         FeedbackKind.Enrolled => "enrolled",
         FeedbackKind.Helpful => "marked helpful",
         FeedbackKind.NotHelpful => "marked not helpful",
+        FeedbackKind.Unsaved => "undid a save",
+        FeedbackKind.Undismissed => "undid a dismissal",
         _ => Kind.ToKebab(),
     };
 }
@@ -140,7 +142,8 @@ public sealed class AdvisorPlans(IDbContextFactory<CourseMatchDb> dbs, Caseload 
             .Where(f => db.LearnerProfiles.Any(p => p.Id == f.ProfileId && p.LearnerId == learnerId && p.OwnerId == ownerId))
             // The learner's own reactions only; the advisor's adjustments would otherwise crowd them out of the limit.
             .Where(f => f.Kind == FeedbackKind.Saved || f.Kind == FeedbackKind.Dismissed || f.Kind == FeedbackKind.Enrolled
-                        || f.Kind == FeedbackKind.Helpful || f.Kind == FeedbackKind.NotHelpful)
+                        || f.Kind == FeedbackKind.Helpful || f.Kind == FeedbackKind.NotHelpful
+                        || f.Kind == FeedbackKind.Unsaved || f.Kind == FeedbackKind.Undismissed)
             .OrderByDescending(f => f.CreatedAt).ThenByDescending(f => f.Id)
             .Select(f => new { f.Kind, f.CreatedAt, f.RecommendationId, Course = db.Courses.Where(c => c.Id == f.CourseId).Select(c => new { c.Slug, c.Title }).First() })
             .Take(1000)

@@ -86,7 +86,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
             (CatalogSort.Price, _) => "c.price ASC NULLS LAST, c.id",
             (CatalogSort.PriceDesc, _) => "c.price DESC NULLS LAST, c.id",
             (CatalogSort.Duration, _) => "c.effort_hours ASC NULLS LAST, c.id",
-            (CatalogSort.Rating, _) => "c.rating DESC NULLS LAST, c.rating_count DESC, c.id",
+            (CatalogSort.Rating, _) => $"{RatingPrior.Sql("c")} DESC NULLS LAST, c.rating_count DESC, c.id",
             _ => "c.created_at DESC, c.id DESC",
         };
 

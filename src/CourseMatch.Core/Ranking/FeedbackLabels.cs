@@ -22,6 +22,8 @@ public static class FeedbackLabels
         FeedbackKind.Helpful => 3,
         // Neutral: the advisor touched the pick without judging it (the direction of a move is read from the plan).
         FeedbackKind.AdvisorReordered or FeedbackKind.AdvisorUnpinned or FeedbackKind.AdvisorRestored or FeedbackKind.AdvisorNoted => AcceptedAsShown,
+        // An undo on its own takes the learner back to no opinion (Resolve drops it with what it undid).
+        FeedbackKind.Unsaved or FeedbackKind.Undismissed => AcceptedAsShown,
         FeedbackKind.NotHelpful => 1,
         FeedbackKind.Dismissed => 0,
         FeedbackKind.AdvisorExcluded => 0,
@@ -42,10 +44,29 @@ public static class FeedbackLabels
     public static int Resolve(IReadOnlyList<FeedbackKind> kindsInOrder)
     {
         if (kindsInOrder.Count == 0) throw new ArgumentException("No feedback to resolve.", nameof(kindsInOrder));
+        kindsInOrder = WithoutUndone(kindsInOrder);
+        if (kindsInOrder.Count == 0) return AcceptedAsShown;
         for (var i = kindsInOrder.Count - 1; i >= 0; i--)
             if (kindsInOrder[i] is FeedbackKind.AdvisorPinned or FeedbackKind.AdvisorExcluded) return Grade(kindsInOrder[i]);
         if (kindsInOrder.Contains(FeedbackKind.Enrolled)) return Grade(FeedbackKind.Enrolled);
         return Grade(kindsInOrder[^1]);
+    }
+
+    /// <summary>
+    /// The reactions that still stand: an Unsaved cancels every Saved before it and an Undismissed every
+    /// Dismissed before it, and the undo itself goes too, so a learner who clicked Save by mistake and undid it
+    /// says nothing about the pick (not "liked, then neutral").
+    /// </summary>
+    public static List<FeedbackKind> WithoutUndone(IEnumerable<FeedbackKind> kindsInOrder)
+    {
+        var kept = new List<FeedbackKind>();
+        foreach (var kind in kindsInOrder)
+        {
+            if (kind == FeedbackKind.Unsaved) kept.RemoveAll(k => k == FeedbackKind.Saved);
+            else if (kind == FeedbackKind.Undismissed) kept.RemoveAll(k => k == FeedbackKind.Dismissed);
+            else kept.Add(kind);
+        }
+        return kept;
     }
 
     /// <summary>
@@ -57,7 +78,7 @@ public static class FeedbackLabels
     {
         if (excluded) return Grade(FeedbackKind.AdvisorExcluded);
         if (pinned) return Grade(FeedbackKind.AdvisorPinned);
-        var learner = kindsInOrder.Where(k => !IsAdvisor(k)).ToList();
+        var learner = WithoutUndone(kindsInOrder.Where(k => !IsAdvisor(k)));
         if (learner.Count > 0) return Resolve(learner);
         // Placed by the advisor: moved, or pinned and later unpinned where the pin put it (the learner still sees it there).
         var placed = kindsInOrder.Contains(FeedbackKind.AdvisorReordered) || kindsInOrder.Contains(FeedbackKind.AdvisorPinned);
@@ -98,7 +119,8 @@ public static class FeedbackLabels
             {
                 var planId = r.GetInt32(0);
                 var features = r.IsDBNull(2) ? null : r.GetFieldValue<float[]>(2);
-                var kinds = r.GetFieldValue<string[]>(8).Select(Enum.Parse<FeedbackKind>).ToList();
+                // Undone reactions go before anything counts them: a pick whose only reaction was undone is no row.
+                var kinds = WithoutUndone(r.GetFieldValue<string[]>(8).Select(Enum.Parse<FeedbackKind>));
                 if (!byPlan.TryGetValue(planId, out var plan)) byPlan[planId] = plan = [];
                 plan.Add((r.GetInt32(1), features, r.GetInt32(3), r.GetInt32(4), r.GetBoolean(5), r.GetBoolean(6), Enum.Parse<Track>(r.GetString(7)), kinds));
             }

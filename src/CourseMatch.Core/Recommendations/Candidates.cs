@@ -95,7 +95,11 @@ public sealed class Candidates(NpgsqlDataSource db)
               AND (c.pacing = '{{nameof(Pacing.SelfPaced)}}'
                    OR NOT EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id)
                    OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.start_date BETWEEN @today AND @window_end))
-              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id AND f.kind IN ('{{nameof(FeedbackKind.Dismissed)}}', '{{nameof(FeedbackKind.AdvisorExcluded)}}'))
+              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.profile_id = @profile_id AND f.course_id = c.id
+                              AND (f.kind = '{{nameof(FeedbackKind.AdvisorExcluded)}}'
+                                   OR (f.kind = '{{nameof(FeedbackKind.Dismissed)}}' AND NOT EXISTS (
+                                       SELECT 1 FROM feedback u WHERE u.profile_id = f.profile_id AND u.course_id = f.course_id
+                                       AND u.kind = '{{nameof(FeedbackKind.Undismissed)}}' AND u.id > f.id))))
               AND NOT c.id = ANY(@excluded_ids)
               AND EXISTS (SELECT 1 FROM course_skills cs LEFT JOIN learner l ON l.skill_id = cs.skill_id
                           WHERE cs.course_id = c.id AND cs.level > coalesce(l.level, 0))

@@ -13,6 +13,8 @@ public sealed record LearnerReaction(bool Saved, bool Dismissed, bool Enrolled, 
     {
         FeedbackKind.Saved => s with { Saved = true },
         FeedbackKind.Dismissed => s with { Dismissed = true },
+        FeedbackKind.Unsaved => s with { Saved = false },
+        FeedbackKind.Undismissed => s with { Dismissed = false },
         FeedbackKind.Enrolled => s with { Enrolled = true },
         FeedbackKind.Helpful or FeedbackKind.NotHelpful => s with { Rating = k.ToKebab() },
         _ => s,

@@ -31,11 +31,12 @@ public static class Reasons
         }
 
         if (c.IsFree) reasons.Add("Free");
+        // Only a price of 0 makes a course free, so one without a price sits in a paid track: say why there.
         else if (c.Price is null) reasons.Add((c.FreeToAudit, c.PaidUnlisted) switch
         {
             (true, _) => "Free to audit; the certificate's price is not listed",
             (false, true) => "Paid; the price is not listed",
-            (false, false) => "Price not listed",
+            (false, false) => "Price not listed by the provider; counted as paid",
         });
         else if (learner.BudgetAmount is decimal budget && c.PriceInBudgetCurrency is decimal inBudget)
         {

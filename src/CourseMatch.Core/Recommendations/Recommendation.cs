@@ -5,7 +5,9 @@ namespace CourseMatch.Recommendations;
 
 public enum Track { InPerson, Online, Free }
 
-public enum FeedbackKind { Saved, Enrolled, Dismissed, Helpful, NotHelpful, AdvisorPinned, AdvisorExcluded, AdvisorReordered, AdvisorUnpinned, AdvisorRestored, AdvisorNoted }
+/// <remarks>Stored by name; the learner's kinds come before the advisor's (<c>FeedbackLabels.IsAdvisor</c>).
+/// Unsaved and Undismissed undo an earlier Saved or Dismissed: kept as feedback so the history stays whole.</remarks>
+public enum FeedbackKind { Saved, Enrolled, Dismissed, Helpful, NotHelpful, Unsaved, Undismissed, AdvisorPinned, AdvisorExcluded, AdvisorReordered, AdvisorUnpinned, AdvisorRestored, AdvisorNoted }
 
 /// <summary>A generated plan: its token is the unguessable share link.</summary>
 public class Recommendation

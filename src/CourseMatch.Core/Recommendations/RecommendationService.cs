@@ -147,7 +147,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
     /// <summary>Share tokens are 24 characters; anything much longer is not one.</summary>
     public const int MaxTokenLength = 64;
 
-    public static readonly string[] LearnerFeedbackKinds = ["saved", "dismissed", "helpful", "not-helpful"];
+    public static readonly string[] LearnerFeedbackKinds = ["saved", "dismissed", "helpful", "not-helpful", "unsaved", "undismissed"];
 
     /// <summary>Stores a learner's reaction to one pick of a plan. Returns an error message naming the field, or null.</summary>
     public async Task<(string Field, string Message)?> RecordFeedbackAsync(string token, string? slug, string? kind, string who = "learner", CancellationToken ct = default)
@@ -161,6 +161,14 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         if (r is null) return ("token", "No plan has this token.");
         var item = r.Items.FirstOrDefault(i => i.Slug == slug);
         if (item is null) return ("slug", $"'{slug}' is not one of this plan's picks.");
+        if (k is FeedbackKind.Unsaved or FeedbackKind.Undismissed)
+        {
+            // An undo with nothing to undo would only add noise to the training signal.
+            var now = LearnerReaction.From(await context.Feedback.AsNoTracking()
+                .Where(f => f.RecommendationId == r.Id && f.CourseId == item.CourseId).OrderBy(f => f.Id).Select(f => f.Kind).ToListAsync(ct));
+            if (k == FeedbackKind.Unsaved && !now.Saved) return ("kind", $"'{slug}' is not saved, so there is no save to undo.");
+            if (k == FeedbackKind.Undismissed && !now.Dismissed) return ("kind", $"'{slug}' is not dismissed, so there is no dismissal to undo.");
+        }
         context.Feedback.Add(new Feedback
         {
             ProfileId = r.ProfileId, CourseId = item.CourseId, RecommendationId = r.Id, Kind = k, Who = who, ModelVersionId = r.ModelVersionId,

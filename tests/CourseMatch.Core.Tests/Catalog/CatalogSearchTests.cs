@@ -125,6 +125,23 @@ public class CatalogSearchTests(DatabaseFixture fixture) : IClassFixture<Databas
     }
 
     [Fact]
+    public async Task RatingSortPutsAManyReviewFourEightAboveAOneReviewFive()
+    {
+        await using (var db = fixture.Db.Context())
+        {
+            var provider = db.Providers.First();
+            db.Courses.Add(new Course { Slug = "bayesprobe-one", Title = "Bayesprobe Lonely Five", Provider = provider, Rating = 5.0m, RatingCount = 1 });
+            db.Courses.Add(new Course { Slug = "bayesprobe-many", Title = "Bayesprobe Crowd Favourite", Provider = provider, Rating = 4.8m, RatingCount = 10_000 });
+            db.Courses.Add(new Course { Slug = "bayesprobe-none", Title = "Bayesprobe Unrated", Provider = provider });
+            await db.SaveChangesAsync();
+        }
+
+        var page = await Search("bayesprobe", q => q with { Sort = CatalogSort.Rating });
+
+        Assert.Equal(["bayesprobe-many", "bayesprobe-one", "bayesprobe-none"], page.Items.Select(c => c.Slug));
+    }
+
+    [Fact]
     public async Task PagingDoesNotRepeatCourses()
     {
         var first = await search.SearchAsync(new CatalogQuery { PageSize = 10, Page = 1 });

@@ -36,6 +36,19 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
     }
 
     [Fact]
+    public void AnUndoCancelsTheSaveOrDismissalBeforeIt()
+    {
+        Assert.Equal([], FeedbackLabels.WithoutUndone([FeedbackKind.Saved, FeedbackKind.Unsaved]));
+        Assert.Equal([FeedbackKind.Helpful], FeedbackLabels.WithoutUndone([FeedbackKind.Dismissed, FeedbackKind.Helpful, FeedbackKind.Undismissed]));
+        // Only what came before: a save after the undo stands.
+        Assert.Equal([FeedbackKind.Saved], FeedbackLabels.WithoutUndone([FeedbackKind.Saved, FeedbackKind.Unsaved, FeedbackKind.Saved]));
+        // Not the 0 of the dismissal nor the 3 of the save: the latest opinion left, or none.
+        Assert.Equal(3, FeedbackLabels.Resolve([FeedbackKind.Saved, FeedbackKind.Dismissed, FeedbackKind.Undismissed]));
+        Assert.Equal(FeedbackLabels.AcceptedAsShown, FeedbackLabels.Resolve([FeedbackKind.Dismissed, FeedbackKind.Undismissed]));
+        Assert.Equal(FeedbackLabels.MovedUp, FeedbackLabels.AdvisedGrade(false, false, 4, 1, [FeedbackKind.AdvisorReordered, FeedbackKind.Dismissed, FeedbackKind.Undismissed]));
+    }
+
+    [Fact]
     public void InAnAdvisedPlanThePlanAsItStandsGradesEveryPick()
     {
         // Excluded and pinned are read from the plan now, whatever the history says.
@@ -118,12 +131,17 @@ public class FeedbackLabelTests(DatabaseFixture fixture) : IClassFixture<Databas
         Feedback On(int course, FeedbackKind kind) => new() { ProfileId = profile.Id, RecommendationId = plan.Id, CourseId = course, Kind = kind };
         db.Feedback.AddRange(On(courses[1], FeedbackKind.Saved), On(courses[3], FeedbackKind.Helpful), On(courses[3], FeedbackKind.NotHelpful), On(courses[4], FeedbackKind.Dismissed));
         await db.SaveChangesAsync();
+        // A save undone says nothing about the pick: it is no row.
+        db.Feedback.Add(On(courses[0], FeedbackKind.Saved));
+        await db.SaveChangesAsync();
+        db.Feedback.Add(On(courses[0], FeedbackKind.Unsaved));
+        await db.SaveChangesAsync();
 
         var (groups, stats) = await FeedbackLabels.LoadGroupsAsync(own.Source);
         var group = Assert.Single(groups);
         Assert.Equal([courses[1], courses[3], courses[4]], group.CourseIds);
         Assert.Equal([3, 1, 0], group.Labels);
-        Assert.Equal((4, 3), (stats.FeedbackRows, stats.LabeledRows));
+        Assert.Equal((6, 3), (stats.FeedbackRows, stats.LabeledRows));
     }
 
     [Fact]

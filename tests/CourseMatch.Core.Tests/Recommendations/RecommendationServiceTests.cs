@@ -145,6 +145,22 @@ public class RecommendationServiceTests(DatabaseFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task AnUndoneDismissalLetsThePickBackIntoTheNextPlan()
+    {
+        var plan = await Plan(Answers());
+        var pick = plan.Tracks.Free[0].Slug;
+        Assert.Equal("kind", (await service.RecordFeedbackAsync(plan.Token, pick, "undismissed"))?.Field); // nothing to undo yet
+        Assert.Null(await service.RecordFeedbackAsync(plan.Token, pick, "dismissed"));
+        Assert.Null(await service.RecordFeedbackAsync(plan.Token, pick, "undismissed"));
+        Assert.False((await service.ReactionsAsync(plan.Token))[pick].Dismissed);
+
+        await using var db = fixture.Db.Context();
+        var stored = await db.Recommendations.Include(r => r.Profile).FirstAsync(r => r.Token == plan.Token);
+        var next = await service.GenerateAsync(stored.Profile);
+        Assert.Contains(next.Tracks.Free, i => i.Slug == pick);
+    }
+
+    [Fact]
     public async Task FeedbackForACourseOutsideThePlanIsRefused()
     {
         var plan = await Plan(Answers());

@@ -35,13 +35,36 @@ public class SignInTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         Assert.Contains(email, await admin.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task ReturnUrlToAnotherSiteIsIgnored()
+    [Theory]
+    [InlineData("//evil.example/phish")]
+    [InlineData("https://evil.example/phish")]
+    [InlineData("/\\evil.example/phish")]
+    public async Task ReturnUrlToAnotherSiteIsIgnored(string returnUrl)
     {
         var (email, password) = await app.CreateUserAsync(Roles.Advisor);
-        var response = await WebAppFactory.SignInAsync(NewClient(), email, password, "//evil.example/phish");
+        var response = await WebAppFactory.SignInAsync(NewClient(), email, password, returnUrl);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal("https://localhost/", response.Headers.Location!.ToString());
+        Assert.Equal("https://localhost/advisor", response.Headers.Location!.ToString());
+    }
+
+    [Theory]
+    [InlineData(Roles.Advisor, "/advisor")]
+    [InlineData(Roles.Admin, "/admin")]
+    public async Task WithNowhereToReturnToEachRoleLandsOnItsOwnPage(string role, string landing)
+    {
+        var (email, password) = await app.CreateUserAsync(role);
+        var response = await WebAppFactory.SignInAsync(NewClient(), email, password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("https://localhost" + landing, response.Headers.Location!.ToString());
+    }
+
+    [Fact]
+    public async Task AnAdvisorGoingToAPageOfThisSiteIsSentThere()
+    {
+        var (email, password) = await app.CreateUserAsync(Roles.Advisor);
+        var response = await WebAppFactory.SignInAsync(NewClient(), email, password, "/courses?q=statistics");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("https://localhost/courses?q=statistics", response.Headers.Location!.ToString());
     }
 
     [Fact]

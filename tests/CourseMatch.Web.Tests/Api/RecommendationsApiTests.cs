@@ -128,4 +128,32 @@ public class RecommendationsApiTests(WebAppFactory app) : IClassFixture<WebAppFa
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.True((await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("kind", out _));
     }
+
+    [Fact]
+    public async Task SavedAndDismissedCanBeUndoneAndTheUndoIsStoredAsFeedback()
+    {
+        var plan = await (await Post(Profile().ToJsonString())).Content.ReadFromJsonAsync<JsonElement>();
+        var token = plan.GetProperty("token").GetString();
+        var free = plan.GetProperty("tracks").GetProperty("free");
+        var (saved, dismissed) = (free[0].GetProperty("slug").GetString(), free[1].GetProperty("slug").GetString());
+        Task<HttpResponseMessage> Send(string? slug, string kind) => http.PostAsJsonAsync($"/api/plans/{token}/feedback", new { slug, kind });
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(saved, "saved")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(dismissed, "dismissed")).StatusCode);
+        var page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await http.GetStringAsync($"/plans/{token}"));
+        Assert.Equal(2, page.QuerySelectorAll(".track-free button.undo").Length);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(saved, "unsaved")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Send(dismissed, "undismissed")).StatusCode);
+        Assert.Equal(2, await app.Db.ScalarAsync<long>($"SELECT count(*) FROM feedback f JOIN recommendations r ON r.id = f.recommendation_id WHERE r.token = '{token}' AND f.kind IN ('Unsaved', 'Undismissed')"));
+        page = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(await http.GetStringAsync($"/plans/{token}"));
+        Assert.Empty(page.QuerySelectorAll(".track-free button.undo"));
+        Assert.Empty(page.QuerySelectorAll(".track-free li.dismissed"));
+
+        // Nothing left to undo: refused, naming the field.
+        var again = await Send(saved, "unsaved");
+        Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
+        var errors = (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors");
+        Assert.Contains("no save to undo", errors.GetProperty("kind")[0].GetString());
+    }
 }

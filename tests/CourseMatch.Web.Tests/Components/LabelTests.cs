@@ -34,6 +34,16 @@ public class LabelTests
     }
 
     [Fact]
+    public void CountsAgreeWithTheirNoun()
+    {
+        Assert.Equal("1 course", Display.Count(1, "course"));
+        Assert.Equal("0 courses", Display.Count(0, "course"));
+        Assert.Equal("12,000 courses", Display.Count(12_000, "course"));
+        Assert.Equal("4.8 / 5 (1 rating)", Display.Rating(4.8m, 1));
+        Assert.Equal("4.8 / 5 (10,000 ratings)", Display.Rating(4.8m, 10_000));
+    }
+
+    [Fact]
     public void EveryFacetValueOfAnEnumOrBandIsWorded()
     {
         var facets = new List<Facet>

@@ -22,6 +22,15 @@ public class PlanPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task WithoutJavaScriptTheQuestionnaireSaysWhatToDo()
+    {
+        var doc = new HtmlParser().ParseDocument(await http.GetStringAsync("/match"));
+        var message = doc.QuerySelector("noscript .notice")!;
+        Assert.Equal("The questionnaire needs JavaScript; turn it on, or browse the catalog at /courses.", message.TextContent);
+        Assert.NotNull(message.QuerySelector("a[href='/courses']"));
+    }
+
+    [Fact]
     public async Task APlanPageShowsTheStoredPlan()
     {
         var body = """

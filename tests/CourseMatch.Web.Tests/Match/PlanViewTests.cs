@@ -101,7 +101,25 @@ public class PlanViewTests : BunitContext
         var dismissed = cut.FindAll(".track-online ol.picks > li")[1];
         Assert.Contains("dismissed", dismissed.ClassList);
         Assert.Contains("Dismissed", dismissed.TextContent);
-        Assert.Empty(dismissed.QuerySelectorAll("button"));
+        Assert.Equal("Undo", Assert.Single(dismissed.QuerySelectorAll("button")).FirstChild!.TextContent.Trim());
+    }
+
+    [Fact]
+    public void SavedAndDismissedPicksOfferAnUndoThatSendsItsKind()
+    {
+        var sent = new List<PickFeedback>();
+        var cut = View(new()
+        {
+            ["ml-online"] = new PickState(Saved: true),
+            ["stats-online"] = new PickState(Dismissed: true),
+        }, sent.Add);
+
+        Assert.Empty(cut.FindAll(".track-free button.undo")); // nothing to undo on a pick left alone
+        cut.Find(".track-online ol.picks > li:nth-child(1) button.undo").Click();
+        cut.Find(".track-online ol.picks > li:nth-child(2) button.undo").Click();
+
+        Assert.Equal([new("ml-online", "unsaved"), new("stats-online", "undismissed")], sent);
+        Assert.Contains("saving Course ml-online", cut.Find(".track-online ol.picks > li:nth-child(1) button.undo .visually-hidden").TextContent);
     }
 
     [Fact]
@@ -113,6 +131,13 @@ public class PlanViewTests : BunitContext
         pick.QuerySelectorAll("button").Single(b => b.TextContent.Trim().StartsWith("Dismiss", StringComparison.Ordinal)).Click();
         cut.Find(".track-free ol.picks > li .rating button").Click();
         Assert.Equal([new("khan-linear-algebra", "dismissed"), new("khan-linear-algebra", "helpful")], sent);
+    }
+
+    [Fact]
+    public void AnUndoFoldsBackToThePickLeftAlone()
+    {
+        var state = PickState.From(LearnerReaction.From([FeedbackKind.Saved, FeedbackKind.Dismissed, FeedbackKind.Unsaved, FeedbackKind.Undismissed, FeedbackKind.Helpful]));
+        Assert.Equal(new PickState(Rating: "helpful"), state);
     }
 
     [Fact]

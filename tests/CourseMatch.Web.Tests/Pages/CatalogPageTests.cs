@@ -51,7 +51,7 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.NotNull(doc.QuerySelector("form#catalog[method=get]"));
         Assert.True(doc.QuerySelector("input[name=format][value=online]")!.HasAttribute("checked"));
-        Assert.Matches(@"\d+–\d+ of \d+\+? courses", doc.QuerySelector("#results-heading")!.TextContent);
+        Assert.Matches(@"^(\d+ courses?|[\d,]+–[\d,]+ of [\d,]+\+? courses)$", doc.QuerySelector("#results-heading")!.TextContent);
         Assert.NotEmpty(doc.QuerySelectorAll("ol.cards article"));
     }
 
@@ -148,6 +148,46 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         Assert.Contains("the comparison shows the first 3", doc.QuerySelector(".notice")!.TextContent);
         var columns = doc.QuerySelectorAll("table.compare thead th a").Select(a => a.GetAttribute("href")).ToList();
         Assert.Equal(slugs.Take(3).Select(s => $"/courses/{s}"), columns);
+    }
+
+    [Fact]
+    public async Task ComparePicksTravelWithEveryFilterAndPagerLink()
+    {
+        var (status, _, doc) = await Get("/courses?c=a,b&pageSize=2&page=2&format=online");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var hidden = doc.QuerySelectorAll("form#catalog input[type=hidden][name=c]").Select(i => i.GetAttribute("value"));
+        Assert.Equal(["a", "b"], hidden);
+        var links = doc.QuerySelectorAll(".pager a, .facets a").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Contains(links, l => l.Contains("page=3"));
+        Assert.Contains(links, l => l.StartsWith("/courses") && !l.Contains("format="));
+        Assert.All(links, l => Assert.EndsWith("c=a&c=b", l));
+    }
+
+    [Fact]
+    public async Task ASingleResultReadsOneCourseAndOneRating()
+    {
+        await using (var db = app.Db.Context())
+        {
+            db.Courses.Add(new Course
+            {
+                Slug = "zygomorphic-probe", Title = "Zygomorphic Probe", Provider = await db.Providers.FirstAsync(),
+                Rating = 4.5m, RatingCount = 1,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var (_, _, doc) = await Get("/courses?q=zygomorphic");
+
+        Assert.Equal("1 course", doc.QuerySelector("#results-heading")!.TextContent);
+        Assert.Contains("(1 rating)", doc.QuerySelector("ol.cards article")!.TextContent);
+    }
+
+    [Fact]
+    public async Task APageOfAManyPageSearchShowsItsRange()
+    {
+        var (_, _, doc) = await Get("/courses?pageSize=2&page=2");
+        Assert.Matches(@"^3–4 of [\d,]+\+? courses$", doc.QuerySelector("#results-heading")!.TextContent);
     }
 
     [Fact]

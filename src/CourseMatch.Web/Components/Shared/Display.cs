@@ -49,7 +49,10 @@ public static class Display
     public static string Num(decimal d) => d % 1 == 0 ? d.ToString("0", Invariant) : d.ToString("0.#", Invariant);
 
     public static string Rating(decimal? rating, int count) =>
-        rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({count.ToString("#,0", Invariant)} ratings)" : "");
+        rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({Count(count, "rating")})" : "");
+
+    /// <summary>"1 course", "1,204 courses": a number and a noun that agrees with it (the nouns used take an s).</summary>
+    public static string Count(int n, string noun) => $"{n.ToString("#,0", Invariant)} {noun}{(n == 1 ? "" : "s")}";
 
     /// <summary>"4 March 2027": how a day reads in sentences.</summary>
     public static string Day(DateOnly day) => day.ToString("d MMMM yyyy", Invariant);

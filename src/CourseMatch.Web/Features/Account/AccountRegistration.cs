@@ -83,6 +83,10 @@ public static class AccountRegistration
         }).DisableAntiforgery().ExcludeFromDescription();
     }
 
+    /// <summary>Where a user lands after signing in when no page asked for them: admins /admin, advisors /advisor.</summary>
+    public static string HomeFor(IEnumerable<string> roles) =>
+        roles.Contains(Roles.Admin) ? "/admin" : roles.Contains(Roles.Advisor) ? "/advisor" : "/";
+
     /// <summary>Only paths on this site: an open redirect after sign-in would make phishing easy.</summary>
     public static string SafeReturnUrl(string? url, string fallback = "/") =>
         url is { Length: > 0 and < 2000 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : fallback;

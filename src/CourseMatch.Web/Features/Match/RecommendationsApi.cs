@@ -22,7 +22,7 @@ public static class RecommendationsApi
 
         api.MapPost("/plans/{token}/feedback", FeedbackAsync)
             .WithName("PlanFeedback")
-            .WithSummary("Save, dismiss, or mark a pick helpful or not helpful: {\"slug\": \"...\", \"kind\": \"saved|dismissed|helpful|not-helpful\"}.")
+            .WithSummary("Save, dismiss, or mark a pick helpful or not helpful, or undo a save or dismissal: {\"slug\": \"...\", \"kind\": \"saved|dismissed|helpful|not-helpful|unsaved|undismissed\"}.")
             .AcceptsJsonBody<FeedbackRequest>();
     }
 
