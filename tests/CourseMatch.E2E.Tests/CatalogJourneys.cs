@@ -11,6 +11,7 @@ public class CatalogJourneys(BrowserApp app)
         var page = await app.NewPageAsync();
         await page.GotoAsync("/");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("home.png"), FullPage = true });
+        await page.AssertAccessibleAsync("home");
 
         await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search courses" }).FillAsync("linar algebra");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
@@ -20,6 +21,7 @@ public class CatalogJourneys(BrowserApp app)
         var titles = await page.Locator("ol.cards h3").AllInnerTextsAsync();
         Assert.Contains(titles.Take(5), t => t.Contains("Linear Algebra", StringComparison.OrdinalIgnoreCase));
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog-search.png"), FullPage = false });
+        await page.AssertAccessibleAsync("search corrected for a typo");
     }
 
     [Fact]
@@ -28,6 +30,7 @@ public class CatalogJourneys(BrowserApp app)
         var page = await app.NewPageAsync();
         await page.GotoAsync("/courses");
         var before = await page.Locator("#results-heading").InnerTextAsync();
+        await page.AssertAccessibleAsync("catalog, no filters");
 
         await page.GetByRole(AriaRole.Group, new() { Name = "Price", Exact = true }).GetByLabel("Free").CheckAsync();
         await page.WaitForURLAsync("**price=free*");
@@ -41,6 +44,7 @@ public class CatalogJourneys(BrowserApp app)
         Assert.All(prices, p => Assert.Equal("Free", p));
         Assert.True(await page.GetByRole(AriaRole.Group, new() { Name = "Level" }).GetByLabel("Beginner").IsCheckedAsync());
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog.png"), FullPage = false });
+        await page.AssertAccessibleAsync("two facets applied");
 
         // The filtered search is a link: opening it fresh shows the same thing.
         var again = await app.NewPageAsync();
@@ -59,6 +63,7 @@ public class CatalogJourneys(BrowserApp app)
         var badges = await page.Locator("ol.cards .badge").AllInnerTextsAsync();
         Assert.NotEmpty(badges);
         Assert.All(badges, b => Assert.Equal("In person", b));
+        await page.AssertAccessibleWithoutJavaScriptAsync("filtered");
     }
 
     [Fact]
@@ -76,6 +81,7 @@ public class CatalogJourneys(BrowserApp app)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What it expects you to know" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".facts-panel")).ToContainTextAsync("Price");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("course.png"), FullPage = true });
+        await page.AssertAccessibleAsync("course page");
     }
 
     [Fact]
@@ -86,6 +92,7 @@ public class CatalogJourneys(BrowserApp app)
         var picks = page.Locator("ol.cards input[name=c]");
         await picks.Nth(0).CheckAsync();
         await picks.Nth(1).CheckAsync();
+        await page.AssertAccessibleAsync("two courses picked to compare");
         var titles = await page.Locator("ol.cards h3").AllInnerTextsAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare selected" }).ClickAsync();
         await page.WaitForURLAsync("**/compare?*");
@@ -93,6 +100,7 @@ public class CatalogJourneys(BrowserApp app)
         var columns = await page.Locator("table.compare thead th").AllInnerTextsAsync();
         Assert.Equal(titles.Take(2), columns);
         await Assertions.Expect(page.GetByRole(AriaRole.Rowheader, new() { Name = "Price" })).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync("comparing two courses");
 
         // A third course: back to the catalog, where the first two stay picked.
         await page.GetByRole(AriaRole.Link, new() { Name = "Add another course from the catalog" }).ClickAsync();
@@ -107,6 +115,7 @@ public class CatalogJourneys(BrowserApp app)
         columns = await page.Locator("table.compare thead th").AllInnerTextsAsync();
         Assert.Equal([third, .. titles.Take(2)], columns.OrderBy(c => c == third ? 0 : 1).ToList());
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("compare.png"), FullPage = true });
+        await page.AssertAccessibleAsync("comparing three courses");
     }
 
     [Fact]
@@ -117,5 +126,6 @@ public class CatalogJourneys(BrowserApp app)
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page scrolls sideways on a phone ({width}px wide)");
         await Assertions.Expect(page.Locator("ol.cards article").First).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync("catalog on a phone");
     }
 }
