@@ -25,6 +25,7 @@ public class AdminJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Expect(page.Locator("p.total")).ToHaveTextAsync("1 course");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-courses.png") });
+        await page.AssertAccessibleAsync("admin course list, searched");
         await page.GetByRole(AriaRole.Link, new() { Name = course.Title, Exact = true }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex($"/admin/courses/{course.Id}$"));
         await WaitForCircuit(page);
@@ -37,11 +38,13 @@ public class AdminJourneys(BrowserApp app)
         await Expect(page.Locator("#price-error")).ToContainTextAsync("0");
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-course-edit.png") });
+        await page.AssertAccessibleAsync("course editor, bad price");
 
         await page.Locator("#price").FillAsync("0");
         await title.FillAsync(newTitle);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
         await Expect(page.Locator("p.success")).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync("course editor, saved");
 
         // The audit log names who changed what, with before and after.
         await page.GotoAsync($"/admin/audit?entity=Course&id={course.Id}");
@@ -51,6 +54,7 @@ public class AdminJourneys(BrowserApp app)
         await entry.GetByRole(AriaRole.Button, new() { Name = "Show changes" }).ClickAsync();
         await Expect(entry.Locator(".changes")).ToContainTextAsync(newTitle);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-audit.png") });
+        await page.AssertAccessibleAsync("audit log, changes shown");
 
         var visitor = await app.NewPageAsync();
         await visitor.GotoAsync($"/courses/{course.Slug}");
@@ -70,6 +74,7 @@ public class AdminJourneys(BrowserApp app)
         await page.GetByLabel("Synthetic learners").FillAsync("7");
         await page.GetByRole(AriaRole.Button, new() { Name = "Train", Exact = true }).ClickAsync();
         await Expect(page.Locator("#learners-error")).ToContainTextAsync("50");
+        await page.AssertAccessibleAsync("models page, learners out of range");
         await page.GetByLabel("Synthetic learners").FillAsync("300");
         var promoteIfBetter = page.GetByLabel("Promote it if it measures");
         if (await promoteIfBetter.IsCheckedAsync()) await promoteIfBetter.UncheckAsync();
@@ -85,6 +90,7 @@ public class AdminJourneys(BrowserApp app)
         await Expect(page.Locator("#selected-title")).ToContainTextAsync("Active");
         await Expect(page.Locator(".selected-version")).ToContainTextAsync("300 synthetic learners");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-models.png"), FullPage = true });
+        await page.AssertAccessibleAsync("models page, new version promoted");
 
         await using var db = app.Db.Context();
         Assert.Equal(1, await db.ModelVersions.CountAsync(m => m.Status == Ranking.ModelStatus.Active));
@@ -122,6 +128,7 @@ public class AdminJourneys(BrowserApp app)
         await Expect(rows.Nth(1)).ToContainTextAsync("skills");
         await Expect(page.Locator("#import")).ToBeDisabledAsync();
         await Expect(page.Locator("#import-hint")).ToContainTextAsync("Nothing is imported while a row is bad");
+        await page.AssertAccessibleAsync("import dry run, two bad rows");
 
         Assert.Equal(before, await db.Courses.CountAsync());
         File.Delete(file);
@@ -176,6 +183,7 @@ public class AdminJourneys(BrowserApp app)
         await Type("#to-level-1", "beginner");
         await Expect(page.Locator("tr[data-field=level] td.sample")).ToHaveTextAsync("all");
         await Expect(page.Locator("#mapping-problems .problems")).ToHaveCountAsync(0);
+        await page.AssertAccessibleAsync("import mapping with constants and a value map");
 
         // The dry run names the provider the catalog lacks; its rows are bad until it is created with the import.
         await page.Locator("#check").ClickAsync();
@@ -202,6 +210,7 @@ public class AdminJourneys(BrowserApp app)
         var edges = await page.EvaluateAsync<float[]>(
             "() => [document.querySelector('section.options').getBoundingClientRect().top + scrollY, document.querySelector('section.commit').getBoundingClientRect().bottom + scrollY]");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-import.png"), FullPage = true, Clip = new() { X = 0, Y = edges[0] - 16, Width = 1280, Height = edges[1] - edges[0] + 32 } });
+        await page.AssertAccessibleAsync("import dry run with a new provider and a possible duplicate");
 
         // The duplicate is left alone unless chosen otherwise; a choice waits for another check before the import.
         var duplicate = page.Locator(".rows-grid tbody tr:has(.badge.possible-duplicate)");
@@ -222,6 +231,7 @@ public class AdminJourneys(BrowserApp app)
         await Expect(page.Locator("#count-creates")).ToHaveTextAsync("4");
         var created = page.Locator("ul.created a", new() { HasText = "Northwind Eigenvalue Sprint" });
         await Expect(created).ToHaveAttributeAsync("href", new Regex("^/courses/northwind-eigenvalue-sprint"));
+        await page.AssertAccessibleAsync("import done");
 
         // Published by the constant, under the new provider, with the level as the value map wrote it.
         var visitor = await app.NewPageAsync();

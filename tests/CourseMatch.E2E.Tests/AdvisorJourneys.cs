@@ -26,6 +26,7 @@ public class AdvisorJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Add learner" }).ClickAsync();
         await Expect(page.Locator("#learner-name-error")).ToContainTextAsync("name or a pseudonym");
         await Expect(page.Locator("#learner-email-error")).ToContainTextAsync("not an email address");
+        await page.AssertAccessibleAsync("advisor's learners, bad new learner");
         await page.GetByLabel("Name or pseudonym").FillAsync("Ana <b>Lovelace</b>");
         await page.Locator("#learner-email").FillAsync("ana@example.org");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add learner" }).ClickAsync();
@@ -39,6 +40,7 @@ public class AdvisorJourneys(BrowserApp app)
         await page.Locator("label[for=skill-linear-algebra-1]").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Save answers and make a plan" }).ClickAsync();
         await Expect(page.Locator("#goal-error")).ToContainTextAsync("Choose the goal");
+        await page.AssertAccessibleAsync("learner's answers, goal missing");
         await Choose(page, "goal-upskill");
         await page.GetByLabel("Total you can spend").FillAsync("2000");
         await Choose(page, "format-online");
@@ -67,6 +69,7 @@ public class AdvisorJourneys(BrowserApp app)
         await pick3.GetByRole(AriaRole.Button, new() { Name = "Exclude…" }).ClickAsync();
         await pick3.GetByRole(AriaRole.Button, new() { Name = "Exclude", Exact = false }).Last.ClickAsync();
         await Expect(pick3.Locator($"#reason-error-{third}")).ToContainTextAsync("Say why");
+        await page.AssertAccessibleAsync("plan editor, exclusion without a reason");
         await pick3.GetByLabel("Why exclude it?").FillAsync("Too theoretical for her goal");
         await pick3.GetByRole(AriaRole.Button, new() { Name = "Exclude", Exact = false }).Last.ClickAsync();
         await Expect(pick3.Locator(".excluded-tag")).ToBeVisibleAsync();
@@ -78,6 +81,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(pick2.GetByRole(AriaRole.Button, new() { Name = "Save note" })).ToBeDisabledAsync();
         await page.EvaluateAsync("window.scrollTo(0, 0)");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-plan-editor.png"), FullPage = true });
+        await page.AssertAccessibleAsync("plan editor, pinned, excluded and noted");
 
         // The print view lays out the adjusted plan with the note, without the excluded pick.
         var editorUrl = page.Url;
@@ -88,6 +92,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(page.Locator(".site-header")).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-print.png"), FullPage = true });
         await page.EmulateMediaAsync(new() { Media = Media.Screen });
+        await page.AssertAccessibleAsync("print view");
 
         // The share link, opened by the learner without an account, shows the advisor's order and note.
         await page.GotoAsync(editorUrl);
@@ -102,6 +107,7 @@ public class AdvisorJourneys(BrowserApp app)
         await WaitForCircuit(learner);
         await learnerOnline.Locator("li.pick").First.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = false }).ClickAsync();
         await Expect(learnerOnline.Locator("li.pick").First.Locator("button.save")).ToContainTextAsync("Saved");
+        await learner.AssertAccessibleAsync("learner's shared plan with the advisor's note");
 
         // The advisor sees what the learner did.
         await page.GotoAsync(Regex.Replace(editorUrl, @"/plans/\d+$", ""));
@@ -109,6 +115,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(page.Locator("ul.reactions")).ToContainTextAsync("saved");
         await Expect(page.Locator("ul.reactions")).ToContainTextAsync(secondTitle);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-learner.png"), FullPage = true });
+        await page.AssertAccessibleAsync("advisor's learner page with reactions");
 
         // Her skills grew: new answers make a second plan, and the history says what changed.
         await page.GetByRole(AriaRole.Link, new() { Name = "Update answers and plan again" }).ClickAsync();
@@ -131,12 +138,14 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(page.Locator("table.answers")).ToContainTextAsync("level 3");
         await Expect(page.Locator("table.picks-changes")).ToContainTextAsync("excluded earlier");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("advisor-compare.png"), FullPage = true });
+        await page.AssertAccessibleAsync("plan history compared");
 
         // Another advisor gets a plain "not found" for this learner.
         var other = await app.SignedInPageAsync(Roles.Advisor);
         var response = await other.GotoAsync(Regex.Replace(editorUrl, @"/plans/\d+$", ""));
         Assert.Equal(404, response!.Status);
         await Expect(other.Locator("body")).Not.ToContainTextAsync("Lovelace");
+        await other.AssertAccessibleAsync("another advisor's learner: not found");
     }
 
     [Fact]
@@ -180,6 +189,7 @@ public class AdvisorJourneys(BrowserApp app)
         await Expect(Free(laptop).First).ToHaveAttributeAsync("data-course", last!);
         await Expect(laptop.Locator($"li[data-course='{first}'] .excluded-tag")).ToBeVisibleAsync();
         await Expect(laptop.Locator(".plan-editor .notice")).ToContainTextAsync("another session");
+        await laptop.AssertAccessibleAsync("plan editor told of a change in another session");
         // The tablet catches up on its own within a few seconds.
         await Expect(Free(tablet).First).ToHaveAttributeAsync("data-course", last!, new() { Timeout = 20_000 });
     }

@@ -11,6 +11,7 @@ public class CatalogJourneys(BrowserApp app)
         var page = await app.NewPageAsync();
         await page.GotoAsync("/");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("home.png"), FullPage = true });
+        await page.AssertAccessibleAsync("home");
 
         await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search courses" }).FillAsync("linar algebra");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
@@ -20,6 +21,7 @@ public class CatalogJourneys(BrowserApp app)
         var titles = await page.Locator("ol.cards h3").AllInnerTextsAsync();
         Assert.Contains(titles.Take(5), t => t.Contains("Linear Algebra", StringComparison.OrdinalIgnoreCase));
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog-search.png"), FullPage = false });
+        await page.AssertAccessibleAsync("search corrected for a typo");
     }
 
     [Fact]
@@ -41,6 +43,7 @@ public class CatalogJourneys(BrowserApp app)
         Assert.All(prices, p => Assert.Equal("Free", p));
         Assert.True(await page.GetByRole(AriaRole.Group, new() { Name = "Level" }).GetByLabel("Beginner").IsCheckedAsync());
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog.png"), FullPage = false });
+        await page.AssertAccessibleAsync("two facets applied");
 
         // The filtered search is a link: opening it fresh shows the same thing.
         var again = await app.NewPageAsync();
@@ -59,6 +62,7 @@ public class CatalogJourneys(BrowserApp app)
         var badges = await page.Locator("ol.cards .badge").AllInnerTextsAsync();
         Assert.NotEmpty(badges);
         Assert.All(badges, b => Assert.Equal("In person", b));
+        await page.AssertAccessibleWithoutJavaScriptAsync("filtered");
     }
 
     [Fact]
@@ -76,6 +80,7 @@ public class CatalogJourneys(BrowserApp app)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "What it expects you to know" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator(".facts-panel")).ToContainTextAsync("Price");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("course.png"), FullPage = true });
+        await page.AssertAccessibleAsync("course page");
     }
 
     [Fact]
@@ -107,6 +112,7 @@ public class CatalogJourneys(BrowserApp app)
         columns = await page.Locator("table.compare thead th").AllInnerTextsAsync();
         Assert.Equal([third, .. titles.Take(2)], columns.OrderBy(c => c == third ? 0 : 1).ToList());
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("compare.png"), FullPage = true });
+        await page.AssertAccessibleAsync("comparing three courses");
     }
 
     [Fact]
@@ -117,5 +123,6 @@ public class CatalogJourneys(BrowserApp app)
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page scrolls sideways on a phone ({width}px wide)");
         await Assertions.Expect(page.Locator("ol.cards article").First).ToBeVisibleAsync();
+        await page.AssertAccessibleAsync("catalog on a phone");
     }
 }

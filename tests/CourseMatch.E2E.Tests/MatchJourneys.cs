@@ -34,6 +34,7 @@ public class MatchJourneys(BrowserApp app)
         await Assertions.Expect(page.Locator("#skill-linear-algebra-1")).ToBeCheckedAsync();
         await page.Mouse.MoveAsync(0, 0);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("match.png") });
+        await page.AssertAccessibleAsync("questionnaire step 1, skills rated");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your goal");
@@ -43,6 +44,7 @@ public class MatchJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Assertions.Expect(page.Locator(".error-summary")).ToBeFocusedAsync();
         await Assertions.Expect(page.Locator("#goal-error")).ToContainTextAsync("Choose the goal that fits you best");
+        await page.AssertAccessibleAsync("questionnaire step 2, goal missing");
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("Your goal");
         await Choose(page, "goal-career-switch");
         await Assertions.Expect(page.Locator("#goal-error")).ToBeEmptyAsync();
@@ -61,6 +63,7 @@ public class MatchJourneys(BrowserApp app)
         await page.GetByLabel("Hours a week").FillAsync("0");
         await page.GetByLabel("Hours a week").PressAsync("Tab");
         await Assertions.Expect(page.Locator("#hours-error")).ToContainTextAsync("between 1 and 80");
+        await page.AssertAccessibleAsync("questionnaire step 3, hours out of range");
         await page.GetByLabel("Hours a week").FillAsync("8");
         await page.GetByLabel("Hours a week").PressAsync("Tab");
         await Assertions.Expect(page.Locator("#hours-error")).ToBeEmptyAsync();
@@ -86,6 +89,7 @@ public class MatchJourneys(BrowserApp app)
         await Assertions.Expect(first.Locator("button.save")).ToContainTextAsync("Saved ✓");
         await page.Mouse.MoveAsync(0, 0);
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("plan.png"), FullPage = true });
+        await page.AssertAccessibleAsync("plan with a saved and a helpful pick");
 
         // The share link, opened in a fresh browser context, shows the same plan.
         var shareUrl = await page.Locator(".share a.url").InnerTextAsync();
@@ -101,6 +105,7 @@ public class MatchJourneys(BrowserApp app)
         var note = other.Locator("ol.picks > li.dismissed", new() { HasText = title });
         await Assertions.Expect(note).ToBeVisibleAsync();
         await Assertions.Expect(note.Locator("p")).ToBeFocusedAsync();
+        await other.AssertAccessibleAsync("shared plan with a dismissed pick");
         await other.ReloadAsync();
         await WaitForCircuit(other);
         await Assertions.Expect(other.Locator("ol.picks > li.dismissed", new() { HasText = title })).ToContainTextAsync("Dismissed");
@@ -151,6 +156,7 @@ public class MatchJourneys(BrowserApp app)
 
         await Assertions.Expect(page.Locator("#city-error")).ToContainTextAsync("Lodnon");
         await Assertions.Expect(page.Locator("#city")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.AssertAccessibleAsync("questionnaire step 3, unknown city");
         Assert.EndsWith("/match", page.Url);
     }
 
@@ -161,15 +167,19 @@ public class MatchJourneys(BrowserApp app)
         await page.GotoAsync("/match");
         await WaitForCircuit(page);
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the questionnaire scrolls sideways on a phone");
+        await page.AssertAccessibleAsync("questionnaire step 1 on a phone");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Choose(page, "goal-upskill");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the constraints step scrolls sideways on a phone");
+        await page.AssertAccessibleAsync("questionnaire step 3 on a phone");
         await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
         await page.WaitForURLAsync("**/plans/*");
         await Assertions.Expect(page.Locator("h2", new() { HasText = "Your learning path" })).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the plan scrolls sideways on a phone");
+        await WaitForCircuit(page);
+        await page.AssertAccessibleAsync("plan on a phone");
     }
 
     [Fact]

@@ -65,10 +65,12 @@ public class TaggingJourneys(BrowserApp app)
 
         await Expect(page.Locator("article.proposal")).ToHaveCountAsync(5);
         await Expect(page.Locator("article.proposal h2").First).ToHaveTextAsync(courses[0].Title);
+        await page.AssertAccessibleAsync("review queue with five proposals");
         var phone = await app.SignedInPageAsync(Roles.Admin, width: 390, height: 844);
         await phone.GotoAsync("/admin/tagging");
         await Expect(phone.Locator("article.proposal")).ToHaveCountAsync(5);
         await phone.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-tagging-phone.png") });
+        await phone.AssertAccessibleAsync("review queue on a phone");
 
         // Accept two: one with the mouse, one from the keyboard.
         await Of(0).Button("Accept").ClickAsync();
@@ -85,6 +87,7 @@ public class TaggingJourneys(BrowserApp app)
         await form.GetByLabel("Statistics: expects at least").SelectOptionAsync("3");
         await form.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
         await Expect(form.Locator("[role=alert]")).ToContainTextAsync("Statistics: a course cannot teach a lower level (2) than it expects (3)");
+        await page.AssertAccessibleAsync("correction form with an error");
         await form.GetByLabel("Statistics: expects at least").SelectOptionAsync("0");
         await form.GetByRole(AriaRole.Button, new() { Name = "Save correction" }).ClickAsync();
         await Expect(page.Locator("p.saved")).ToHaveTextAsync($"Corrected: {courses[2].Title}.");
@@ -94,6 +97,7 @@ public class TaggingJourneys(BrowserApp app)
         await Expect(page.Locator("p.saved")).ToHaveTextAsync($"Rejected: {courses[3].Title}.");
         await Expect(page.Locator("article.proposal")).ToHaveCountAsync(1);
         await Expect(page.Locator("p.count")).ToContainTextAsync("1 proposal waits for review");
+        await page.AssertAccessibleAsync("review queue after four decisions");
 
         var visitor = await app.NewPageAsync();
         await visitor.GotoAsync($"/courses/{courses[0].Slug}");
@@ -101,6 +105,7 @@ public class TaggingJourneys(BrowserApp app)
         await visitor.GotoAsync($"/courses/{courses[1].Slug}");
         await Expect(visitor.Locator("section[aria-labelledby=teaches] li")).ToContainTextAsync("Linear algebra to level 2 of 4");
         await Expect(visitor.Locator("section[aria-labelledby=needs] li")).ToContainTextAsync("Calculus at level 1 or above");
+        await visitor.AssertAccessibleAsync("course page with accepted skills and a prerequisite");
         await visitor.GotoAsync($"/courses/{courses[2].Slug}");
         await Expect(visitor.Locator("section[aria-labelledby=teaches] li")).ToHaveTextAsync([new System.Text.RegularExpressions.Regex("Statistics to level 2 of 4"), new System.Text.RegularExpressions.Regex("Probability to level 1 of 4")]);
         await visitor.GotoAsync($"/courses/{courses[3].Slug}");
@@ -141,6 +146,7 @@ public class TaggingJourneys(BrowserApp app)
         await Expect(page.Locator("#teaches")).ToHaveTextAsync("Probably teaches");
         await Expect(page.Locator("section[aria-labelledby=teaches] li").First).ToContainTextAsync("Statistics to level 2 of 4");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("course-inferred.png"), FullPage = true });
+        await page.AssertAccessibleAsync("a course with inferred skills and courses like it");
     }
 
     [Fact]
@@ -173,12 +179,14 @@ public class TaggingJourneys(BrowserApp app)
         await Expect(school).ToHaveCountAsync(tagged.Proposed);
         await Expect(school.Filter(new() { HasText = "Excel" })).ToContainTextAsync("Outside the taxonomy");
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-tagging.png"), FullPage = true });
+        await page.AssertAccessibleAsync("review queue with a trained tagger's proposals");
 
         await page.GotoAsync("/admin/models?kind=tagger");
         await BrowserApp.WaitForCircuitAsync(page);
         await Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Skill tagger");
         await Expect(page.Locator("body")).ToContainTextAsync(trained.Evaluation.Model.MicroF1.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture));
         await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-models-tagger.png"), FullPage = true });
+        await page.AssertAccessibleAsync("the skill tagger's versions and scores");
     }
 
     private sealed record Card(ILocator Self)
