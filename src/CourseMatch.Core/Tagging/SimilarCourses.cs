@@ -64,17 +64,8 @@ public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
 
         var candidates = new Dictionary<int, List<(int Id, float Score)>>();
         foreach (var e in own.Where(e => e.Vector.Length == TextEmbedder.Dimensions))
-        {
-            var query = Normalised(e.Vector);
-            var alike = new List<(int Id, float Score)>();
-            for (var i = 0; i < idx.Ids.Length; i++)
-            {
-                if (idx.Ids[i] == e.CourseId) continue;
-                var score = TensorPrimitives.Dot(query, idx.Vectors.AsSpan(i * TextEmbedder.Dimensions, TextEmbedder.Dimensions));
-                if (score >= LookAlikeSimilarity) alike.Add((idx.Ids[i], score));
-            }
-            if (alike.Count > 0) candidates[e.CourseId] = [.. alike.OrderByDescending(a => a.Score).ThenBy(a => a.Id)];
-        }
+            if (Nearest(idx, e.Vector, e.CourseId).Where(a => a.Score >= LookAlikeSimilarity).ToList() is { Count: > 0 } alike)
+                candidates[e.CourseId] = alike;
         if (candidates.Count == 0) return new Dictionary<int, LookAlike>();
 
         // Two courses of one feed are two courses: a feed keys each of its courses once.
@@ -107,7 +98,7 @@ public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
         var vector = await db.CourseEmbeddings.AsNoTracking().Where(e => e.CourseId == courseId && e.Encoder == TextEmbedder.ModelName)
             .Select(e => e.Vector).FirstOrDefaultAsync(ct);
         var order = vector is { Length: TextEmbedder.Dimensions }
-            ? Nearest(await IndexAsync(db, ct), vector, courseId)
+            ? Nearest(await IndexAsync(db, ct), vector, courseId).Select(n => n.Id).ToList()
             : await BySharedSkillsAsync(db, courseId, course.Level, course.Taught, ct);
         if (order.Count == 0) return [];
 
@@ -127,7 +118,8 @@ public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
             .ToList();
     }
 
-    private static List<int> Nearest(VectorIndex idx, float[] vector, int courseId)
+    /// <summary>The <see cref="NearestRead"/> indexed courses nearest the vector, nearest first, with their cosine.</summary>
+    private static List<(int Id, float Score)> Nearest(VectorIndex idx, float[] vector, int courseId)
     {
         var query = Normalised(vector);
         // A bounded min-heap: the weakest of the best kept on top, so each course costs one dot product and a compare.
@@ -141,7 +133,7 @@ public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
         }
         var ordered = new List<(int Id, float Score)>(best.Count);
         while (best.TryDequeue(out var id, out var score)) ordered.Add((id, score));
-        return ordered.OrderByDescending(x => x.Score).ThenBy(x => x.Id).Select(x => x.Id).ToList();
+        return [.. ordered.OrderByDescending(x => x.Score).ThenBy(x => x.Id)];
     }
 
     /// <summary>Without an embedding: courses sharing skills the course teaches, same level first, then the most shared.</summary>

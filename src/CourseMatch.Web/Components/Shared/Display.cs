@@ -75,8 +75,10 @@ public static class Display
     public static string PickFacts(PlanItem i) => PickFacts(i.Format, i.Price, i.Currency, i.FreeToAudit, i.PaidUnlisted, i.City, i.Country);
 
     /// <summary>"confidence 82%": the tagger's confidence in a course's inferred skills; empty when it gave none.</summary>
-    public static string Confidence(decimal? confidence) =>
-        confidence is decimal c ? $"confidence {Math.Round(c * 100m, MidpointRounding.AwayFromZero).ToString("0", Invariant)}%" : "";
+    public static string Confidence(decimal? confidence) => confidence is decimal c ? $"confidence {Percent((double)c)}" : "";
+
+    /// <summary>"82%": a share from 0 to 1 (a confidence, a similarity), rounded to a whole percent.</summary>
+    public static string Percent(double share) => $"{Math.Round(share * 100, MidpointRounding.AwayFromZero).ToString("0", Invariant)}%";
 
     // Every member is named: an unmapped new member is a build error (CS8509), see Directory.Build.props.
     public static string Label(this CourseFormat f) => f switch
