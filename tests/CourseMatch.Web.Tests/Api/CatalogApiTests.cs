@@ -43,6 +43,7 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     [InlineData("sort=random", "sort")]
     [InlineData("priceBand=cheap", "priceBand")]
     [InlineData("page=%F0%9F%A7%AE", "page")]
+    [InlineData("verbatim=maybe", "verbatim")]
     public async Task BadParametersAnswer400NamingTheParameter(string query, string parameter)
     {
         var response = await http.GetAsync("/api/courses?" + query);
@@ -51,6 +52,15 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out var messages));
         Assert.False(string.IsNullOrWhiteSpace(messages[0].GetString()));
+    }
+
+    [Fact]
+    public async Task AMisspelledSearchIsCorrectedUnlessAskedForVerbatim()
+    {
+        var corrected = await http.GetFromJsonAsync<JsonElement>("/api/courses?q=machne+lerning");
+        Assert.Equal("machine learning", corrected.GetProperty("correctedQuery").GetString());
+        var asTyped = await http.GetFromJsonAsync<JsonElement>("/api/courses?q=machne+lerning&verbatim=true");
+        Assert.Equal(JsonValueKind.Null, asTyped.GetProperty("correctedQuery").ValueKind);
     }
 
     [Fact]

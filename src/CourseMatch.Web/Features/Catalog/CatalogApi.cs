@@ -58,13 +58,13 @@ public static class CatalogApi
 /// </summary>
 public sealed record CatalogSearchParameters(
     string[]? Q, string[]? Format, string[]? Price, string[]? PriceBand, string[]? Duration, string[]? Level,
-    string[]? Provider, string[]? Skill, string[]? Language, string[]? Pacing, string[]? Sort, string[]? Page, string[]? PageSize)
+    string[]? Provider, string[]? Skill, string[]? Language, string[]? Pacing, string[]? Sort, string[]? Page, string[]? PageSize, string[]? Verbatim)
 {
     public IReadOnlyList<string?> Get(string name) => name switch
     {
         "q" => Q, "format" => Format, "price" => Price, "priceBand" => PriceBand, "duration" => Duration, "level" => Level,
         "provider" => Provider, "skill" => Skill, "language" => Language, "pacing" => Pacing, "sort" => Sort,
-        "page" => Page, "pageSize" => PageSize,
+        "page" => Page, "pageSize" => PageSize, "verbatim" => Verbatim,
         _ => null,
     } ?? [];
 }
