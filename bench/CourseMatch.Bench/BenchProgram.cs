@@ -311,7 +311,7 @@ public static class BenchProgram
         if (facets == 0) throw new InvalidOperationException($"GET {qc.Path} returned no facets.");
         return new ApiCheck(
             root.GetProperty("total").GetInt32(),
-            root.TryGetProperty("totalIsLowerBound", out var lb) && lb.ValueKind == JsonValueKind.True,
+            root.TryGetProperty("countsAreEstimates", out var lb) && lb.ValueKind == JsonValueKind.True,
             Text("matchMode"), Text("correctedQuery"), facets, body.Length);
     }
 }

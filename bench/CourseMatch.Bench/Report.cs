@@ -5,7 +5,7 @@ using CourseMatch.Catalog;
 
 namespace CourseMatch.Bench;
 
-public sealed record ApiCheck(int Total, bool TotalIsLowerBound, string? MatchMode, string? CorrectedQuery, int Facets, int Bytes);
+public sealed record ApiCheck(int Total, bool CountsAreEstimates, string? MatchMode, string? CorrectedQuery, int Facets, int Bytes);
 
 public sealed class ClassResult(QueryClass query)
 {
@@ -78,7 +78,7 @@ public sealed class Report(BenchOptions options)
         : $"{c.Query.Name,-10} " + string.Join(" || ", c.Loads.Select(l =>
             $"{l.Clients} clients: API p50/p95 {Ms(l.Api.P50)}/{Ms(l.Api.P95)} ms, {l.Api.PerSecond:0}/s, baseline {Ms(l.Baseline.P50)}/{Ms(l.Baseline.P95)} ms, ratio {l.Ratio:0.00}" +
             (l.Errors == 0 ? "" : $", {l.Errors} errors ({l.Api.FirstError ?? l.Baseline.FirstError})"))) +
-          $" | total {c.Check!.Total}{(c.Check.TotalIsLowerBound ? "+" : "")}";
+          $" | total {c.Check!.Total}{(c.Check.CountsAreEstimates ? " (estimated)" : "")}";
 
     public string RecommendationLine(RecommendationResult r) => r.Failure is not null
         ? $"{r.Learner.Name,-22} FAILED: {r.Failure}"
@@ -341,7 +341,7 @@ public sealed class Report(BenchOptions options)
         {
             sb.AppendLine("## Query classes");
             sb.AppendLine();
-            sb.AppendLine($"`total` is the API's answer (`+`: at least; counting stops at the {CatalogSearch.CandidateCap:#,0}-candidate cap).");
+            sb.AppendLine($"`total` is the API's answer (`~`: estimated from a block sample; exact up to the {new CountBudget().Exact:#,0}-match count budget).");
             sb.AppendLine();
             sb.AppendLine($"| class | request | meaning | baseline statements | {string.Join(" | ", Sizes.Where(s => s.Classes.Count > 0).Select(s => $"total at {SizeLabel(s.Size)}"))} |");
             sb.AppendLine($"|---|---|---|---|{string.Concat(Sizes.Where(s => s.Classes.Count > 0).Select(_ => "---:|"))}");
@@ -352,7 +352,7 @@ public sealed class Report(BenchOptions options)
                     var c = s.Classes.FirstOrDefault(c => c.Query == q)?.Check;
                     if (c is null) return "–";
                     var mode = c.MatchMode is null or "words" ? "" : $" ({c.MatchMode}{(c.CorrectedQuery is null ? "" : $": “{c.CorrectedQuery}”")})";
-                    return $"{c.Total:#,0}{(c.TotalIsLowerBound ? "+" : "")}{mode}";
+                    return $"{c.Total:#,0}{(c.CountsAreEstimates ? "~" : "")}{mode}";
                 });
                 var steps = Sizes.SelectMany(s => s.Classes).LastOrDefault(c => c.Query == q)?.BaselineSteps ?? [];
                 sb.AppendLine($"| {q.Name} | `{q.Path}` | {Escape(q.Meaning)} | {Escape(string.Join(" → ", steps))} | {string.Join(" | ", cells)} |");

@@ -45,9 +45,6 @@ public static class Bands
         new(DurationBand.Over150Hours, "over-150h", 150, null),
     ];
 
-    /// <summary>The facet counts' CASE expressions: fixed text, so built once.</summary>
-    public static readonly string PriceCaseSql = CaseSql(Price, "price");
-    public static readonly string DurationCaseSql = CaseSql(Duration, "effort_hours");
 
     public static Band<T> Of<T>(IReadOnlyList<Band<T>> bands, T value) where T : struct, Enum =>
         bands.First(b => EqualityComparer<T>.Default.Equals(b.Value, value));
@@ -64,7 +61,7 @@ public static class Bands
         return bands.Count;
     }
 
-    /// <summary>A CASE expression naming the band <paramref name="column"/> falls in, for facet counts.</summary>
-    private static string CaseSql<T>(IReadOnlyList<Band<T>> bands, string column) where T : struct, Enum =>
+    /// <summary>A CASE expression naming the band <paramref name="column"/> falls in (null when it is null), for facet counts.</summary>
+    public static string CaseSql<T>(IReadOnlyList<Band<T>> bands, string column) where T : struct, Enum =>
         "CASE " + string.Join(" ", bands.Select(b => $"WHEN {b.Condition(column)} THEN '{b.Key}'")) + " END";
 }

@@ -5,13 +5,15 @@ namespace CourseMatch.Catalog;
 /// <summary>One page of catalog results with the facet counts of the whole result set.</summary>
 public sealed record CatalogPage
 {
-    /// <summary>How many courses match; a lower bound when <see cref="TotalIsLowerBound"/>.</summary>
+    /// <summary>How many courses match: exact up to the <see cref="CountBudget"/>, an estimate above it.</summary>
     public int Total { get; init; }
-    /// <summary>True when the search matched more than <see cref="CatalogSearch.CandidateCap"/> courses and counting stopped there.</summary>
-    public bool TotalIsLowerBound { get; init; }
+    /// <summary>True when the total or some facet's counts are estimates (see each facet's <see cref="Facet.Estimated"/>).</summary>
+    public bool CountsAreEstimates { get; init; }
     public int Page { get; init; }
     public int PageSize { get; init; }
     public int PageCount => Total == 0 ? 0 : (Total + PageSize - 1) / PageSize;
+    /// <summary>The last page paging reaches (<see cref="CatalogSearch.MaxResultDepth"/> results deep).</summary>
+    public int LastReachablePage => Math.Min(PageCount, CatalogSearch.MaxResultDepth / Math.Max(1, PageSize));
     /// <summary>Set when the search text matched nothing and a corrected spelling was searched instead.</summary>
     public string? CorrectedQuery { get; init; }
     /// <summary>How the text matched: "words", "spelling" (after correction), "title-similarity", or null without text.</summary>
@@ -33,15 +35,21 @@ public sealed record CourseCard(
     IReadOnlyList<string> Skills);
 
 /// <summary>A facet by its query-string name; <see cref="Label"/> is how a page or API client should title it.</summary>
-public sealed record Facet(string Name, string Label, IReadOnlyList<FacetValue> Values);
+public sealed record Facet(string Name, string Label, IReadOnlyList<FacetValue> Values)
+{
+    /// <summary>True when the counts come from a sample of the catalog (the facet's set of matches was over the budget).</summary>
+    public bool Estimated { get; init; }
+}
 
 public sealed record FacetValue(string Value, string Label, int Count, bool Selected);
 
 /// <summary>The row shapes PostgreSQL's json_build_object returns; turned into the public records above.</summary>
+/// <param name="Sizes">How many matches each set had, up to one over the budget: all matches, and each selected facet's own set.</param>
 internal sealed record RawPage(
     [property: JsonPropertyName("total")] int Total,
-    [property: JsonPropertyName("items")] List<RawCard> Items,
-    [property: JsonPropertyName("facets")] List<RawFacet> Facets);
+    [property: JsonPropertyName("items")] List<RawCard>? Items,
+    [property: JsonPropertyName("facets")] List<RawFacet> Facets,
+    [property: JsonPropertyName("sizes")] Dictionary<string, int>? Sizes);
 
 internal sealed record RawCard(
     string slug, string title, string provider_slug, string provider_name, string? summary, string format,

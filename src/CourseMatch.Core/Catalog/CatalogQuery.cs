@@ -130,7 +130,7 @@ public sealed record CatalogQuery
             Sort = sort,
             PageSize = Int("pageSize", DefaultPageSize, 1, MaxPageSize),
         };
-        query = query with { Page = Int("page", 1, 1, CatalogSearch.CandidateCap / Math.Max(1, query.PageSize) + 1) };
+        query = query with { Page = Int("page", 1, 1, CatalogSearch.MaxResultDepth / Math.Max(1, query.PageSize)) };
         // A single-valued parameter given twice is ambiguous: say so instead of silently picking one.
         foreach (var name in (string[])["q", "sort", "page", "pageSize", "verbatim"])
             if (get(name).Count is > 1 and var times) Fail(name, $"{name} was given {times} times; give it once.");

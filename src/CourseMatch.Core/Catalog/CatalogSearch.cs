@@ -1,63 +1,146 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace CourseMatch.Catalog;
 
 /// <summary>
-/// Catalog search: full text (websearch syntax) with title matches first, spelling correction
-/// and a trigram fallback for typos, filters, facets and paging, in one SQL round trip.
+/// Catalog search: full text (websearch syntax) ranked with title words first, spelling correction and a trigram
+/// fallback for typos, filters, disjunctive facets and paging over every match.
 /// </summary>
 /// <remarks>
-/// Every search works on a bounded candidate set: at most <see cref="CandidateCap"/> matching courses,
-/// taken in the requested order (or, for text, the title matches first). Facet counts and the total
-/// are counted within that set, so a search that matches most of a million courses costs about the
-/// same as one that matches a few hundred. See docs/decisions/0003-bounded-candidate-set.md.
+/// Counts are exact while a set of matches fits the <see cref="CountBudget"/>; above it they are estimated from a block
+/// sample of the table and marked as estimates. See docs/decisions/0015-true-counts-and-disjunctive-facets.md.
 /// </remarks>
-public sealed partial class CatalogSearch(NpgsqlDataSource db)
+public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budget = null)
 {
-    public const int CandidateCap = 1000;
+    /// <summary>Paging reaches this many results deep; past it a learner narrows the search or changes the sort.</summary>
+    public const int MaxResultDepth = 50_000;
+
+    private readonly CountBudget budget = budget ?? new CountBudget();
 
     public enum TextMode { None, Words, TitleSimilarity }
 
-    public async Task<CatalogPage> SearchAsync(CatalogQuery query, CancellationToken ct = default)
-    {
-        if (!query.HasText) return await RunAsync(query, TextMode.None, query.Q, ct);
+    public Task<CatalogPage> SearchAsync(CatalogQuery query, CancellationToken ct = default) => SearchAsync(query, null, ct);
 
-        var page = await RunAsync(query, TextMode.Words, query.Q, ct);
+    /// <summary>A search that also lists the statements it ran, in order (the benchmark replays them as its baseline).</summary>
+    public async Task<CatalogPage> SearchAsync(CatalogQuery query, List<SearchStep>? steps, CancellationToken ct = default)
+    {
+        if (!query.HasText) return await RunAsync(query, TextMode.None, query.Q, steps, ct);
+
+        var page = await RunAsync(query, TextMode.Words, query.Q, steps, ct);
         // A word the catalog does not know is worth correcting even when the words found something (stemming finds
         // "lerning" in a German title): the correction is shown when it finds at least as much.
+        steps?.Add(new SearchStep(null, query.Verbatim ? null : query.Q));
         var corrected = query.Verbatim ? null : await CorrectSpellingAsync(query.Q!, ct);
         if (corrected is not null)
         {
-            var alternative = await RunAsync(query, TextMode.Words, corrected, ct);
+            var alternative = await RunAsync(query, TextMode.Words, corrected, steps, ct);
             if (alternative.Total > 0 && alternative.Total >= page.Total) return alternative with { CorrectedQuery = corrected, MatchMode = "spelling" };
         }
         if (page.Total > 0) return page with { MatchMode = "words" };
 
-        page = await RunAsync(query, TextMode.TitleSimilarity, query.Q, ct);
+        page = await RunAsync(query, TextMode.TitleSimilarity, query.Q, steps, ct);
         return page.Total > 0 ? page with { MatchMode = "title-similarity" } : page;
     }
 
-    private async Task<CatalogPage> RunAsync(CatalogQuery query, TextMode mode, string? text, CancellationToken ct)
+    /// <summary>One statement a search ran, or (with <see cref="Statement"/> null) its spelling correction of <see cref="Corrected"/>.</summary>
+    public sealed record SearchStep(SqlCommandSpec? Statement, string? Corrected);
+
+    /// <summary>
+    /// One search. When the planner expects far more matches than the budget, the estimating statement runs first, and
+    /// the counted one only if the sample finds the search near the budget after all. Otherwise the counted statement
+    /// runs, and the estimating one after it when all matches, or a selected facet's own set, are over the budget.
+    /// </summary>
+    private async Task<CatalogPage> RunAsync(CatalogQuery query, TextMode mode, string? text, List<SearchStep>? steps, CancellationToken ct)
     {
-        await using var cmd = Build(query, mode, text).ToCommand(db);
-        var json = (string?)await cmd.ExecuteScalarAsync(ct) ?? "{}";
-        var raw = JsonSerializer.Deserialize<RawPage>(json)!;
-        return new CatalogPage
+        var percent = await SamplePercentAsync(ct);
+        if (percent < 100 && await PlannedMatchesAsync(BuildPlanned(query, mode, text), steps, ct) > PlannedFar * budget.Exact)
         {
-            Total = raw.Total,
-            TotalIsLowerBound = raw.Total >= CandidateCap,
-            Page = query.Page,
-            PageSize = query.PageSize,
-            Items = raw.Items.Select(ToCard).ToList(),
-            Facets = Facets(raw.Facets, query),
-        };
+            var spec = BuildEstimated(query, mode, text, percent, true, FacetNames.Where(f => Selected(query, f)).ToHashSet());
+            steps?.Add(new SearchStep(spec, null));
+            var estimate = await QueryAsync<RawPage>(spec, ct);
+            // The planner guessed far over the budget but the sample finds the search near it: count it after all.
+            if (estimate.Total > budget.Exact * 3 / 2) return Page(query, estimate, FacetNames);
+        }
+        return await RunCountedAsync(query, mode, text, percent, steps, ct);
     }
 
-    /// <summary>The SQL and parameters of one search; the benchmark runs the same text as its raw-Npgsql baseline.</summary>
+    /// <summary>How far over the budget the planner's guess must be to go straight to the sample.</summary>
+    private const int PlannedFar = 3;
+
+    private async Task<CatalogPage> RunCountedAsync(CatalogQuery query, TextMode mode, string? text, double percent, List<SearchStep>? steps, CancellationToken ct)
+    {
+        var spec = BuildCounted(query, mode, text, budget.Exact);
+        steps?.Add(new SearchStep(spec, null));
+        var counted = await QueryAsync<RawPage>(spec, ct);
+        var over = (counted.Sizes ?? []).Where(s => s.Value > budget.Exact).Select(s => s.Key).ToHashSet();
+        if (over.Count == 0) return Page(query, counted, []);
+        // Every selected facet's own set holds all matches: when all matches are over the budget, so is every set.
+        var estimateSpec = BuildEstimated(query, mode, text, percent, over.Contains(AllMatches), over.Contains(AllMatches) ? FacetNames.Where(f => Selected(query, f)).ToHashSet() : over);
+        steps?.Add(new SearchStep(estimateSpec, null));
+        var estimate = await QueryAsync<RawPage>(estimateSpec, ct);
+        // Sampling every block of the table counts every row: then nothing is an estimate.
+        return over.Contains(AllMatches)
+            ? Page(query, estimate, percent < 100 ? FacetNames : [])
+            : Page(query, counted with { Facets = [.. counted.Facets, .. estimate.Facets] }, percent < 100 ? over : Array.Empty<string>());
+    }
+
+    private static CatalogPage Page(CatalogQuery query, RawPage raw, IReadOnlyCollection<string> estimated) => new()
+    {
+        Total = raw.Total,
+        CountsAreEstimates = estimated.Count > 0,
+        Page = query.Page,
+        PageSize = query.PageSize,
+        Items = (raw.Items ?? []).Select(ToCard).ToList(),
+        Facets = Facets(raw.Facets, query, estimated.ToHashSet()),
+    };
+
+    /// <summary>The planner's guess at how many courses match: an EXPLAIN, no rows read.</summary>
+    private async Task<double> PlannedMatchesAsync(SqlCommandSpec spec, List<SearchStep>? steps, CancellationToken ct)
+    {
+        steps?.Add(new SearchStep(spec, null));
+        await using var cmd = spec.ToCommand(db);
+        var json = (string?)await cmd.ExecuteScalarAsync(ct) ?? "[]";
+        using var plan = JsonDocument.Parse(json);
+        return plan.RootElement[0].GetProperty("Plan").GetProperty("Plan Rows").GetDouble();
+    }
+
+    /// <summary>EXPLAIN of the search's match condition, for <see cref="PlannedMatchesAsync"/>.</summary>
+    public static SqlCommandSpec BuildPlanned(CatalogQuery query, TextMode mode, string? text)
+    {
+        var ps = Parameters(query, mode, text);
+        var filters = Filters(query, ps);
+        return new SqlCommandSpec($"EXPLAIN (FORMAT JSON) SELECT 1 FROM courses c WHERE {Published} AND {TextSql(mode).Match}{string.Concat(filters.Values.Select(f => " AND " + f))}", ps);
+    }
+
+    private async Task<T> QueryAsync<T>(SqlCommandSpec spec, CancellationToken ct)
+    {
+        await using var cmd = spec.ToCommand(db);
+        var json = (string?)await cmd.ExecuteScalarAsync(ct) ?? "{}";
+        return JsonSerializer.Deserialize<T>(json)!;
+    }
+
+    private double tablePercent;
+    private long tablePercentAt;
+
+    /// <summary>
+    /// The share of the table's blocks an estimate samples, for about <see cref="CountBudget.SampleRows"/> rows, from the planner's
+    /// row count (kept by ANALYZE and autovacuum); looked up at most once a minute. 100 when the table is small.
+    /// </summary>
+    public async Task<double> SamplePercentAsync(CancellationToken ct = default)
+    {
+        if (System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref tablePercentAt)) < TimeSpan.FromMinutes(1) && tablePercent > 0) return tablePercent;
+        await using var cmd = db.CreateCommand("SELECT reltuples::float8 FROM pg_class WHERE oid = 'courses'::regclass");
+        var rows = Convert.ToDouble(await cmd.ExecuteScalarAsync(ct) ?? 0.0, CultureInfo.InvariantCulture);
+        tablePercent = rows <= budget.SampleRows ? 100 : Math.Round(100.0 * budget.SampleRows / rows, 4);
+        Volatile.Write(ref tablePercentAt, System.Diagnostics.Stopwatch.GetTimestamp());
+        return tablePercent;
+    }
+
+    /// <summary>The SQL and parameters of one statement; the benchmark runs the same text as its raw-Npgsql baseline.</summary>
     public sealed record SqlCommandSpec(string Sql, IReadOnlyList<NpgsqlParameter> Parameters)
     {
         public NpgsqlCommand ToCommand(NpgsqlDataSource source)
@@ -68,293 +151,257 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
         }
     }
 
-    public static SqlCommandSpec Build(CatalogQuery query, TextMode mode, string? text)
+    /// <summary>The name, in <see cref="RawPage.Sizes"/>, of the set of all matches (the facets' sets go by facet name).</summary>
+    public const string AllMatches = "";
+
+    /// <summary>
+    /// The counted statement. It takes every match up to one over the budget, and for each facet with a selection the
+    /// matches without that facet's filter (disjunctive facets: a ticked value does not hide the others). Each set that
+    /// fits the budget is counted exactly, and the page is ranked and cut from all matches; "sizes" tells the caller which
+    /// sets were over the budget, to estimate with <see cref="BuildEstimated"/>.
+    /// </summary>
+    public static SqlCommandSpec BuildCounted(CatalogQuery query, TextMode mode, string? text, int budget)
     {
-        var ps = new List<NpgsqlParameter>
-        {
-            new("cap", NpgsqlDbType.Integer) { Value = CandidateCap },
-            new("offset", NpgsqlDbType.Integer) { Value = (query.Page - 1) * query.PageSize },
-            new("page_size", NpgsqlDbType.Integer) { Value = query.PageSize },
-        };
-        if (mode != TextMode.None) ps.Add(new("q", NpgsqlDbType.Text) { Value = text ?? "" });
+        var ps = Parameters(query, mode, text);
+        ps.Add(new("budget", NpgsqlDbType.Integer) { Value = budget });
         var filters = Filters(query, ps);
+        var (match, rank) = TextSql(mode);
+        var all = string.Concat(filters.Values.Select(f => " AND " + f));
 
-        var order = (query.Sort, mode) switch
+        var sets = new StringBuilder($"""
+            m AS MATERIALIZED (
+                SELECT c.id, c.provider_id, c.format, c.price, c.paid_unlisted, c.effort_hours, c.level, c.language, c.pacing,
+                       c.rating, c.rating_count, c.created_at, {rank} AS rank
+                FROM courses c WHERE {Published} AND {match}{all} LIMIT @budget + 1),
+            n AS (SELECT count(*) AS n FROM m)
+            """);
+        var sizes = new List<string> { $"'{AllMatches}', (SELECT n FROM n)" };
+        var facetCounts = new List<string> { FacetSql.CountsSql(FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList(), "(SELECT * FROM m WHERE (SELECT n FROM n) <= @budget)", "count(*)") };
+        foreach (var facet in FacetSql.All)
         {
-            (CatalogSort.Relevance, not TextMode.None) => "rank DESC, c.rating_count DESC, c.id",
-            (CatalogSort.Relevance, _) => "c.rating_count DESC, c.id",
-            (CatalogSort.Price, _) => "c.price ASC NULLS LAST, c.id",
-            (CatalogSort.PriceDesc, _) => "c.price DESC NULLS LAST, c.id",
-            (CatalogSort.Duration, _) => "c.effort_hours ASC NULLS LAST, c.id",
-            (CatalogSort.Rating, _) => $"{RatingPrior.Sql("c")} DESC NULLS LAST, c.rating_count DESC, c.id",
-            _ => "c.created_at DESC, c.id DESC",
-        };
-
-        // The candidate set, carrying only the columns ordering and facets need (never the tsvectors).
-        // For text, each branch stops at the cap and ranks only what it returns. The title branch checks the
-        // whole query too (so "-word" still excludes), but only after the title match: OFFSET 0 keeps
-        // PostgreSQL from combining the two GIN indexes, which would read the full-text index's whole
-        // posting list for common words. paid_unlisted is left out: the covering index a filtered browse reads
-        // (ix_courses_popular) does not hold it, so the price facet looks it up only for candidates without a price.
-        const string cols = "id, provider_id, format, price, effort_hours, level, language, pacing, rating, rating_count, created_at";
-        var c_cols = string.Join(", ", cols.Split(", ").Select(col => "c." + col));
-        var t_cols = string.Join(", ", cols.Split(", ").Select(col => "t." + col));
-        var candidates = mode switch
-        {
-            TextMode.Words => $"""
-                SELECT DISTINCT ON (u.id) u.* FROM (
-                    (SELECT {t_cols}, ts_rank(t.sv, websearch_to_tsquery('english', @q)) AS rank
-                     FROM (SELECT {c_cols}, c.search_vector AS sv FROM courses c
-                           WHERE c.title_vector @@ websearch_to_tsquery('english', @q) {filters} OFFSET 0) t
-                     WHERE t.sv @@ websearch_to_tsquery('english', @q) LIMIT @cap)
-                    UNION ALL
-                    (SELECT {c_cols}, ts_rank(c.search_vector, websearch_to_tsquery('english', @q)) AS rank
-                     FROM courses c WHERE c.search_vector @@ websearch_to_tsquery('english', @q) {filters} LIMIT @cap)
-                ) u ORDER BY u.id, u.rank DESC
-                """,
-            TextMode.TitleSimilarity => $"""
-                SELECT {c_cols}, word_similarity(@q, c.title) AS rank
-                FROM courses c WHERE @q <% c.title {filters} LIMIT @cap
-                """,
-            _ => $"SELECT {c_cols}, 0::real AS rank FROM courses c WHERE TRUE {filters}",
-        };
+            if (filters.ContainsKey(facet.Name))
+            {
+                // The facet's own set: every other filter applies, its own does not.
+                var others = string.Concat(filters.Where(f => f.Key != facet.Name).Select(f => " AND " + f.Value));
+                sets.Append($"""
+                    ,
+                    m_{facet.Name} AS MATERIALIZED (SELECT {facet.Columns("c")} FROM courses c WHERE {Published} AND {match}{others} LIMIT @budget + 1),
+                    n_{facet.Name} AS (SELECT count(*) AS n FROM m_{facet.Name})
+                    """);
+                sizes.Add($"'{facet.Name}', (SELECT n FROM n_{facet.Name})");
+                facetCounts.Add(FacetSql.CountsSql([facet], $"(SELECT * FROM m_{facet.Name} WHERE (SELECT n FROM n_{facet.Name}) <= @budget)", "count(*)"));
+            }
+        }
 
         var sql = $"""
-            WITH cand AS MATERIALIZED (
-                SELECT c.id, c.provider_id, c.format, c.price, c.effort_hours, c.level, c.language, c.pacing,
-                       row_number() OVER (ORDER BY {order}) AS ord
-                FROM ({candidates}) c
-                ORDER BY {order}
-                LIMIT @cap
-            )
+            WITH {sets}
             SELECT json_build_object(
-              'total', (SELECT count(*) FROM cand),
-              'items', coalesce((SELECT json_agg(row_to_json(p) ORDER BY p.ord) FROM (
-                  SELECT k.ord, c.slug, c.title, pr.slug AS provider_slug, pr.name AS provider_name, c.summary,
-                         c.format, c.pacing, c.level, c.kind, c.language, c.city, c.country, c.price, c.currency,
-                         c.free_to_audit, c.paid_unlisted, c.certificate,
-                         c.duration_weeks, c.duration_weeks_max, c.hours_per_week, c.hours_per_week_max,
-                         c.total_hours, c.total_hours_max, c.effort_hours,
-                         c.rating, c.rating_count,
-                         ARRAY(SELECT s.name FROM course_skills cs JOIN skills s ON s.id = cs.skill_id
-                               WHERE cs.course_id = c.id ORDER BY cs.level DESC, s.name) AS skills
-                  FROM cand k JOIN courses c ON c.id = k.id JOIN providers pr ON pr.id = c.provider_id
-                  WHERE k.ord > @offset AND k.ord <= @offset + @page_size) p), '[]'::json),
-              'facets', coalesce((SELECT json_agg(f) FROM (
-                  SELECT 'format' AS name, format AS value, format AS label, count(*) AS n FROM cand GROUP BY format
-                  UNION ALL
-                  SELECT 'price', CASE WHEN price = 0 THEN 'Free' ELSE 'Paid' END, '', count(*) FROM cand
-                  WHERE price IS NOT NULL OR EXISTS (SELECT 1 FROM courses c WHERE c.id = cand.id AND c.paid_unlisted) GROUP BY 2
-                  UNION ALL
-                  SELECT 'priceBand', {Bands.PriceCaseSql}, '', count(*)
-                  FROM cand WHERE price IS NOT NULL GROUP BY 2
-                  UNION ALL
-                  SELECT 'duration', {Bands.DurationCaseSql}, '', count(*)
-                  FROM cand WHERE effort_hours IS NOT NULL GROUP BY 2
-                  UNION ALL
-                  SELECT 'level', level, '', count(*) FROM cand GROUP BY level
-                  UNION ALL
-                  SELECT 'provider', pr.slug, pr.name, count(*) FROM cand JOIN providers pr ON pr.id = cand.provider_id GROUP BY pr.slug, pr.name
-                  UNION ALL
-                  SELECT 'skill', s.slug, s.name, count(*) FROM cand JOIN course_skills cs ON cs.course_id = cand.id
-                         JOIN skills s ON s.id = cs.skill_id GROUP BY s.slug, s.name
-                  UNION ALL
-                  SELECT 'language', language, '', count(*) FROM cand GROUP BY language
-                  UNION ALL
-                  SELECT 'pacing', pacing, '', count(*) FROM cand GROUP BY pacing) f), '[]'::json)
+              'total', (SELECT n FROM n),
+              'sizes', json_build_object({string.Join(", ", sizes)}),
+              'items', CASE WHEN (SELECT n FROM n) <= @budget THEN {Cards(Numbered($"SELECT * FROM m ORDER BY {Order(query.Sort, mode, "m")} OFFSET @offset LIMIT @page_size", Order(query.Sort, mode, "m")))} END,
+              'facets', coalesce((SELECT json_agg(f) FROM ({string.Join("\n UNION ALL ", facetCounts.Where(f => f.Length > 0))}) f), '[]'::json)
             )::text
             """;
         return new SqlCommandSpec(sql, ps);
     }
 
-    private static string Filters(CatalogQuery q, List<NpgsqlParameter> ps)
+    /// <summary>
+    /// The estimating statement, for sets of matches over the budget: counts from a block sample of
+    /// <paramref name="percent"/>% of the table, scaled up, and (when all matches are over) the page read in the sort's
+    /// index order over every match, so the cheapest of all matches comes first and deep pages exist.
+    /// </summary>
+    public static SqlCommandSpec BuildEstimated(CatalogQuery query, TextMode mode, string? text, double percent, bool total, IReadOnlySet<string> facets)
     {
-        var sb = new StringBuilder($" AND c.status = '{nameof(CourseStatus.Published)}'");
-        void Any(string column, string name, IEnumerable<string> values)
+        var ps = Parameters(query, mode, text);
+        ps.Add(new("percent", NpgsqlDbType.Real) { Value = (float)percent });
+        var filters = Filters(query, ps);
+        var (match, _) = TextSql(mode);
+        var all = string.Concat(filters.Values.Select(f => " AND " + f));
+        string Scaled(string count) => $"round({count} * 100.0 / @percent)::int";
+        // A sampled row carries, for each filter, whether it passes, so each facet's set is the rows passing the others.
+        string Passing(string? except) => string.Concat(filters.Keys.Where(k => k != except).Select(k => $" AND ok_{k}"));
+
+        var facetCounts = FacetSql.All.Where(f => facets.Contains(f.Name))
+            .Select(f => FacetSql.CountsSql([f], $"(SELECT * FROM s WHERE TRUE{Passing(f.Name)})", Scaled("count(*)")))
+            .ToList();
+        var unselected = FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList();
+        if (total && unselected.Count > 0) facetCounts.Add(FacetSql.CountsSql(unselected, $"(SELECT * FROM s WHERE TRUE{Passing(null)})", Scaled("count(*)")));
+
+        var sql = $"""
+            WITH s AS MATERIALIZED (
+                SELECT {string.Join(", ", FacetSql.All.SelectMany(f => f.Needs).Prepend("id").Distinct().Select(n => "c." + n))}{string.Concat(filters.Select(f => $", {f.Value} AS ok_{f.Key}"))}
+                FROM courses c TABLESAMPLE SYSTEM (@percent) REPEATABLE (0)
+                WHERE {Published} AND {match})
+            SELECT json_build_object(
+              'total', {(total ? $"(SELECT {Scaled("count(*)")} FROM s WHERE TRUE{Passing(null)})" : "0")},
+              'items', {(total ? Cards(PageInIndexOrder(query, mode, match + all)) : "'[]'::json")},
+              'facets', coalesce((SELECT json_agg(f) FROM ({(facetCounts.Count > 0 ? string.Join("\n UNION ALL ", facetCounts) : "SELECT NULL AS name, NULL AS value, NULL AS label, 0 AS n WHERE FALSE")}) f), '[]'::json)
+            )::text
+            """;
+        return new SqlCommandSpec(sql, ps);
+    }
+
+    private const string Published = $"c.status = '{nameof(CourseStatus.Published)}'";
+
+    private static List<NpgsqlParameter> Parameters(CatalogQuery query, TextMode mode, string? text)
+    {
+        var ps = new List<NpgsqlParameter>
+        {
+            new("offset", NpgsqlDbType.Integer) { Value = (query.Page - 1) * query.PageSize },
+            new("page_size", NpgsqlDbType.Integer) { Value = query.PageSize },
+        };
+        if (mode != TextMode.None) ps.Add(new("q", NpgsqlDbType.Text) { Value = text ?? "" });
+        return ps;
+    }
+
+    /// <summary>What makes a course match the text, and its relevance score.</summary>
+    private static (string Match, string Rank) TextSql(TextMode mode) => mode switch
+    {
+        TextMode.Words => ("c.search_vector @@ websearch_to_tsquery('english', @q)", "ts_rank(c.search_vector, websearch_to_tsquery('english', @q))"),
+        TextMode.TitleSimilarity => ("@q <% c.title", "word_similarity(@q, c.title)"),
+        _ => ("TRUE", "0::real"),
+    };
+
+    private static string Order(CatalogSort sort, TextMode mode, string alias) => (sort, mode) switch
+    {
+        (CatalogSort.Relevance, not TextMode.None) => $"{alias}.rank DESC, {alias}.rating_count DESC, {alias}.id",
+        (CatalogSort.Relevance, _) => $"{alias}.rating_count DESC, {alias}.id",
+        (CatalogSort.Price, _) => $"{alias}.price ASC NULLS LAST, {alias}.id",
+        (CatalogSort.PriceDesc, _) => $"{alias}.price DESC NULLS LAST, {alias}.id",
+        (CatalogSort.Duration, _) => $"{alias}.effort_hours ASC NULLS LAST, {alias}.id",
+        (CatalogSort.Rating, _) => $"{RatingPrior.Sql(alias)} DESC NULLS LAST, {alias}.rating_count DESC, {alias}.id",
+        _ => $"{alias}.created_at DESC, {alias}.id DESC",
+    };
+
+    /// <summary>
+    /// One page of every match in the sort's order, read through the index that has that order. Ranking every one of
+    /// several hundred thousand matches is what the budget avoids, so over it "best match" is title matches first, then
+    /// the most rated: two index-ordered reads that each stop after the page.
+    /// </summary>
+    private static string PageInIndexOrder(CatalogQuery query, TextMode mode, string where)
+    {
+        if (query.Sort == CatalogSort.Relevance && mode == TextMode.Words)
+            return $"""
+                SELECT p.id, row_number() OVER (ORDER BY p.in_title DESC, p.rating_count DESC, p.id) AS ord FROM (
+                    (SELECT c.id, true AS in_title, c.rating_count FROM courses c
+                     WHERE {Published} AND {where} AND c.title_vector @@ websearch_to_tsquery('english', @q)
+                     ORDER BY c.rating_count DESC, c.id LIMIT @offset + @page_size)
+                    UNION ALL
+                    (SELECT c.id, false, c.rating_count FROM courses c
+                     WHERE {Published} AND {where} AND NOT c.title_vector @@ websearch_to_tsquery('english', @q)
+                     ORDER BY c.rating_count DESC, c.id LIMIT @offset + @page_size)) p
+                ORDER BY p.in_title DESC, p.rating_count DESC, p.id OFFSET @offset LIMIT @page_size
+                """;
+        var order = Order(query.Sort, TextMode.None, "c");
+        return Numbered($"SELECT {SortColumns} FROM courses c WHERE {Published} AND {where} ORDER BY {order} OFFSET @offset LIMIT @page_size",
+            Order(query.Sort, TextMode.None, "m"));
+    }
+
+    /// <summary>A page's (id, ord) from a statement that selects the page's rows: numbered after the cut, so only the page is sorted twice.</summary>
+    private static string Numbered(string page, string orderOfM) => $"SELECT m.id, row_number() OVER (ORDER BY {orderOfM}) AS ord FROM ({page}) m";
+
+    private const string SortColumns = "c.id, c.price, c.effort_hours, c.rating, c.rating_count, c.created_at";
+
+    /// <summary>The cards of a page, from a statement selecting (id, ord) with ord counting from 1 within the page.</summary>
+    private static string Cards(string page) => $"""
+        coalesce((SELECT json_agg(row_to_json(p) ORDER BY p.ord) FROM (
+            SELECT k.ord, c.slug, c.title, pr.slug AS provider_slug, pr.name AS provider_name, c.summary,
+                   c.format, c.pacing, c.level, c.kind, c.language, c.city, c.country, c.price, c.currency,
+                   c.free_to_audit, c.paid_unlisted, c.certificate,
+                   c.duration_weeks, c.duration_weeks_max, c.hours_per_week, c.hours_per_week_max,
+                   c.total_hours, c.total_hours_max, c.effort_hours,
+                   c.rating, c.rating_count,
+                   ARRAY(SELECT s.name FROM course_skills cs JOIN skills s ON s.id = cs.skill_id
+                         WHERE cs.course_id = c.id ORDER BY cs.level DESC, s.name) AS skills
+            FROM ({page}) k JOIN courses c ON c.id = k.id JOIN providers pr ON pr.id = c.provider_id) p), '[]'::json)
+        """;
+
+    /// <summary>The SQL condition of each facet that has a selection, by facet name: values within a facet are alternatives.</summary>
+    private static Dictionary<string, string> Filters(CatalogQuery q, List<NpgsqlParameter> ps)
+    {
+        var filters = new Dictionary<string, string>();
+        void Any(string facet, string column, IEnumerable<string> values)
         {
             var arr = values.ToArray();
             if (arr.Length == 0) return;
-            ps.Add(new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = arr });
-            sb.Append($" AND {column} = ANY(@{name})");
+            ps.Add(new($"f_{facet}", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = arr });
+            filters[facet] = $"{column} = ANY(@f_{facet})";
         }
-        void AnyOf(IEnumerable<string> conditions)
+        void AnyOf(string facet, IEnumerable<string> conditions)
         {
             var list = conditions.ToList();
-            if (list.Count > 0) sb.Append(" AND (").Append(string.Join(" OR ", list)).Append(')');
+            if (list.Count > 0) filters[facet] = "(" + string.Join(" OR ", list) + ")";
         }
 
-        Any("c.format", "formats", q.Formats.Select(f => f.ToString()));
-        Any("c.level", "levels", q.Levels.Select(f => f.ToString()));
-        Any("c.pacing", "pacings", q.Pacings.Select(f => f.ToString()));
-        Any("c.language", "languages", q.Languages);
-        if (q.Providers.Count > 0)
-        {
-            ps.Add(new("providers", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Providers.ToArray() });
-            sb.Append(" AND c.provider_id IN (SELECT id FROM providers WHERE slug = ANY(@providers))");
-        }
-        if (q.Skills.Count > 0)
-        {
-            ps.Add(new("skills", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Skills.ToArray() });
-            sb.Append(" AND EXISTS (SELECT 1 FROM course_skills cs WHERE cs.course_id = c.id AND cs.skill_id IN (SELECT id FROM skills WHERE slug = ANY(@skills)))");
-        }
-        AnyOf(q.Prices.Select(p => p switch
+        Any("format", "c.format", q.Formats.Select(f => f.ToString()));
+        AnyOf("price", q.Prices.Select(p => p switch
         {
             PriceFilter.Free => "c.price = 0",
             PriceFilter.Paid => "(c.price > 0 OR c.paid_unlisted)",
         }));
-        AnyOf(q.PriceBands.Select(b => Bands.Of(Bands.Price, b).Condition("c.price")));
-        AnyOf(q.Durations.Select(d => Bands.Of(Bands.Duration, d).Condition("c.effort_hours")));
-        return sb.ToString();
-    }
-
-    /// <summary>
-    /// Corrects the words the catalog does not know, from its vocabulary (search_terms): two neighbours that make a known
-    /// word are joined ("boot camp"), a word that splits into two known words is split ("machinelearning"), and any
-    /// other unknown word becomes the known word fewest edits away (letters added, dropped, changed or swapped), the
-    /// more frequent on a tie. Returns null when every word is known or nothing could be corrected.
-    /// </summary>
-    public async Task<string?> CorrectSpellingAsync(string text, CancellationToken ct = default)
-    {
-        var tokens = WordPattern().Matches(text).Take(12).ToList();
-        if (tokens.Count == 0) return null;
-        var words = tokens.Select(t => t.Value.ToLowerInvariant()).ToList();
-        // Most searches are spelled right: words seen known lately need no trip to the database.
-        if (words.All(w => w.Length < 3 || KnownLately(w))) return null;
-
-        // Every form that could be a known word: the words, neighbours joined, and each word's two-part splits.
-        var forms = new HashSet<string>(words, StringComparer.Ordinal);
-        for (var i = 0; i + 1 < words.Count; i++) forms.Add(words[i] + words[i + 1]);
-        foreach (var w in words.Where(w => w.Length >= 6))
-            for (var cut = 3; cut <= w.Length - 3; cut++) { forms.Add(w[..cut]); forms.Add(w[cut..]); }
-        var known = await KnownAsync(forms, ct);
-        foreach (var w in words.Where(known.ContainsKey)) Remember(w);
-        var unknown = words.Where(w => w.Length >= 3 && !known.ContainsKey(w)).Distinct().ToArray();
-        if (unknown.Length == 0) return null;
-        var candidates = await CandidatesAsync(unknown, ct);
-
-        var replacements = new List<(int Start, int End, string With)>();
-        for (var i = 0; i < tokens.Count; i++)
+        AnyOf("priceBand", q.PriceBands.Select(b => Bands.Of(Bands.Price, b).Condition("c.price")));
+        AnyOf("duration", q.Durations.Select(d => Bands.Of(Bands.Duration, d).Condition("c.effort_hours")));
+        Any("level", "c.level", q.Levels.Select(f => f.ToString()));
+        if (q.Skills.Count > 0)
         {
-            var (start, end) = (tokens[i].Index, tokens[i].Index + tokens[i].Length);
-            if (i + 1 < tokens.Count && known.ContainsKey(words[i] + words[i + 1])
-                && (!known.ContainsKey(words[i]) || !known.ContainsKey(words[i + 1])) && string.IsNullOrWhiteSpace(text[end..tokens[i + 1].Index]))
-            {
-                replacements.Add((start, tokens[i + 1].Index + tokens[i + 1].Length, words[i] + words[i + 1]));
-                i++;
-            }
-            else if (unknown.Contains(words[i]) && Nearest(words[i], candidates.GetValueOrDefault(words[i]) ?? [], known) is { } fix)
-                replacements.Add((start, end, fix));
+            ps.Add(new("f_skill", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Skills.ToArray() });
+            filters["skill"] = "EXISTS (SELECT 1 FROM course_skills cs WHERE cs.course_id = c.id AND cs.skill_id IN (SELECT id FROM skills WHERE slug = ANY(@f_skill)))";
         }
-        if (replacements.Count == 0) return null;
-
-        var output = new StringBuilder();
-        var last = 0;
-        foreach (var (start, end, with) in replacements)
+        if (q.Providers.Count > 0)
         {
-            output.Append(text, last, start - last).Append(with);
-            last = end;
+            ps.Add(new("f_provider", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = q.Providers.ToArray() });
+            filters["provider"] = "c.provider_id IN (SELECT id FROM providers WHERE slug = ANY(@f_provider))";
         }
-        return output.Append(text, last, text.Length - last).ToString();
+        Any("language", "c.language", q.Languages);
+        Any("pacing", "c.pacing", q.Pacings.Select(f => f.ToString()));
+        return filters;
     }
 
-    /// <summary>Words found in the vocabulary, and when. Only known words are kept, so a word the vocabulary gains is looked up again.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> knownWords = new(StringComparer.Ordinal);
-    private static readonly long KnownFor = 5 * 60 * System.Diagnostics.Stopwatch.Frequency;
-    private const int KnownWordsKept = 50_000;
+    private static bool Selected(CatalogQuery q, string facet) => q.ToQueryPairs().Any(kv => kv.Key == facet);
 
-    private bool KnownLately(string word) =>
-        knownWords.TryGetValue(word, out var at) && System.Diagnostics.Stopwatch.GetTimestamp() - at < KnownFor;
-
-    private void Remember(string word)
+    /// <summary>How one facet is counted over a set of courses: the columns it needs and the value a course has (null: none).</summary>
+    private sealed record FacetSql(string Name, string[] Needs, string Value)
     {
-        if (knownWords.Count >= KnownWordsKept) knownWords.Clear();
-        knownWords[word] = System.Diagnostics.Stopwatch.GetTimestamp();
-    }
+        public string Columns(string alias) => string.Join(", ", Needs.Select(n => $"{alias}.{n}").Prepend($"{alias}.id").Distinct());
 
-    /// <summary>The best known word for an unknown one: fewest edits (at most 1 for short words, 2 for longer), then a split into two known words, then the most documents.</summary>
-    private static string? Nearest(string word, List<(string Word, long Documents)> candidates, IReadOnlyDictionary<string, long> known)
-    {
-        var most = word.Length <= 4 ? 1 : 2;
-        var best = candidates.Select(c => (c.Word, c.Documents, Edits: Edits(word, c.Word))).Where(c => c.Edits <= most)
-            .OrderBy(c => c.Edits).ThenByDescending(c => c.Documents).ThenBy(c => c.Word, StringComparer.Ordinal).FirstOrDefault();
-        string? split = null;
-        long splitDocuments = 0;
-        for (var cut = 3; cut <= word.Length - 3; cut++)
-            if (known.TryGetValue(word[..cut], out var a) && known.TryGetValue(word[cut..], out var b) && Math.Min(a, b) > splitDocuments)
-                (split, splitDocuments) = ($"{word[..cut]} {word[cut..]}", Math.Min(a, b));
-        if (best.Word is not null && best.Edits == 1) return best.Word;
-        return split ?? best.Word;
-    }
+        public static readonly IReadOnlyList<FacetSql> All =
+        [
+            Column("format"),
+            new("price", ["price", "paid_unlisted"], "CASE WHEN s.price = 0 THEN 'Free' WHEN s.price > 0 OR s.paid_unlisted THEN 'Paid' END"),
+            new("priceBand", ["price"], Bands.CaseSql(Bands.Price, "s.price")),
+            new("duration", ["effort_hours"], Bands.CaseSql(Bands.Duration, "s.effort_hours")),
+            Column("level"),
+            new("skill", [], ""),
+            new("provider", ["provider_id"], "s.provider_id::text"),
+            Column("language"),
+            Column("pacing"),
+        ];
 
-    /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours each cost one.</summary>
-    public static int Edits(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (var i = 1; i <= a.Length; i++)
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
-            }
-        return d[a.Length, b.Length];
-    }
+        private static FacetSql Column(string column) => new(column, [column], $"s.{column}");
 
-    private async Task<Dictionary<string, long>> KnownAsync(IEnumerable<string> forms, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("SELECT word, documents FROM search_terms WHERE word = ANY(@forms)");
-        cmd.Parameters.Add(new NpgsqlParameter("forms", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = forms.ToArray() });
-        var known = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct)) known[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
-        return known;
-    }
-
-    /// <summary>
-    /// Known words near each unknown one: close in length and sharing a fifth of their letter triples (a swap near the
-    /// start, "ptyhon", shares few). The vocabulary is small (words of published titles and summaries), so it is scanned.
-    /// </summary>
-    private async Task<Dictionary<string, List<(string Word, long Documents)>>> CandidatesAsync(string[] unknown, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            SELECT w, t.word, t.documents
-            FROM unnest(@words) AS w
-            CROSS JOIN LATERAL (SELECT word, documents FROM search_terms
-                                WHERE length(word) BETWEEN length(w) - 2 AND length(w) + 2 AND similarity(word, w) >= 0.2
-                                ORDER BY similarity(word, w) DESC LIMIT 40) t
-            """);
-        cmd.Parameters.Add(new NpgsqlParameter("words", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = unknown });
-        var result = new Dictionary<string, List<(string, long)>>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        /// <summary>
+        /// The (name, value, label, n) rows of <paramref name="facets"/> over <paramref name="source"/>, counting with
+        /// <paramref name="count"/>: the plain facets in one pass (grouping sets), skills through the course's skills.
+        /// </summary>
+        public static string CountsSql(IReadOnlyCollection<FacetSql> facets, string source, string count)
         {
-            var w = reader.GetString(0);
-            if (!result.TryGetValue(w, out var list)) result[w] = list = [];
-            list.Add((reader.GetString(1), Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+            var parts = new List<string>();
+            var plain = facets.Where(f => f.Name != "skill").ToList();
+            if (plain.Count > 0)
+                parts.Add($"""
+                    SELECT g.name, coalesce(pr.slug, g.value) AS value, coalesce(pr.name, '') AS label, g.n FROM (
+                        SELECT CASE {string.Concat(plain.Select(f => $"WHEN GROUPING(v_{f.Name}) = 0 THEN '{f.Name}' "))}END AS name,
+                               coalesce({string.Join(", ", plain.Select(f => $"v_{f.Name}"))}) AS value, {count} AS n
+                        FROM (SELECT {string.Join(", ", plain.Select(f => $"{f.Value} AS v_{f.Name}"))} FROM {source} s) s
+                        GROUP BY GROUPING SETS ({string.Join(", ", plain.Select(f => $"(v_{f.Name})"))})) g
+                    LEFT JOIN providers pr ON g.name = 'provider' AND pr.id::text = g.value
+                    WHERE g.value IS NOT NULL
+                    """);
+            if (facets.Any(f => f.Name == "skill"))
+                parts.Add($"SELECT 'skill', sk.slug, sk.name, {count} FROM {source} s JOIN course_skills cs ON cs.course_id = s.id JOIN skills sk ON sk.id = cs.skill_id GROUP BY sk.slug, sk.name");
+            return string.Join("\n UNION ALL ", parts.Select(p => $"({p})"));
         }
-        return result;
     }
-
-    /// <summary>Rebuilds the vocabulary used for spelling correction from the published catalog.</summary>
-    public static async Task RefreshVocabularyAsync(NpgsqlDataSource db, CancellationToken ct = default)
-    {
-        await using var cmd = db.CreateCommand($"""
-            BEGIN;
-            DELETE FROM search_terms;
-            INSERT INTO search_terms (word, documents)
-            SELECT word, ndoc FROM ts_stat($$SELECT to_tsvector('simple', title || ' ' || search_keywords || ' ' || coalesce(summary, ''))
-                                            FROM courses WHERE status = '{nameof(CourseStatus.Published)}'$$)
-            WHERE length(word) BETWEEN 3 AND 40 AND word ~ '^[[:alpha:]]+$';
-            COMMIT;
-            """);
-        cmd.CommandTimeout = 600;
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    [GeneratedRegex(@"\p{L}+")]
-    private static partial Regex WordPattern();
 
     private static CourseCard ToCard(RawCard r) => new(
         r.slug, r.title, r.provider_slug, r.provider_name, r.summary,
@@ -373,7 +420,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
     /// Facet values as URL values with their counts. Providers and skills carry the catalog's name as their label;
     /// for the others the label is the value, and the page words it (CatalogLabels in the web app).
     /// </summary>
-    private static List<Facet> Facets(List<RawFacet> raw, CatalogQuery q)
+    private static List<Facet> Facets(List<RawFacet> raw, CatalogQuery q, IReadOnlySet<string> estimated)
     {
         var selected = q.ToQueryPairs().ToLookup(kv => kv.Key, kv => kv.Value);
         var result = new List<Facet>();
@@ -396,7 +443,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db)
                 "provider" or "skill" or "language" => values.OrderByDescending(v => v.Count).ThenBy(v => v.Label).ToList(),
                 _ => values.OrderBy(v => v.Value).ToList(),
             };
-            result.Add(new Facet(name, name, values));
+            result.Add(new Facet(name, name, values) { Estimated = estimated.Contains(name) });
         }
         return result;
     }

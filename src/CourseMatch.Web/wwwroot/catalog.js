@@ -7,6 +7,8 @@
         const t = e.target;
         if (t.matches("input[type=checkbox]:not([form]), select")) {
             form.querySelectorAll("input[name=page]").forEach((el) => el.remove());
+            // Land on the results, as the "Apply" buttons do.
+            form.action = "/courses#results";
             form.requestSubmit();
         }
     });

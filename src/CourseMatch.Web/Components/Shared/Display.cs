@@ -52,6 +52,14 @@ public static class Display
         rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({Count(count, "rating")})" : "");
 
     /// <summary>"1 course", "1,204 courses": a number and a noun that agrees with it (the nouns used take an s).</summary>
+    /// <summary>An estimate rounded to what it can claim, two significant figures: 312,000; 48,000; 1,900.</summary>
+    public static string About(int n)
+    {
+        if (n < 100) return n.ToString("#,0", Invariant);
+        var unit = (int)Math.Pow(10, (int)Math.Floor(Math.Log10(n)) - 1);
+        return (Math.Round((double)n / unit) * unit).ToString("#,0", Invariant);
+    }
+
     public static string Count(int n, string noun) => $"{n.ToString("#,0", Invariant)} {noun}{(n == 1 ? "" : "s")}";
 
     /// <summary>"4 March 2027": how a day reads in sentences.</summary>

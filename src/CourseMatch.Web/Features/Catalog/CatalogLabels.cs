@@ -12,7 +12,7 @@ public static class CatalogLabels
         var values = f.Values.Select(v => v with { Label = Value(f.Name, v.Value, v.Label) }).ToList();
         // Bands keep their numeric order; the few enum values read best alphabetically by their words.
         if (f.Name is "format" or "price" or "level" or "pacing") values = values.OrderBy(v => v.Label, StringComparer.Ordinal).ToList();
-        return new Facet(f.Name, Title(f.Name), values);
+        return f with { Label = Title(f.Name), Values = values };
     }).ToList();
 
     public static string Title(string facet) => facet switch
