@@ -27,6 +27,30 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         Assert.Contains("provider", facets);
     }
 
+    private static int FacetCount(JsonElement body, string facet, string value) =>
+        body.GetProperty("facets").EnumerateArray().Single(f => f.GetProperty("name").GetString() == facet)
+            .GetProperty("values").EnumerateArray().Where(v => v.GetProperty("value").GetString() == value)
+            .Select(v => v.GetProperty("count").GetInt32()).SingleOrDefault();
+
+    [Fact]
+    public async Task TickingAFormatKeepsTheOtherFormatsAndTheirCountsAndASecondOneWidens()
+    {
+        var all = await Json("/api/courses");
+        var online = await Json("/api/courses?format=online");
+        var both = await Json("/api/courses?format=online&format=in-person");
+
+        Assert.False(online.GetProperty("countsAreEstimates").GetBoolean());
+        var inPerson = FacetCount(all, "format", "in-person");
+        Assert.True(inPerson > 0);
+        // Within the format facet, values are alternatives: In person keeps its count while Online is ticked.
+        Assert.Equal(inPerson, FacetCount(online, "format", "in-person"));
+        Assert.Equal(FacetCount(all, "format", "online"), online.GetProperty("total").GetInt32());
+        Assert.Equal(online.GetProperty("total").GetInt32() + inPerson, both.GetProperty("total").GetInt32());
+        // Across facets, filters narrow: the level counts are those of online courses.
+        var onlineAdvanced = await Json("/api/courses?format=online&level=advanced");
+        Assert.Equal(FacetCount(online, "level", "advanced"), onlineAdvanced.GetProperty("total").GetInt32());
+    }
+
     [Fact]
     public async Task TypoStillFindsLinearAlgebra()
     {

@@ -67,6 +67,40 @@ public class CatalogComponentTests : BunitContext
     }
 
     [Fact]
+    public void FacetPanelFoldsBehindAFiltersButtonCountingTheTickedValues()
+    {
+        Facet[] facets =
+        [
+            new("format", "Format", [new("online", "Online", 28, true), new("in-person", "In person", 3, true)]),
+            new("level", "Level", [new("advanced", "Advanced", 1234, true), new("beginner", "Beginner", 8, false)]),
+        ];
+        var cut = Render<FacetPanel>(p => p.Add(x => x.Facets, facets));
+        var details = cut.Find("details.filters");
+        Assert.False(details.HasAttribute("open")); // folded until tapped on a phone; the stylesheet opens it on wide screens
+        Assert.Equal("Filters (3)", details.QuerySelector("summary")!.TextContent.Trim());
+        Assert.Contains("(1,234)", cut.Find("label[for='f-level-0']").TextContent);
+        // Applying lands on the results.
+        Assert.Equal("/courses#results", cut.Find("button[type=submit]").GetAttribute("formaction"));
+        Assert.Empty(cut.FindAll(".estimated"));
+    }
+
+    [Fact]
+    public void EstimatedFacetCountsSayAbout()
+    {
+        Facet[] facets =
+        [
+            new("format", "Format", [new("online", "Online", 640000, false)]) { Estimated = true },
+            new("level", "Level", [new("advanced", "Advanced", 41, false)]),
+        ];
+        var cut = Render<FacetPanel>(p => p.Add(x => x.Facets, facets));
+        Assert.Equal("Filters", cut.Find("summary").TextContent.Trim());
+        Assert.Equal("Online (~about 640,000)", cut.Find("label[for='f-format-0']").TextContent.Trim());
+        Assert.Equal("about ", cut.Find("label[for='f-format-0'] .visually-hidden").TextContent);
+        Assert.Equal("Advanced (41)", cut.Find("label[for='f-level-0']").TextContent.Trim());
+        Assert.Contains("estimates", cut.Find(".estimated").TextContent);
+    }
+
+    [Fact]
     public void PagerMarksTheCurrentPageAndLinksNeighbours()
     {
         var cut = Render<Pager>(p => p.Add(x => x.Page, 2).Add(x => x.PageCount, 5).Add(x => x.Href, n => $"/courses?page={n}"));

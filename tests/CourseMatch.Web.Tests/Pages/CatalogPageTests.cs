@@ -189,7 +189,32 @@ public class CatalogPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     public async Task APageOfAManyPageSearchShowsItsRange()
     {
         var (_, _, doc) = await Get("/courses?pageSize=2&page=2");
-        Assert.Matches(@"^3–4 of [\d,]+\+? courses$", doc.QuerySelector("#results-heading")!.TextContent);
+        Assert.Matches(@"^3–4 of [\d,]+ courses$", doc.QuerySelector("#results-heading")!.TextContent);
+    }
+
+    [Fact]
+    public async Task TickedFormatKeepsTheOtherFormatsToTickWithTheirCountsInThePlainForm()
+    {
+        var (_, _, all) = await Get("/courses");
+        var (_, _, online) = await Get("/courses?format=online");
+        string Label(IDocument doc, string value) =>
+            doc.QuerySelector($"input[name=format][value={value}]") is { } box ? doc.QuerySelector($"label[for='{box.Id}']")!.TextContent.Trim() : "(missing)";
+
+        Assert.True(online.QuerySelector("input[name=format][value=online]")!.HasAttribute("checked"));
+        Assert.False(online.QuerySelector("input[name=format][value=in-person]")!.HasAttribute("checked"));
+        Assert.Equal(Label(all, "in-person"), Label(online, "in-person"));
+        // The checkboxes are in the GET form: ticking In person too asks for both, without JavaScript.
+        Assert.NotNull(online.QuerySelector("form#catalog[method=get] input[name=format][value=in-person]"));
+        Assert.Equal("Filters (1)", online.QuerySelector("details.filters > summary")!.TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task APageBeyondTheLastResultSaysSoAndLinksBack()
+    {
+        var (status, _, doc) = await Get("/courses?page=40");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("no results on page 40", doc.QuerySelector(".empty")!.TextContent);
+        Assert.StartsWith("/courses", doc.QuerySelector(".empty a")!.GetAttribute("href"));
     }
 
     [Fact]
