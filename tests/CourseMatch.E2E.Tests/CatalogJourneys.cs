@@ -63,6 +63,18 @@ public class CatalogJourneys(BrowserApp app)
         Assert.NotEmpty(badges);
         Assert.All(badges, b => Assert.Equal("In person", b));
         await page.AssertAccessibleWithoutJavaScriptAsync("filtered");
+
+        // Values of one facet are alternatives: Online is still offered with its count, and ticking it widens the results.
+        var inPersonOnly = await page.Locator("#results-heading").InnerTextAsync();
+        var online = page.GetByRole(AriaRole.Group, new() { Name = "Format" }).GetByLabel("Online");
+        Assert.Matches(@"\(\d+\)", await page.GetByRole(AriaRole.Group, new() { Name = "Format" }).Locator("label", new() { HasText = "Online" }).InnerTextAsync());
+        await online.CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Apply filters" }).ClickAsync();
+        await page.WaitForURLAsync("**format=online*");
+        Assert.Contains("format=in-person", page.Url);
+        badges = await page.Locator("ol.cards .badge").AllInnerTextsAsync();
+        Assert.Contains("Online", badges);
+        Assert.NotEqual(inPersonOnly, await page.Locator("#results-heading").InnerTextAsync());
     }
 
     [Fact]
@@ -123,6 +135,22 @@ public class CatalogJourneys(BrowserApp app)
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page scrolls sideways on a phone ({width}px wide)");
         await Assertions.Expect(page.Locator("ol.cards article").First).ToBeVisibleAsync();
+        // The filters fold behind one button, so the first result is on the first screen.
+        var first = await page.Locator("ol.cards article").First.BoundingBoxAsync();
+        Assert.True(first!.Y < 844, $"the first result starts at y = {first.Y}, below the first screen");
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "Format" })).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog-phone.png"), FullPage = false });
         await page.AssertAccessibleAsync("catalog on a phone");
+
+        // Open the filters, tick one: the page comes back on the results, with the count of ticked filters on the button.
+        await page.Locator("details.filters > summary").ClickAsync();
+        await page.GetByRole(AriaRole.Group, new() { Name = "Price", Exact = true }).GetByLabel("Free").CheckAsync();
+        await page.WaitForURLAsync("**price=free*");
+        Assert.EndsWith("#results", page.Url);
+        await Assertions.Expect(page.Locator("details.filters > summary")).ToHaveTextAsync("Filters (1)");
+        var heading = await page.Locator("#results-heading").BoundingBoxAsync();
+        Assert.True(heading!.Y >= 0 && heading.Y < 200, $"after filtering the results heading is at y = {heading.Y}, not at the top of the screen");
+        Assert.True(await page.EvaluateAsync<double>("window.scrollY") > 0, "after filtering the page is back at the top, not on the results");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("catalog-phone-filtered.png"), FullPage = false });
     }
 }
