@@ -40,7 +40,8 @@ public static class BenchProgram
         try
         {
             Log("Starting a throwaway PostgreSQL cluster…");
-            var pg = await LocalPostgres.StartThrowawayAsync("bench");
+            // A quarter of memory, up to 2 GB: the usual production setting, and enough to hold a million courses.
+            var pg = await LocalPostgres.StartThrowawayAsync("bench", Report.SharedBuffers);
             await using var stopCluster = options.KeepCluster ? null : pg;
             await using var cpu = new CpuSampler(pg.DataDirectory);
             report.Cpu = cpu;
@@ -168,6 +169,7 @@ public static class BenchProgram
                         try
                         {
                             row.Check = await CheckAsync(http!, qc, ct);
+                            row.Estimate = await EstimateCheck.MeasureAsync(db, qc.Parse(), ct);
                             var plan = await BaselinePlan.CreateAsync(db, qc.Parse(), ct);
                             row.BaselineSteps = plan.Description;
 
@@ -195,6 +197,19 @@ public static class BenchProgram
                         Log("   " + report.ConsoleLine(result, row));
                     }
                     foreach (var clients in options.Concurrency) Log("   " + report.CheckLine(result, clients));
+
+                    try
+                    {
+                        var mix = await SearchMix.BuildAsync(db, ct);
+                        var mixClients = options.Concurrency.Max();
+                        var measured = await SearchMix.MeasureAsync(http!, mix, mixClients, TimeSpan.FromSeconds(options.WarmupSeconds), TimeSpan.FromSeconds(options.DurationSeconds * 2), ct);
+                        result.Mix = (mixClients, measured, mix.Distinct().Count());
+                        Log($"   realistic mix at {mixClients} clients: p50 {measured.P50:0.0} ms, p95 {measured.P95:0.0} ms, {measured.PerSecond:0} req/s, {measured.Errors} errors");
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                    {
+                        Log($"   realistic mix failed: {e.GetType().Name}: {e.Message}");
+                    }
 
                     if (!options.NoRecommendations)
                     {

@@ -19,6 +19,8 @@ public sealed class ClassResult(QueryClass query)
     public Measurement? SingleBaseline { get; set; }
     /// <summary>EXPLAIN ANALYZE execution time of each search statement, "a + b" for several.</summary>
     public string? ExecutionMs { get; set; }
+    /// <summary>When the API estimated this class's counts: how far they were from the truth.</summary>
+    public EstimateError? Estimate { get; set; }
     public string? Failure { get; set; }
 }
 
@@ -39,12 +41,16 @@ public sealed class SizeResult(int size)
     public double LocateSeconds { get; set; }
     public List<ClassResult> Classes { get; } = [];
     public List<RecommendationResult> Recommendations { get; } = [];
+    /// <summary>The realistic mix of 1,000 Zipf-drawn queries, at how many clients, and how many distinct strings it held.</summary>
+    public (int Clients, Measurement Result, int Distinct)? Mix { get; set; }
 }
 
 /// <summary>The Markdown report: header, load times, latency table, target checks, query classes.</summary>
 public sealed class Report(BenchOptions options)
 {
     public const double MaxRatioToBaseline = 1.5;
+    /// <summary>The search benchmark's PostgreSQL buffer pool: a quarter of memory, up to 2 GB.</summary>
+    public static readonly string SharedBuffers = $"{Math.Min(2048, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4 / 1048576)}MB";
     public const double MaxSlowestToMedian = 3.0;
     public const double MaxP95AtMillionMs = 100;
     public const double MaxRecommendationP95Ms = 150;
@@ -189,7 +195,7 @@ public sealed class Report(BenchOptions options)
         var sb = new StringBuilder();
         sb.AppendLine("# Catalog search and recommendations benchmark");
         sb.AppendLine();
-        sb.AppendLine($"{Started:yyyy-MM-dd HH:mm zzz} · machine: {Machine()} · PostgreSQL {PostgresVersion} (throwaway cluster, fsync off, shared_buffers 256MB) · " +
+        sb.AppendLine($"{Started:yyyy-MM-dd HH:mm zzz} · machine: {Machine()} · PostgreSQL {PostgresVersion} (throwaway cluster, fsync off, shared_buffers {SharedBuffers}) · " +
                       $"settings: {options.Describe()}{(Cancelled ? " · **CANCELLED: partial results**" : "")}");
         sb.AppendLine();
         if (Cpu is { Available: true, Windows.Count: > 0 } cpu)
@@ -254,6 +260,40 @@ public sealed class Report(BenchOptions options)
                 foreach (var c in s.Classes.Where(c => c.SingleApi is not null && c.SingleBaseline is not null))
                     sb.AppendLine($"| {SizeLabel(s.Size)} | {c.Query.Name} | {Ms(c.SingleApi!.P50)} | {Ms(c.SingleApi.P95)} | {Ms(c.SingleBaseline!.P50)} | {Ms(c.SingleBaseline.P95)} | {c.ExecutionMs} |");
             sb.AppendLine();
+
+            var estimates = Sizes.SelectMany(s => s.Classes.Where(c => c.Estimate is not null).Select(c => (s, c, e: c.Estimate!))).ToList();
+            sb.AppendLine("## Estimated counts against exact counts");
+            sb.AppendLine();
+            sb.AppendLine($"Counts are exact up to {new CountBudget().Exact:#,0} matches; above that the API estimates them from a block sample of about " +
+                          $"{new CountBudget().SampleRows:#,0} rows. Each class the API estimated is counted again without a budget. Target: within ±{EstimateError.MaxError:P0}.");
+            sb.AppendLine();
+            if (estimates.Count == 0) sb.AppendLine("No class was over the budget at these sizes.");
+            else
+            {
+                sb.AppendLine("| size | class | estimated total | exact total | error | worst facet value (≥ 1% of the total) | facet values compared | within ±5% |");
+                sb.AppendLine("|---|---|---:|---:|---:|---|---:|---|");
+                foreach (var (sz, c, e) in estimates)
+                    sb.AppendLine($"| {SizeLabel(sz.Size)} | {c.Query.Name} | {e.Estimated:#,0} | {e.Exact:#,0} | {e.TotalError:P1} | {e.WorstFacet} {e.WorstFacetError:P1} | {e.FacetValues} | " +
+                                  $"{(e.TotalError <= EstimateError.MaxError ? "total PASS" : "total FAIL")}, {(e.WorstFacetError <= EstimateError.MaxError ? "facets PASS" : "facets FAIL")} |");
+            }
+            sb.AppendLine();
+
+            if (Sizes.Any(s => s.Mix is not null))
+            {
+                sb.AppendLine("## Realistic mix");
+                sb.AppendLine();
+                sb.AppendLine($"{SearchMix.Queries:#,0} query strings drawn with a Zipf distribution (s = {SearchMix.ZipfExponent}) from the catalog's 400 most frequent words " +
+                              "and 200 commonest title phrases, a third with one filter, sent in turn by the clients to `GET /api/courses`. No cache: every request searches.");
+                sb.AppendLine();
+                sb.AppendLine("| size | clients | distinct queries | p50 | p95 | p99 | req/s | errors |");
+                sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+                foreach (var sz in Sizes.Where(x => x.Mix is not null))
+                {
+                    var (clients, m, distinct) = sz.Mix!.Value;
+                    sb.AppendLine($"| {SizeLabel(sz.Size)} | {clients} | {distinct} | {Ms(m.P50)} | {Ms(m.P95)} | {Ms(m.P99)} | {m.PerSecond:0} | {m.Errors} |");
+                }
+                sb.AppendLine();
+            }
 
             var errors = Sizes.SelectMany(s => s.Classes.SelectMany(c => c.Loads.Where(l => l.Errors > 0).Select(l => (s, c, l)))).ToList();
             if (errors.Count > 0)

@@ -24,19 +24,22 @@ public sealed class LocalPostgres : IAsyncDisposable
     public string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Maximum Pool Size=50;Include Error Detail=true";
 
+    /// <summary>The server's shared buffer pool: small for tests; the search benchmark asks for enough to hold a million courses.</summary>
+    public string SharedBuffers { get; private init; } = "256MB";
+
     /// <summary>Starts a fresh cluster in a temporary directory, tuned for tests (fsync off).</summary>
-    public static async Task<LocalPostgres> StartThrowawayAsync(string purpose)
+    public static async Task<LocalPostgres> StartThrowawayAsync(string purpose, string sharedBuffers = "256MB")
     {
         var bin = FindBinaries();
         // Short: the Unix socket lives in this directory and its path is limited to about 100 characters.
         var root = Path.Combine(Path.GetTempPath(), $"cm-{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(root);
         var port = FreePort();
-        var pg = new LocalPostgres(root, port, ownsDirectory: true);
+        var pg = new LocalPostgres(root, port, ownsDirectory: true) { SharedBuffers = sharedBuffers };
         var asRoot = Environment.UserName == "root";
         if (asRoot) await RunAsync("chown", $"postgres {root}");
         await pg.PgAsync(bin, "initdb", $"-D {root} -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 --no-sync", asRoot);
-        await pg.PgAsync(bin, "pg_ctl", $"-D {root} -l {root}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB\" start", asRoot);
+        await pg.PgAsync(bin, "pg_ctl", $"-D {root} -l {root}/server.log -w -t 60 -o \"-p {port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers={sharedBuffers}\" start", asRoot);
         return pg;
     }
 
@@ -45,7 +48,7 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     /// <summary>Starts a stopped server again on the same port, with the settings it was created with.</summary>
     public Task StartAsync() => PgAsync(FindBinaries(), "pg_ctl",
-        $"-D {DataDirectory} -l {DataDirectory}/server.log -w -t 60 -o \"-p {Port} -c listen_addresses=127.0.0.1 -k {DataDirectory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers=256MB\" start",
+        $"-D {DataDirectory} -l {DataDirectory}/server.log -w -t 60 -o \"-p {Port} -c listen_addresses=127.0.0.1 -k {DataDirectory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c shared_buffers={SharedBuffers}\" start",
         Environment.UserName == "root");
 
     private async Task PgAsync(string bin, string tool, string arguments, bool asRoot, CancellationToken ct = default)
