@@ -50,8 +50,9 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
     public sealed record SearchStep(SqlCommandSpec? Statement, string? Corrected);
 
     /// <summary>
-    /// One search. When the planner expects far more matches than the budget, the estimating statement runs first, and
-    /// the counted one only if the sample finds the search near the budget after all. Otherwise the counted statement
+    /// One search. When the planner expects well over the budget (1.5 times), the estimating statement runs first, and
+    /// the counted one only if the sample finds no more than 1.25 times the budget (a sample's error near the budget is
+    /// a few percent, so a search that fits the budget is still counted). Otherwise the counted statement
     /// runs, and the estimating one after it when all matches, or a selected facet's own set, are over the budget.
     /// </summary>
     private async Task<CatalogPage> RunAsync(CatalogQuery query, TextMode mode, string? text, List<SearchStep>? steps, CancellationToken ct)
@@ -63,13 +64,13 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
             steps?.Add(new SearchStep(spec, null));
             var estimate = await QueryAsync<RawPage>(spec, ct);
             // The planner guessed far over the budget but the sample finds the search near it: count it after all.
-            if (estimate.Total > budget.Exact * 3 / 2) return Page(query, estimate, FacetNames);
+            if (estimate.Total > budget.Exact * 5 / 4) return Page(query, estimate, FacetNames);
         }
         return await RunCountedAsync(query, mode, text, percent, steps, ct);
     }
 
     /// <summary>How far over the budget the planner's guess must be to go straight to the sample.</summary>
-    private const int PlannedFar = 3;
+    private const double PlannedFar = 1.5;
 
     private async Task<CatalogPage> RunCountedAsync(CatalogQuery query, TextMode mode, string? text, double percent, List<SearchStep>? steps, CancellationToken ct)
     {
@@ -176,7 +177,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
             n AS (SELECT count(*) AS n FROM m)
             """);
         var sizes = new List<string> { $"'{AllMatches}', (SELECT n FROM n)" };
-        var facetCounts = new List<string> { FacetSql.CountsSql(FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList(), "(SELECT * FROM m WHERE (SELECT n FROM n) <= @budget)", "count(*)") };
+        var facetCounts = new List<string> { FacetSql.CountsSql(FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList(), "(SELECT * FROM m WHERE (SELECT n FROM n) <= @budget)", FacetSql.Counted) };
         foreach (var facet in FacetSql.All)
         {
             if (filters.ContainsKey(facet.Name))
@@ -189,7 +190,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
                     n_{facet.Name} AS (SELECT count(*) AS n FROM m_{facet.Name})
                     """);
                 sizes.Add($"'{facet.Name}', (SELECT n FROM n_{facet.Name})");
-                facetCounts.Add(FacetSql.CountsSql([facet], $"(SELECT * FROM m_{facet.Name} WHERE (SELECT n FROM n_{facet.Name}) <= @budget)", "count(*)"));
+                facetCounts.Add(FacetSql.CountsSql([facet], $"(SELECT * FROM m_{facet.Name} WHERE (SELECT n FROM n_{facet.Name}) <= @budget)", FacetSql.Counted));
             }
         }
 
@@ -217,15 +218,14 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
         var filters = Filters(query, ps);
         var (match, _) = TextSql(mode);
         var all = string.Concat(filters.Values.Select(f => " AND " + f));
-        string Scaled(string count) => $"round({count} * 100.0 / @percent)::int";
         // A sampled row carries, for each filter, whether it passes, so each facet's set is the rows passing the others.
         string Passing(string? except) => string.Concat(filters.Keys.Where(k => k != except).Select(k => $" AND ok_{k}"));
 
         var facetCounts = FacetSql.All.Where(f => facets.Contains(f.Name))
-            .Select(f => FacetSql.CountsSql([f], $"(SELECT * FROM s WHERE TRUE{Passing(f.Name)})", Scaled("count(*)")))
+            .Select(f => FacetSql.CountsSql([f], $"(SELECT * FROM s WHERE TRUE{Passing(f.Name)})", FacetSql.Scaled))
             .ToList();
         var unselected = FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList();
-        if (total && unselected.Count > 0) facetCounts.Add(FacetSql.CountsSql(unselected, $"(SELECT * FROM s WHERE TRUE{Passing(null)})", Scaled("count(*)")));
+        if (total && unselected.Count > 0) facetCounts.Add(FacetSql.CountsSql(unselected, $"(SELECT * FROM s WHERE TRUE{Passing(null)})", FacetSql.Scaled));
 
         var sql = $"""
             WITH s AS MATERIALIZED (
@@ -233,7 +233,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
                 FROM courses c TABLESAMPLE SYSTEM (@percent) REPEATABLE (0)
                 WHERE {Published} AND {match})
             SELECT json_build_object(
-              'total', {(total ? $"(SELECT {Scaled("count(*)")} FROM s WHERE TRUE{Passing(null)})" : "0")},
+              'total', {(total ? $"(SELECT {FacetSql.Scaled(null)} FROM s WHERE TRUE{Passing(null)})" : "0")},
               'items', {(total ? Cards(PageInIndexOrder(query, mode, match + all)) : "'[]'::json")},
               'facets', coalesce((SELECT json_agg(f) FROM ({(facetCounts.Count > 0 ? string.Join("\n UNION ALL ", facetCounts) : "SELECT NULL AS name, NULL AS value, NULL AS label, 0 AS n WHERE FALSE")}) f), '[]'::json)
             )::text
@@ -360,47 +360,57 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
     private static bool Selected(CatalogQuery q, string facet) => q.ToQueryPairs().Any(kv => kv.Key == facet);
 
     /// <summary>How one facet is counted over a set of courses: the columns it needs and the value a course has (null: none).</summary>
-    private sealed record FacetSql(string Name, string[] Needs, string Value)
+    private sealed record FacetSql(string Name, string[] Needs, IReadOnlyList<(string Value, string Condition)>? Values = null)
     {
         public string Columns(string alias) => string.Join(", ", Needs.Select(n => $"{alias}.{n}").Prepend($"{alias}.id").Distinct());
 
         public static readonly IReadOnlyList<FacetSql> All =
         [
-            Column("format"),
-            new("price", ["price", "paid_unlisted"], "CASE WHEN s.price = 0 THEN 'Free' WHEN s.price > 0 OR s.paid_unlisted THEN 'Paid' END"),
-            new("priceBand", ["price"], Bands.CaseSql(Bands.Price, "s.price")),
-            new("duration", ["effort_hours"], Bands.CaseSql(Bands.Duration, "s.effort_hours")),
-            Column("level"),
-            new("skill", [], ""),
-            new("provider", ["provider_id"], "s.provider_id::text"),
-            Column("language"),
-            Column("pacing"),
+            Enum<CourseFormat>("format"),
+            new("price", ["price", "paid_unlisted"], [("Free", "s.price = 0"), ("Paid", "(s.price > 0 OR s.paid_unlisted)")]),
+            new("priceBand", ["price"], Bands.Price.Select(b => (b.Key, b.Condition("s.price"))).ToList()),
+            new("duration", ["effort_hours"], Bands.Duration.Select(b => (b.Key, b.Condition("s.effort_hours"))).ToList()),
+            Enum<CourseLevel>("level"),
+            new("skill", []),
+            new("provider", ["provider_id"]),
+            new("language", ["language"]),
+            Enum<Pacing>("pacing"),
         ];
 
-        private static FacetSql Column(string column) => new(column, [column], $"s.{column}");
+        // The enum's names are our constants, never input.
+        private static FacetSql Enum<T>(string column) where T : struct, Enum =>
+            new(column, [column], System.Enum.GetNames<T>().Select(n => (n, $"s.{column} = '{n}'")).ToList());
 
         /// <summary>
-        /// The (name, value, label, n) rows of <paramref name="facets"/> over <paramref name="source"/>, counting with
-        /// <paramref name="count"/>: the plain facets in one pass (grouping sets), skills through the course's skills.
+        /// The (name, value, label, n) rows of <paramref name="facets"/> over <paramref name="source"/>, where
+        /// <paramref name="count"/> turns a condition (null: every row) into a count. The facets with a fixed list of
+        /// values are counted in one pass of FILTERed counts; languages and providers are grouped, skills joined.
         /// </summary>
-        public static string CountsSql(IReadOnlyCollection<FacetSql> facets, string source, string count)
+        public static string CountsSql(IReadOnlyCollection<FacetSql> facets, string source, Func<string?, string> count)
         {
             var parts = new List<string>();
-            var plain = facets.Where(f => f.Name != "skill").ToList();
-            if (plain.Count > 0)
+            var fixedValues = facets.Where(f => f.Values is not null).SelectMany(f => f.Values!.Select(v => (Facet: f.Name, v.Value, v.Condition))).ToList();
+            if (fixedValues.Count > 0)
                 parts.Add($"""
-                    SELECT g.name, coalesce(pr.slug, g.value) AS value, coalesce(pr.name, '') AS label, g.n FROM (
-                        SELECT CASE {string.Concat(plain.Select(f => $"WHEN GROUPING(v_{f.Name}) = 0 THEN '{f.Name}' "))}END AS name,
-                               coalesce({string.Join(", ", plain.Select(f => $"v_{f.Name}"))}) AS value, {count} AS n
-                        FROM (SELECT {string.Join(", ", plain.Select(f => $"{f.Value} AS v_{f.Name}"))} FROM {source} s) s
-                        GROUP BY GROUPING SETS ({string.Join(", ", plain.Select(f => $"(v_{f.Name})"))})) g
-                    LEFT JOIN providers pr ON g.name = 'provider' AND pr.id::text = g.value
-                    WHERE g.value IS NOT NULL
+                    SELECT v.name, v.value, '' AS label, v.n FROM (
+                        SELECT {string.Join(", ", fixedValues.Select((v, i) => $"{count(v.Condition)} AS c{i}"))} FROM {source} s) a
+                    CROSS JOIN LATERAL (VALUES {string.Join(", ", fixedValues.Select((v, i) => $"('{v.Facet}', '{v.Value}', a.c{i})"))}) v(name, value, n)
+                    WHERE v.n > 0
                     """);
+            if (facets.Any(f => f.Name == "language"))
+                parts.Add($"SELECT 'language', s.language, '', {count(null)} FROM {source} s GROUP BY s.language");
+            if (facets.Any(f => f.Name == "provider"))
+                parts.Add($"SELECT 'provider', pr.slug, pr.name, g.n FROM (SELECT s.provider_id, {count(null)} AS n FROM {source} s GROUP BY s.provider_id) g JOIN providers pr ON pr.id = g.provider_id");
             if (facets.Any(f => f.Name == "skill"))
-                parts.Add($"SELECT 'skill', sk.slug, sk.name, {count} FROM {source} s JOIN course_skills cs ON cs.course_id = s.id JOIN skills sk ON sk.id = cs.skill_id GROUP BY sk.slug, sk.name");
+                // Counted from course_skills for the set's courses (a semi-join: the planner hashes the set, or looks up each course).
+                parts.Add($"SELECT 'skill', sk.slug, sk.name, g.n FROM (SELECT cs.skill_id, {count(null)} AS n FROM course_skills cs WHERE cs.course_id IN (SELECT s.id FROM {source} s) GROUP BY cs.skill_id) g JOIN skills sk ON sk.id = g.skill_id");
             return string.Join("\n UNION ALL ", parts.Select(p => $"({p})"));
         }
+
+        public static string Counted(string? condition) => condition is null ? "count(*)" : $"count(*) FILTER (WHERE {condition})";
+
+        /// <summary>A count over the block sample, scaled to the whole table.</summary>
+        public static string Scaled(string? condition) => $"round({Counted(condition)} * 100.0 / @percent)::int";
     }
 
     private static CourseCard ToCard(RawCard r) => new(
