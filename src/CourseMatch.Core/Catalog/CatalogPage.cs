@@ -45,11 +45,13 @@ public sealed record FacetValue(string Value, string Label, int Count, bool Sele
 
 /// <summary>The row shapes PostgreSQL's json_build_object returns; turned into the public records above.</summary>
 /// <param name="Sizes">How many matches each set had, up to one over the budget: all matches, and each selected facet's own set.</param>
+/// <param name="OneRead">With one read for every set: how many courses it read, up to one over the budget.</param>
 internal sealed record RawPage(
     [property: JsonPropertyName("total")] int Total,
     [property: JsonPropertyName("items")] List<RawCard>? Items,
     [property: JsonPropertyName("facets")] List<RawFacet> Facets,
-    [property: JsonPropertyName("sizes")] Dictionary<string, int>? Sizes);
+    [property: JsonPropertyName("sizes")] Dictionary<string, int>? Sizes,
+    [property: JsonPropertyName("oneRead")] int? OneRead = null);
 
 internal sealed record RawCard(
     string slug, string title, string provider_slug, string provider_name, string? summary, string format,

@@ -74,6 +74,16 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
 
     private async Task<CatalogPage> RunCountedAsync(CatalogQuery query, TextMode mode, string? text, double percent, List<SearchStep>? steps, CancellationToken ct)
     {
+        // With a ticked facet, one read of the courses failing at most one filter serves every set, when they fit the
+        // budget; a large table asks the planner first, so an unfitting read is not made only to be thrown away.
+        if (FacetNames.Any(f => Selected(query, f))
+            && (percent >= 100 || await PlannedMatchesAsync(BuildPlanned(query, mode, text, oneRead: true), steps, ct) <= PlannedFar * budget.Exact))
+        {
+            var oneReadSpec = BuildCounted(query, mode, text, budget.Exact, oneRead: true);
+            steps?.Add(new SearchStep(oneReadSpec, null));
+            var read = await QueryAsync<RawPage>(oneReadSpec, ct);
+            if (read.OneRead <= budget.Exact) return Page(query, read, []);
+        }
         var spec = BuildCounted(query, mode, text, budget.Exact);
         steps?.Add(new SearchStep(spec, null));
         var counted = await QueryAsync<RawPage>(spec, ct);
@@ -110,11 +120,14 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
     }
 
     /// <summary>EXPLAIN of the search's match condition, for <see cref="PlannedMatchesAsync"/>.</summary>
-    public static SqlCommandSpec BuildPlanned(CatalogQuery query, TextMode mode, string? text)
+    public static SqlCommandSpec BuildPlanned(CatalogQuery query, TextMode mode, string? text, bool oneRead = false)
     {
         var ps = Parameters(query, mode, text);
         var filters = Filters(query, ps);
-        return new SqlCommandSpec($"EXPLAIN (FORMAT JSON) SELECT 1 FROM courses c WHERE {Published} AND {TextSql(mode).Match}{string.Concat(filters.Values.Select(f => " AND " + f))}", ps);
+        var where = oneRead && filters.Count > 0
+            ? $" AND {string.Join(" + ", filters.Values.Select(f => $"coalesce(({f})::int, 0)"))} >= {filters.Count - 1}"
+            : string.Concat(filters.Values.Select(f => " AND " + f));
+        return new SqlCommandSpec($"EXPLAIN (FORMAT JSON) SELECT 1 FROM courses c WHERE {Published} AND {TextSql(mode).Match}{where}", ps);
     }
 
     private async Task<T> QueryAsync<T>(SqlCommandSpec spec, CancellationToken ct)
@@ -161,21 +174,35 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
     /// fits the budget is counted exactly, and the page is ranked and cut from all matches; "sizes" tells the caller which
     /// sets were over the budget, to estimate with <see cref="BuildEstimated"/>.
     /// </summary>
-    public static SqlCommandSpec BuildCounted(CatalogQuery query, TextMode mode, string? text, int budget)
+    public static SqlCommandSpec BuildCounted(CatalogQuery query, TextMode mode, string? text, int budget, bool oneRead = false)
     {
         var ps = Parameters(query, mode, text);
         ps.Add(new("budget", NpgsqlDbType.Integer) { Value = budget });
         var filters = Filters(query, ps);
         var (match, rank) = TextSql(mode);
         var all = string.Concat(filters.Values.Select(f => " AND " + f));
+        const string columns = "c.id, c.provider_id, c.format, c.price, c.paid_unlisted, c.effort_hours, c.level, c.language, c.pacing, c.rating, c.rating_count, c.created_at";
 
-        var sets = new StringBuilder($"""
-            m AS MATERIALIZED (
-                SELECT c.id, c.provider_id, c.format, c.price, c.paid_unlisted, c.effort_hours, c.level, c.language, c.pacing,
-                       c.rating, c.rating_count, c.created_at, {rank} AS rank
-                FROM courses c WHERE {Published} AND {match}{all} LIMIT @budget + 1),
-            n AS (SELECT count(*) AS n FROM m)
-            """);
+        // One read (with a ticked facet): the courses failing at most one filter, each flagged per filter, hold every
+        // set (all matches, and each ticked facet's own set). When they fit the budget every set is counted from them.
+        string Passing(string? except) => string.Concat(filters.Keys.Where(k => k != except).Select(k => $" AND ok_{k}"));
+        var sets = new StringBuilder(oneRead && filters.Count > 0
+            ? $"""
+                u AS MATERIALIZED (
+                    SELECT {columns}, {rank} AS rank{string.Concat(filters.Select(f => $", coalesce({f.Value}, false) AS ok_{f.Key}"))}
+                    FROM courses c WHERE {Published} AND {match}
+                      AND {string.Join(" + ", filters.Values.Select(f => $"coalesce(({f})::int, 0)"))} >= {filters.Count - 1}
+                    LIMIT @budget + 1),
+                nu AS (SELECT count(*) AS n FROM u),
+                m AS MATERIALIZED (SELECT * FROM u WHERE (SELECT n FROM nu) <= @budget{Passing(null)}),
+                n AS (SELECT count(*) AS n FROM m)
+                """
+            : $"""
+                m AS MATERIALIZED (
+                    SELECT {columns}, {rank} AS rank
+                    FROM courses c WHERE {Published} AND {match}{all} LIMIT @budget + 1),
+                n AS (SELECT count(*) AS n FROM m)
+                """);
         var sizes = new List<string> { $"'{AllMatches}', (SELECT n FROM n)" };
         var facetCounts = new List<string> { FacetSql.CountsSql(FacetSql.All.Where(f => !filters.ContainsKey(f.Name)).ToList(), "(SELECT * FROM m WHERE (SELECT n FROM n) <= @budget)", FacetSql.Counted) };
         foreach (var facet in FacetSql.All)
@@ -184,11 +211,17 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
             {
                 // The facet's own set: every other filter applies, its own does not.
                 var others = string.Concat(filters.Where(f => f.Key != facet.Name).Select(f => " AND " + f.Value));
-                sets.Append($"""
-                    ,
-                    m_{facet.Name} AS MATERIALIZED (SELECT {facet.Columns("c")} FROM courses c WHERE {Published} AND {match}{others} LIMIT @budget + 1),
-                    n_{facet.Name} AS (SELECT count(*) AS n FROM m_{facet.Name})
-                    """);
+                sets.Append(oneRead
+                    ? $"""
+                        ,
+                        m_{facet.Name} AS MATERIALIZED (SELECT * FROM u WHERE (SELECT n FROM nu) <= @budget{Passing(facet.Name)}),
+                        n_{facet.Name} AS (SELECT count(*) AS n FROM m_{facet.Name})
+                        """
+                    : $"""
+                        ,
+                        m_{facet.Name} AS MATERIALIZED (SELECT {facet.Columns("c")} FROM courses c WHERE {Published} AND {match}{others} LIMIT @budget + 1),
+                        n_{facet.Name} AS (SELECT count(*) AS n FROM m_{facet.Name})
+                        """);
                 sizes.Add($"'{facet.Name}', (SELECT n FROM n_{facet.Name})");
                 facetCounts.Add(FacetSql.CountsSql([facet], $"(SELECT * FROM m_{facet.Name} WHERE (SELECT n FROM n_{facet.Name}) <= @budget)", FacetSql.Counted));
             }
@@ -199,6 +232,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
             SELECT json_build_object(
               'total', (SELECT n FROM n),
               'sizes', json_build_object({string.Join(", ", sizes)}),
+              'oneRead', {(oneRead && filters.Count > 0 ? "(SELECT n FROM nu)" : "NULL")},
               'items', CASE WHEN (SELECT n FROM n) <= @budget THEN {Cards(Numbered($"SELECT * FROM m ORDER BY {Order(query.Sort, mode, "m")} OFFSET @offset LIMIT @page_size", Order(query.Sort, mode, "m")))} END,
               'facets', coalesce((SELECT json_agg(f) FROM ({string.Join("\n UNION ALL ", facetCounts.Where(f => f.Length > 0))}) f), '[]'::json)
             )::text

@@ -76,6 +76,34 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
     }
 
     [Fact]
+    public async Task OneReadForEverySetCountsTheSameAsOneReadPerSet()
+    {
+        // With ticked facets the search reads the courses failing at most one filter once, when they fit the budget; with
+        // a budget under that read but over every set, it reads each set on its own. Both must count the same.
+        var ownSets = new[] { await Count($"{Matches} AND level = 'Advanced'"), await Count($"{Matches} AND format = 'Online'") };
+        var oneRead = await Count($"{Matches} AND (level = 'Advanced' OR format = 'Online')");
+        var budget = (int)ownSets.Max();
+        Assert.True(oneRead > budget, "the one read should be over a budget that every set fits");
+        var query = new CatalogQuery { Q = "data", Formats = [CourseFormat.Online], Levels = [CourseLevel.Advanced], Sort = CatalogSort.Price };
+
+        var togetherSteps = new List<CatalogSearch.SearchStep>();
+        var together = await search.SearchAsync(query, togetherSteps);
+        var apartSteps = new List<CatalogSearch.SearchStep>();
+        var apart = await new CatalogSearch(fixture.Db.Source, new CountBudget(Exact: budget)).SearchAsync(query, apartSteps);
+
+        static int Reads(List<CatalogSearch.SearchStep> steps) => steps.Count(s => s.Statement?.Sql.Contains("u AS MATERIALIZED") == true);
+        Assert.Equal(1, Reads(togetherSteps));
+        Assert.Equal(1, Reads(apartSteps)); // tried, over the budget, then each set on its own
+        Assert.Equal(2, apartSteps.Count(s => s.Statement is not null && !s.Statement.Sql.StartsWith("EXPLAIN")));
+
+        Assert.False(apart.CountsAreEstimates);
+        Assert.Equal(together.Total, apart.Total);
+        Assert.Equal(together.Items.Select(c => c.Slug), apart.Items.Select(c => c.Slug));
+        foreach (var facet in together.Facets)
+            Assert.Equal(facet.Values.Select(v => (v.Value, v.Count)), apart.Facets.Single(f => f.Name == facet.Name).Values.Select(v => (v.Value, v.Count)));
+    }
+
+    [Fact]
     public async Task SortingAndPagingReachEveryMatchNotTheFirstThousand()
     {
         var cheapest = await search.SearchAsync(new CatalogQuery { Q = "data", Sort = CatalogSort.Price, PageSize = 5 });
