@@ -45,7 +45,6 @@ public static class Bands
         new(DurationBand.Over150Hours, "over-150h", 150, null),
     ];
 
-
     public static Band<T> Of<T>(IReadOnlyList<Band<T>> bands, T value) where T : struct, Enum =>
         bands.First(b => EqualityComparer<T>.Default.Equals(b.Value, value));
 
@@ -60,8 +59,4 @@ public static class Bands
             if (bands[i].Key == key) return i;
         return bands.Count;
     }
-
-    /// <summary>A CASE expression naming the band <paramref name="column"/> falls in (null when it is null), for facet counts.</summary>
-    public static string CaseSql<T>(IReadOnlyList<Band<T>> bands, string column) where T : struct, Enum =>
-        "CASE " + string.Join(" ", bands.Select(b => $"WHEN {b.Condition(column)} THEN '{b.Key}'")) + " END";
 }

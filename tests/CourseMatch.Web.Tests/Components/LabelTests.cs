@@ -44,6 +44,16 @@ public class LabelTests
     }
 
     [Fact]
+    public void EstimatesAreRoundedToTwoSignificantFigures()
+    {
+        Assert.Equal("310,000", Display.About(311_764));
+        Assert.Equal("1,000,000", Display.About(998_412));
+        Assert.Equal("48,000", Display.About(48_213));
+        Assert.Equal("1,900", Display.About(1_949));
+        Assert.Equal("57", Display.About(57));
+    }
+
+    [Fact]
     public void EveryFacetValueOfAnEnumOrBandIsWorded()
     {
         var facets = new List<Facet>

@@ -51,8 +51,7 @@ public static class Display
     public static string Rating(decimal? rating, int count) =>
         rating is null ? "Not rated" : $"{rating.Value.ToString("0.0", Invariant)} / 5" + (count > 0 ? $" ({Count(count, "rating")})" : "");
 
-    /// <summary>"1 course", "1,204 courses": a number and a noun that agrees with it (the nouns used take an s).</summary>
-    /// <summary>An estimate rounded to what it can claim, two significant figures: 312,000; 48,000; 1,900.</summary>
+    /// <summary>An estimate rounded to what it can claim, two significant figures: 310,000; 48,000; 1,900.</summary>
     public static string About(int n)
     {
         if (n < 100) return n.ToString("#,0", Invariant);
@@ -60,6 +59,7 @@ public static class Display
         return (Math.Round((double)n / unit) * unit).ToString("#,0", Invariant);
     }
 
+    /// <summary>"1 course", "1,204 courses": a number and a noun that agrees with it (the nouns used take an s).</summary>
     public static string Count(int n, string noun) => $"{n.ToString("#,0", Invariant)} {noun}{(n == 1 ? "" : "s")}";
 
     /// <summary>"4 March 2027": how a day reads in sentences.</summary>
