@@ -60,7 +60,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
         var percent = await SamplePercentAsync(ct);
         if (percent < 100 && await PlannedMatchesAsync(BuildPlanned(query, mode, text), steps, ct) > PlannedFar * budget.Exact)
         {
-            var spec = BuildEstimated(query, mode, text, percent, true, FacetNames.Where(f => Selected(query, f)).ToHashSet());
+            var spec = BuildEstimated(query, mode, text, percent, true, SelectedFacets(query));
             steps?.Add(new SearchStep(spec, null));
             var estimate = await QueryAsync<RawPage>(spec, ct);
             // The planner guessed far over the budget but the sample finds the search near it: count it after all.
@@ -76,7 +76,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
     {
         // With a ticked facet, one read of the courses failing at most one filter serves every set, when they fit the
         // budget; a large table asks the planner first, so an unfitting read is not made only to be thrown away.
-        if (FacetNames.Any(f => Selected(query, f))
+        if (SelectedFacets(query).Count > 0
             && (percent >= 100 || await PlannedMatchesAsync(BuildPlanned(query, mode, text, oneRead: true), steps, ct) <= PlannedFar * budget.Exact))
         {
             var oneReadSpec = BuildCounted(query, mode, text, budget.Exact, oneRead: true);
@@ -90,7 +90,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
         var over = (counted.Sizes ?? []).Where(s => s.Value > budget.Exact).Select(s => s.Key).ToHashSet();
         if (over.Count == 0) return Page(query, counted, []);
         // Every selected facet's own set holds all matches: when all matches are over the budget, so is every set.
-        var estimateSpec = BuildEstimated(query, mode, text, percent, over.Contains(AllMatches), over.Contains(AllMatches) ? FacetNames.Where(f => Selected(query, f)).ToHashSet() : over);
+        var estimateSpec = BuildEstimated(query, mode, text, percent, over.Contains(AllMatches), over.Contains(AllMatches) ? SelectedFacets(query) : over);
         steps?.Add(new SearchStep(estimateSpec, null));
         var estimate = await QueryAsync<RawPage>(estimateSpec, ct);
         // Sampling every block of the table counts every row: then nothing is an estimate.
@@ -125,7 +125,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
         var ps = Parameters(query, mode, text);
         var filters = Filters(query, ps);
         var where = oneRead && filters.Count > 0
-            ? $" AND {string.Join(" + ", filters.Values.Select(f => $"coalesce(({f})::int, 0)"))} >= {filters.Count - 1}"
+            ? $" AND {FailingAtMostOne(filters)}"
             : string.Concat(filters.Values.Select(f => " AND " + f));
         return new SqlCommandSpec($"EXPLAIN (FORMAT JSON) SELECT 1 FROM courses c WHERE {Published} AND {TextSql(mode).Match}{where}", ps);
     }
@@ -191,7 +191,7 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
                 u AS MATERIALIZED (
                     SELECT {columns}, {rank} AS rank{string.Concat(filters.Select(f => $", coalesce({f.Value}, false) AS ok_{f.Key}"))}
                     FROM courses c WHERE {Published} AND {match}
-                      AND {string.Join(" + ", filters.Values.Select(f => $"coalesce(({f})::int, 0)"))} >= {filters.Count - 1}
+                      AND {FailingAtMostOne(filters)}
                     LIMIT @budget + 1),
                 nu AS (SELECT count(*) AS n FROM u),
                 m AS MATERIALIZED (SELECT * FROM u WHERE (SELECT n FROM nu) <= @budget{Passing(null)}),
@@ -391,7 +391,12 @@ public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budg
         return filters;
     }
 
-    private static bool Selected(CatalogQuery q, string facet) => q.ToQueryPairs().Any(kv => kv.Key == facet);
+    /// <summary>The facets with a ticked value, by name.</summary>
+    private static HashSet<string> SelectedFacets(CatalogQuery q) => q.ToQueryPairs().Select(kv => kv.Key).Where(FacetNames.Contains).ToHashSet();
+
+    /// <summary>The condition of the one read: a course passes every filter but at most one (a null condition fails).</summary>
+    private static string FailingAtMostOne(Dictionary<string, string> filters) =>
+        $"{string.Join(" + ", filters.Values.Select(f => $"coalesce(({f})::int, 0)"))} >= {filters.Count - 1}";
 
     /// <summary>How one facet is counted over a set of courses: the columns it needs and the value a course has (null: none).</summary>
     private sealed record FacetSql(string Name, string[] Needs, IReadOnlyList<(string Value, string Condition)>? Values = null)
