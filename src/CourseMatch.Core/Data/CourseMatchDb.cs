@@ -1,5 +1,6 @@
 using CourseMatch.Accounts;
 using CourseMatch.Catalog;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -7,8 +8,11 @@ using Npgsql;
 
 namespace CourseMatch.Data;
 
-/// <summary>The one store: catalog, recommending, models, curation, and the Identity tables (same database, one migration history).</summary>
-public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDbContext<AppUser, IdentityRole, string>(options)
+/// <summary>
+/// The one store: catalog, recommending, models, curation, the Identity tables, and what instances share (data-protection
+/// keys, sessions, job runs, rate-limit windows): one database, one migration history.
+/// </summary>
+public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDbContext<AppUser, IdentityRole, string>(options), IDataProtectionKeyContext
 {
     public DbSet<Provider> Providers => Set<Provider>();
     public DbSet<Skill> Skills => Set<Skill>();
@@ -34,6 +38,10 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public DbSet<Tagging.SkillProposal> SkillProposals => Set<Tagging.SkillProposal>();
     public DbSet<Tagging.CourseEmbedding> CourseEmbeddings => Set<Tagging.CourseEmbedding>();
     public DbSet<Tagging.TaggerModel> TaggerModels => Set<Tagging.TaggerModel>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Operations.AuthSession> AuthSessions => Set<Operations.AuthSession>();
+    public DbSet<Operations.JobRun> JobRuns => Set<Operations.JobRun>();
+    public DbSet<Operations.RateLimitWindow> RateLimitWindows => Set<Operations.RateLimitWindow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
