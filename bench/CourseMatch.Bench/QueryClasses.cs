@@ -1,3 +1,4 @@
+using CourseMatch.Data;
 using CourseMatch.Catalog;
 using CourseMatch.Data.Seed;
 using Microsoft.AspNetCore.WebUtilities;
@@ -69,7 +70,7 @@ public sealed class BaselinePlan
     private BaselinePlan(NpgsqlDataSource db)
     {
         this.db = db;
-        correction = new CatalogSearch(db);
+        correction = new CatalogSearch(ReadDatabase.PrimaryOnly(db));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using CourseMatch.Data;
 using CourseMatch.Catalog;
 using Npgsql;
 
@@ -16,9 +17,9 @@ public static class EstimateCheck
     /// <summary>Runs the query as the app does and again with a budget no catalog reaches, and compares the counts.</summary>
     public static async Task<EstimateError?> MeasureAsync(NpgsqlDataSource db, CatalogQuery query, CancellationToken ct)
     {
-        var estimated = await new CatalogSearch(db).SearchAsync(query, ct);
+        var estimated = await new CatalogSearch(ReadDatabase.PrimaryOnly(db)).SearchAsync(query, ct);
         if (!estimated.CountsAreEstimates) return null;
-        var exact = await new CatalogSearch(db, new CountBudget(Exact: 1_000_000_000)).SearchAsync(query, ct);
+        var exact = await new CatalogSearch(ReadDatabase.PrimaryOnly(db), new CountBudget(Exact: 1_000_000_000)).SearchAsync(query, ct);
 
         double Error(int estimate, int truth) => truth == 0 ? 0 : Math.Abs(estimate - (double)truth) / truth;
         var worst = (Error: 0.0, Facet: "");

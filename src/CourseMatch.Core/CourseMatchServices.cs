@@ -18,11 +18,14 @@ namespace CourseMatch;
 /// </summary>
 public static class CourseMatchServices
 {
-    public static IServiceCollection AddCourseMatchCore(this IServiceCollection services, NpgsqlDataSource dataSource)
+    /// <param name="dataSource">The primary: every write, and every read that must see its own writes.</param>
+    /// <param name="reads">Where public read-only queries go (a standby when configured); the primary when null.</param>
+    public static IServiceCollection AddCourseMatchCore(this IServiceCollection services, NpgsqlDataSource dataSource, ReadDatabase? reads = null)
     {
         services.AddLogging();
         services.AddSingleton(dataSource);
         services.AddDbContextFactory<CourseMatchDb>(o => CourseMatchDb.Configure(o, dataSource));
+        services.AddSingleton(reads ?? ReadDatabase.PrimaryOnly(dataSource));
 
         // Catalog
         services.AddSingleton<CatalogSearch>();

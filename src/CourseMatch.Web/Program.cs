@@ -16,9 +16,12 @@ builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
 builder.Services.AddProblemDetails();
 builder.Services.ConfigureHttpJsonOptions(ApiJson.Configure);
 builder.Services.AddOpenApi();
-builder.Services.AddHealthChecks().AddDbContextCheck<CourseMatchDb>("database");
+builder.Services.AddCourseMatchHealth();
 
 var app = builder.Build();
+
+app.UseCourseMatchForwardedHeaders();
+app.CreateKeyRingBeforeServing();
 
 if (!app.Environment.IsDevelopment())
 {
@@ -36,7 +39,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets();
 app.MapOpenApi();
-app.MapHealthChecks("/health", HealthReport.Options);
+app.MapCourseMatchHealth();
 app.MapCatalogApi();
 app.MapRecommendationsApi();
 app.MapAccountEndpoints();

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CourseMatch.Catalog;
 
 /// <summary>Reads of single courses and the small lookup lists that pages and the API show; the search is <see cref="CatalogSearch"/>.</summary>
-public sealed class CatalogReader(IDbContextFactory<CourseMatchDb> dbs)
+public sealed class CatalogReader(ReadDatabase dbs)
 {
     public async Task<Course?> PublishedBySlugAsync(string slug, CancellationToken ct = default)
     {

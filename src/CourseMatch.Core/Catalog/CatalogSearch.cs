@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using CourseMatch.Data;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -14,8 +15,11 @@ namespace CourseMatch.Catalog;
 /// Counts are exact while a set of matches fits the <see cref="CountBudget"/>; above it they are estimated from a block
 /// sample of the table and marked as estimates. See docs/decisions/0015-true-counts-and-disjunctive-facets.md.
 /// </remarks>
-public sealed partial class CatalogSearch(NpgsqlDataSource db, CountBudget? budget = null)
+public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budget = null)
 {
+    /// <summary>Read per statement: the replica monitor may move reads between standby and primary at any time.</summary>
+    private NpgsqlDataSource db => reads.DataSource;
+
     /// <summary>Paging reaches this many results deep; past it a learner narrows the search or changes the sort.</summary>
     public const int MaxResultDepth = 50_000;
 

@@ -19,7 +19,7 @@ namespace CourseMatch.Recommendations;
 /// radius, found first by a bounding box over the gazetteer; each nearby place is read on its own through
 /// the (place_id, rating_count) index, so a big city with thousands of courses costs at most one track's worth.
 /// </remarks>
-public sealed class Candidates(NpgsqlDataSource db)
+public sealed class Candidates(ReadDatabase reads)
 {
     public const int PerTrack = 150;
 
@@ -28,7 +28,7 @@ public sealed class Candidates(NpgsqlDataSource db)
 
     public async Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default)
     {
-        await using var cmd = db.CreateCommand(Sql);
+        await using var cmd = reads.DataSource.CreateCommand(Sql);
         var slugs = learner.Skills.Keys.ToArray();
         cmd.Parameters.Add(new("skill_slugs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = slugs });
         cmd.Parameters.Add(new("skill_levels", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = slugs.Select(s => learner.Skills[s]).ToArray() });

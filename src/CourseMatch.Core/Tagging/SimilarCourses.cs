@@ -26,7 +26,7 @@ public sealed record LookAlike(int Id, string Slug, string Title, string Provide
 /// vector index in the database would be the next step. The index reloads when course_embeddings changed (its count
 /// or newest UpdatedAt over published courses), checked at most every <see cref="RecheckEvery"/>.
 /// </remarks>
-public sealed class SimilarCourses(IDbContextFactory<CourseMatchDb> dbs)
+public sealed class SimilarCourses(ReadDatabase dbs)
 {
     public const int MaxShown = 5;
     /// <summary>Nearest vectors read back: a few more than shown, as some may have been unpublished since the index loaded.</summary>

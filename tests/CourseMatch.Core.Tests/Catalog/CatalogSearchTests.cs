@@ -1,3 +1,4 @@
+using CourseMatch.Data;
 using CourseMatch.Catalog;
 using CourseMatch.Tests.Infrastructure;
 
@@ -5,7 +6,7 @@ namespace CourseMatch.Tests.Catalog;
 
 public class CatalogSearchTests(DatabaseFixture fixture) : IClassFixture<DatabaseFixture>
 {
-    private readonly CatalogSearch search = new(fixture.Db.Source);
+    private readonly CatalogSearch search = new(ReadDatabase.PrimaryOnly(fixture.Db.Source));
 
     private Task<CatalogPage> Search(string? q = null, Func<CatalogQuery, CatalogQuery>? with = null) =>
         search.SearchAsync((with ?? (x => x))(new CatalogQuery { Q = q, PageSize = 100 }));
@@ -91,7 +92,7 @@ public class CatalogSearchTests(DatabaseFixture fixture) : IClassFixture<Databas
     {
         // Its own database: the course changes from free to paid, which the shared one's other tests should not see.
         await using var db = await TestDatabase.CreateAsync();
-        var own = new CatalogSearch(db.Source);
+        var own = new CatalogSearch(ReadDatabase.PrimaryOnly(db.Source));
         static int Count(CatalogPage page, string value) =>
             page.Facets.Single(f => f.Name == "price").Values.SingleOrDefault(v => v.Value == value)?.Count ?? 0;
         var before = await own.SearchAsync(new CatalogQuery { PageSize = 100 });

@@ -1,3 +1,4 @@
+using CourseMatch.Data;
 using CourseMatch.Catalog;
 using CourseMatch.Data.Seed;
 using CourseMatch.Tests.Infrastructure;
@@ -27,7 +28,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
     private const string Published = "status = 'Published'";
     private const string Matches = $"{Published} AND search_vector @@ websearch_to_tsquery('english', 'data')";
 
-    private readonly CatalogSearch search = new(fixture.Db.Source);
+    private readonly CatalogSearch search = new(ReadDatabase.PrimaryOnly(fixture.Db.Source));
 
     private Task<long> Count(string where) => fixture.Db.ScalarAsync<long>($"SELECT count(*) FROM courses WHERE {where}");
 
@@ -89,7 +90,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
         var togetherSteps = new List<CatalogSearch.SearchStep>();
         var together = await search.SearchAsync(query, togetherSteps);
         var apartSteps = new List<CatalogSearch.SearchStep>();
-        var apart = await new CatalogSearch(fixture.Db.Source, new CountBudget(Exact: budget)).SearchAsync(query, apartSteps);
+        var apart = await new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: budget)).SearchAsync(query, apartSteps);
 
         static int Reads(List<CatalogSearch.SearchStep> steps) => steps.Count(s => s.Statement?.Sql.Contains("u AS MATERIALIZED") == true);
         Assert.Equal(1, Reads(togetherSteps));
@@ -124,7 +125,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
     public async Task OverTheBudgetCountsAreMarkedEstimatesAndCloseToTheTruth()
     {
         // A small budget makes a few thousand courses "large": the same code path as a million courses over 50,000.
-        var small = new CatalogSearch(fixture.Db.Source, new CountBudget(Exact: 500, SampleRows: 1500));
+        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: 500, SampleRows: 1500));
         var page = await small.SearchAsync(new CatalogQuery { Q = "data", Sort = CatalogSort.Price });
 
         Assert.True(page.CountsAreEstimates);
@@ -146,7 +147,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
         var exact = await Count(where);
         var budget = (int)exact + 10;
         Assert.True(await Count(Matches) > budget * 2, "the level facet's own set should be far over the budget");
-        var small = new CatalogSearch(fixture.Db.Source, new CountBudget(Exact: budget, SampleRows: 1500));
+        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: budget, SampleRows: 1500));
 
         var page = await small.SearchAsync(new CatalogQuery { Q = "data", Levels = [CourseLevel.Advanced] });
 

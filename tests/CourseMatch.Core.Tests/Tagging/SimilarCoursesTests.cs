@@ -34,7 +34,7 @@ public class SimilarCoursesTests(DatabaseFixture fixture) : IClassFixture<Databa
         return course.Id;
     }
 
-    private SimilarCourses Fresh(TimeSpan recheck) => new(fixture.Db.Get<IDbContextFactory<CourseMatchDb>>()) { RecheckEvery = recheck };
+    private SimilarCourses Fresh(TimeSpan recheck) => new(fixture.Db.Get<ReadDatabase>()) { RecheckEvery = recheck };
 
     [Fact]
     public async Task NearestEmbeddingsComeFirstWithSharedSkillsAndLevelAndNeverTheCourseADraftOrAnArchivedOne()

@@ -132,6 +132,25 @@ public class SignInTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     }
 
     [Fact]
+    public async Task ACookieCopiedBeforeSignOutOpensNothingAfterwards()
+    {
+        var (email, password) = await app.CreateUserAsync(Roles.Admin);
+        var browser = NewClient();
+        var signedIn = await WebAppFactory.SignInAsync(browser, email, password);
+        var cookie = signedIn.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("CourseMatch.Auth=")).Split(';')[0];
+        var thief = app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false, BaseAddress = app.ClientOptions.BaseAddress });
+        Task<HttpResponseMessage> Replay() => thief.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin/courses") { Headers = { { "Cookie", cookie } } });
+        Assert.Equal(HttpStatusCode.OK, (await Replay()).StatusCode);
+
+        var token = new HtmlParser().ParseDocument(await browser.GetStringAsync("/")).QuerySelector("form[action='/account/logout'] input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token }))).StatusCode);
+
+        var replayed = await Replay();
+        Assert.Equal(HttpStatusCode.Redirect, replayed.StatusCode);
+        Assert.StartsWith("https://localhost/account/login", replayed.Headers.Location!.ToString());
+    }
+
+    [Fact]
     public async Task AdvisorIsDeniedTheAdminPage()
     {
         var client = await app.SignedInClientAsync(Roles.Advisor);

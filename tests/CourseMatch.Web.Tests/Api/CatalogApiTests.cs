@@ -174,7 +174,15 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
     {
         var health = await Json("/health");
         Assert.Equal("Healthy", health.GetProperty("status").GetString());
-        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("primary").GetProperty("status").GetString());
+        var replica = health.GetProperty("checks").GetProperty("replica");
+        Assert.Equal("Healthy", replica.GetProperty("status").GetString());
+        Assert.Contains("No standby is configured", replica.GetProperty("description").GetString());
+        // Liveness asks nothing of the database; readiness asks the primary only.
+        var live = await Json("/health/live");
+        Assert.Empty(live.GetProperty("checks").EnumerateObject());
+        var ready = await Json("/health/ready");
+        Assert.Equal(["primary"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
     }
 
     [Fact]

@@ -1,16 +1,26 @@
 using System.Globalization;
+using System.Net;
 using System.Threading.RateLimiting;
 using CourseMatch.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CourseMatch.Web.Features.Account;
 
 public static class AccountRegistration
 {
-    /// <summary>Rate-limit policy on the sign-in page: POSTs (attempts) per client address; reading the page is free.</summary>
+    /// <summary>
+    /// Rate-limit policy on the sign-in page: POSTs (attempts) per client address, counted across every instance
+    /// (<see cref="SharedCounters"/>); reading the page is free. Per account, Identity's lockout (kept in the database,
+    /// so shared too) stops guessing one account's password from many addresses.
+    /// </summary>
     public const string SignInPolicy = "sign-in";
 
     /// <summary>Identity cookies over the shared store, role policies, and the sign-in rate limit.</summary>
@@ -20,6 +30,10 @@ public static class AccountRegistration
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddCourseMatchIdentityCore().AddSignInManager();
         builder.Services.AddScoped<UserAccounts>();
+        // Sessions live in the database: sign-out ends them on every instance (ServerSessions).
+        builder.Services.AddSingleton<ServerSessions>();
+        builder.Services.AddSingleton<IPostConfigureOptions<CookieAuthenticationOptions>, UseServerSessions>();
+        builder.Services.AddScoped<AuthenticationStateProvider, SessionRevalidation>();
         builder.Services.ConfigureApplicationCookie(o =>
         {
             o.Cookie.Name = "CourseMatch.Auth";
@@ -41,6 +55,9 @@ public static class AccountRegistration
             .AddPolicy(Roles.Admin, p => p.RequireRole(Roles.Admin))
             .AddPolicy(Roles.Advisor, p => p.RequireRole(Roles.Advisor, Roles.Admin));
 
+        builder.Services.AddSingleton(SharedCounters.Connect(builder.Configuration));
+        builder.Services.AddSingleton<SharedCounters>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         var attemptsPerMinute = builder.Configuration.GetValue("CourseMatch:SignInAttemptsPerMinute", 10);
         builder.Services.AddRateLimiter(o =>
         {
@@ -53,10 +70,30 @@ public static class AccountRegistration
                 await context.HttpContext.Response.WriteAsync($"Too many sign-in attempts from your address. Try again in {seconds} seconds.", ct);
             };
             o.AddPolicy(SignInPolicy, http => HttpMethods.IsPost(http.Request.Method)
-                ? RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = attemptsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+                ? RateLimitPartition.Get($"sign-in:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}",
+                    key => new SharedWindowLimiter(http.RequestServices.GetRequiredService<SharedCounters>(), key, attemptsPerMinute, TimeSpan.FromMinutes(1)))
                 : RateLimitPartition.GetNoLimiter("read"));
         });
+
+        // Behind a proxy every request comes from the proxy: the client's own address is in X-Forwarded-For, which
+        // is read only when it comes from an address configured as a proxy (anyone else could write that header).
+        var proxies = (builder.Configuration["CourseMatch:KnownProxies"] ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        builder.Services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies)
+                o.KnownProxies.Add(IPAddress.TryParse(proxy, out var address) ? address
+                    : throw new InvalidOperationException($"CourseMatch:KnownProxies: \"{proxy}\" is not an IP address."));
+        });
+    }
+
+    /// <summary>Reads X-Forwarded-For from the configured proxies (none configured: a no-op).</summary>
+    public static void UseCourseMatchForwardedHeaders(this WebApplication app)
+    {
+        if (!string.IsNullOrWhiteSpace(app.Configuration["CourseMatch:KnownProxies"])) app.UseForwardedHeaders();
     }
 
     private static Task RedirectOrStatus(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
@@ -77,7 +114,7 @@ public static class AccountRegistration
             if (!await antiforgery.IsRequestValidAsync(http))
                 return Results.Text("Sign-out needs the form on our pages (its antiforgery token was missing or wrong). Go back, reload, and try again.",
                     "text/plain; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
-            await signIn.SignOutAsync();
+            await signIn.SignOutAsync(); // deletes the server-side session: the cookie is worthless everywhere from now
             var form = await http.Request.ReadFormAsync();
             return Results.LocalRedirect(SafeReturnUrl(form["returnUrl"], "/"));
         }).DisableAntiforgery().ExcludeFromDescription();

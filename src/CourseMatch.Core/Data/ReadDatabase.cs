@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace CourseMatch.Data;
+
+/// <summary>
+/// Where read-only public queries go (catalog search, course pages, recommendation candidates): the streaming
+/// standby when one is configured and fresh, the primary otherwise. Writes, admin and advisor pages never come
+/// here: they use the primary, so an admin sees their own edit at once.
+/// </summary>
+/// <remarks>
+/// The standby source is Npgsql's multi-host "prefer standby" view of the same hosts, so a standby that is down
+/// costs no error: Npgsql opens the connection on the primary instead. A standby that answers but lags is
+/// something Npgsql cannot see; <see cref="Route"/> (called by the replica monitor) takes it out of use until it
+/// catches up. Without a standby both views are the primary.
+/// </remarks>
+public sealed class ReadDatabase : IDbContextFactory<CourseMatchDb>
+{
+    private readonly NpgsqlDataSource primary;
+    private readonly NpgsqlDataSource? standby;
+    private readonly DbContextOptions<CourseMatchDb> primaryOptions;
+    private readonly DbContextOptions<CourseMatchDb>? standbyOptions;
+    private volatile bool standbyInUse;
+
+    public ReadDatabase(NpgsqlDataSource primary, NpgsqlDataSource? standby = null)
+    {
+        this.primary = primary;
+        this.standby = standby;
+        primaryOptions = OptionsFor(primary);
+        if (standby is not null)
+        {
+            standbyOptions = OptionsFor(standby);
+            standbyInUse = true;
+        }
+    }
+
+    /// <summary>Reads on the primary only: the CLI, the tests and the bench, which have no standby.</summary>
+    public static ReadDatabase PrimaryOnly(NpgsqlDataSource primary) => new(primary);
+
+    public bool HasStandby => standby is not null;
+
+    /// <summary>True while reads go to the standby (when it is up; Npgsql falls back to the primary when it is not).</summary>
+    public bool StandbyInUse => standbyInUse;
+
+    public NpgsqlDataSource DataSource => standbyInUse ? standby! : primary;
+
+    /// <summary>Sends reads to the standby (<paramref name="standbyFresh"/>) or back to the primary.</summary>
+    public void Route(bool standbyFresh) => standbyInUse = standbyFresh && standby is not null;
+
+    public CourseMatchDb CreateDbContext() => new(standbyInUse ? standbyOptions! : primaryOptions);
+
+    public Task<CourseMatchDb> CreateDbContextAsync(CancellationToken ct = default) => Task.FromResult(CreateDbContext());
+
+    private static DbContextOptions<CourseMatchDb> OptionsFor(NpgsqlDataSource source)
+    {
+        var options = new DbContextOptionsBuilder<CourseMatchDb>();
+        CourseMatchDb.Configure(options, source);
+        return options.Options;
+    }
+}
