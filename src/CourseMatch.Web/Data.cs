@@ -1,3 +1,4 @@
+using CourseMatch.Web.Features.Admin.Models;
 using Npgsql;
 
 namespace CourseMatch.Web;
@@ -14,7 +15,8 @@ public static class DataRegistration
 
         var dataSource = new NpgsqlDataSourceBuilder(connectionString) { Name = "CourseMatch" }.Build();
         builder.Services.AddCourseMatchCore(dataSource);
-        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TrainingJobs>();
-        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TaggerJobs>();
+        // Singletons whose state every instance reads from job_runs (one poller refreshes them).
+        builder.Services.AddSharedJob<TrainingJobs>();
+        builder.Services.AddSharedJob<TaggerJobs>();
     }
 }
