@@ -1,4 +1,5 @@
 using CourseMatch.Data;
+using CourseMatch.Web.Features.Admin.Models;
 using CourseMatch.Web.Operations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -48,8 +49,9 @@ public static class DataRegistration
             .SetApplicationName("CourseMatch")
             .PersistKeysToDbContext<CourseMatchDb>();
 
-        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TrainingJobs>();
-        builder.Services.AddSingleton<CourseMatch.Web.Features.Admin.Models.TaggerJobs>();
+        // Singletons whose state every instance reads from job_runs (one poller refreshes them).
+        builder.Services.AddSharedJob<TrainingJobs>();
+        builder.Services.AddSharedJob<TaggerJobs>();
     }
 
     /// <summary>

@@ -110,8 +110,10 @@ public class ModelsPageTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         jobs.Changed += s => { lock (seen) seen.Add(s); };
 
         var options = new TrainingOptions { SyntheticLearners = 60, Ranker = new RankerSettings { Iterations = 30 } };
-        Assert.True(jobs.TryStart(options, "admin@example.test", out _));
-        Assert.False(jobs.TryStart(options, "other@example.test", out var busy));
+        Assert.True((await jobs.TryStartAsync(options, "admin@example.test")).Started);
+        var (again, busy) = await jobs.TryStartAsync(options, "other@example.test");
+        Assert.False(again);
+        Assert.Contains("A training run started by admin@example.test on instance", busy);
         Assert.Contains("still going", busy);
         await jobs.Current.WaitAsync(TimeSpan.FromMinutes(3));
 

@@ -27,9 +27,10 @@ public sealed class TrainedTaggerApp : WebAppFactory
     {
         await base.InitializeAsync();
         var jobs = Services.GetRequiredService<TaggerJobs>();
-        if (!jobs.TryStart("admin@example.test", out var started)) throw new InvalidOperationException(started);
-        SecondStartRefused = !jobs.TryStart("other@example.test", out var busy);
-        SecondStartMessage = busy;
+        var (started, message) = await jobs.TryStartAsync("admin@example.test");
+        if (!started) throw new InvalidOperationException(message);
+        (var again, SecondStartMessage) = await jobs.TryStartAsync("other@example.test");
+        SecondStartRefused = !again;
         await jobs.Current.WaitAsync(TimeSpan.FromMinutes(5));
         Trained = jobs.State;
     }

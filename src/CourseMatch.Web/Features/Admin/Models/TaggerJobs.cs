@@ -1,5 +1,6 @@
 using CourseMatch.Tagging;
 using CourseMatch.Web.Components.Shared;
+using Npgsql;
 
 namespace CourseMatch.Web.Features.Admin.Models;
 
@@ -10,44 +11,64 @@ public sealed record TaggerJobState(bool Running, string? StartedBy, DateTimeOff
 }
 
 /// <summary>
-/// Trains one skill tagger at a time in the background for the admin page. A singleton, like <see cref="TrainingJobs"/>:
-/// training encodes the labelled set and takes tens of seconds, longer than a circuit may live, and every open page
-/// sees the same run. There is no percentage to show: <see cref="TaggerTraining.TrainAsync"/> reports none.
+/// Trains one skill tagger at a time across every instance on the database, in the background, for the admin page.
+/// A singleton, like <see cref="TrainingJobs"/> and on the same <see cref="SharedJob{TState}"/>: training encodes the
+/// labelled set and takes tens of seconds, longer than a circuit may live, and every open page on any instance sees the
+/// same run. There is no percentage to show: <see cref="TaggerTraining.TrainAsync"/> reports none.
 /// </summary>
-public sealed class TaggerJobs(TaggerTraining training, IHostApplicationLifetime lifetime, ILogger<TaggerJobs> log)
+public sealed class TaggerJobs : ISharedJob
 {
-    private readonly Lock gate = new();
-    private TaggerJobState state = TaggerJobState.Idle;
+    public const string NotStartedMessage = "The database is not reachable right now; no tagger training was started. Try again in a moment.";
 
-    public TaggerJobState State { get { lock (gate) return state; } }
+    /// <summary>The advisory lock key: any constant no other lock of the app uses ("CMtagger" in ASCII).</summary>
+    public const long LockKey = 0x434D_7461_6767_6572;
 
-    /// <summary>Raised (on the training thread) whenever <see cref="State"/> changes.</summary>
-    public event Action<TaggerJobState>? Changed;
+    public static readonly JobKind<TaggerJobState> Kind = new("tagger-training", LockKey, TaggerJobState.Idle, s => s.Running,
+        (s, instance) => s with { Running = false, Error = $"Tagger training stopped: the instance running it ({instance ?? "unknown"}) stopped before it finished. Start it again." });
 
-    /// <summary>The running (or last) training task; tests await it.</summary>
-    public Task Current { get; private set; } = Task.CompletedTask;
+    private readonly TaggerTraining training;
+    private readonly IHostApplicationLifetime lifetime;
+    private readonly ILogger<TaggerJobs> log;
+    private readonly SharedJob<TaggerJobState> job;
 
-    public bool TryStart(string actor, out string message)
+    public TaggerJobs(TaggerTraining training, NpgsqlDataSource db, IConfiguration config, IHostApplicationLifetime lifetime, ILogger<TaggerJobs> log)
     {
-        lock (gate)
-        {
-            if (state.Running)
-            {
-                message = $"A tagger training started by {state.StartedBy} is still going. Only one runs at a time: wait for it to finish.";
-                return false;
-            }
-            state = new TaggerJobState(true, actor, DateTimeOffset.UtcNow, null, null, null);
-        }
-        Notify(State);
-        var ct = lifetime.ApplicationStopping;
-        Current = Task.Run(() => RunAsync(actor, ct), CancellationToken.None);
-        message = "Tagger training started: it encodes the labelled courses, trains on the training folds and measures on the held-out ones.";
-        return true;
+        this.training = training;
+        this.lifetime = lifetime;
+        this.log = log;
+        job = new SharedJob<TaggerJobState>(Kind, db, SharedJob<TaggerJobState>.InstanceName(config), log);
     }
 
-    private async Task RunAsync(string actor, CancellationToken ct)
+    public TaggerJobState State => job.State;
+
+    /// <summary>Raised whenever <see cref="State"/> changes: on the training thread here, on the poller's for a run elsewhere.</summary>
+    public event Action<TaggerJobState>? Changed
     {
-        TaggerJobState end;
+        add => job.Changed += value;
+        remove => job.Changed -= value;
+    }
+
+    /// <summary>This instance's running (or last) training, its row written and its lock released; tests await it.</summary>
+    public Task Current => job.Current;
+
+    /// <summary>Starts tagger training unless one is already going on any instance; the message says which.</summary>
+    public async Task<(bool Started, string Message)> TryStartAsync(string actor)
+    {
+        var ct = lifetime.ApplicationStopping;
+        var start = await job.TryStartAsync(new TaggerJobState(true, actor, DateTimeOffset.UtcNow, null, null, null), update => RunAsync(actor, update, ct));
+        if (start.Started)
+            return (true, "Tagger training started: it encodes the labelled courses, trains on the training folds and measures on the held-out ones.");
+        if (start.Unreachable) return (false, NotStartedMessage);
+        return (false, start.Other is { Running: true } other
+            ? $"A tagger training started by {other.StartedBy} on instance {start.OtherInstance} is still going. Only one runs at a time: wait for it to finish."
+            : "A tagger training is still going on another instance. Only one runs at a time: wait for it to finish.");
+    }
+
+    Task ISharedJob.PollAsync(CancellationToken ct) => job.PollAsync(ct);
+
+    private async Task RunAsync(string actor, Action<Func<TaggerJobState, TaggerJobState>> update, CancellationToken ct)
+    {
+        Func<TaggerJobState, TaggerJobState> end;
         try
         {
             var result = await training.TrainAsync(actor: actor, ct: ct);
@@ -55,30 +76,23 @@ public sealed class TaggerJobs(TaggerTraining training, IHostApplicationLifetime
             var outcome = FormattableString.Invariant(
                 $"Tagger model {result.ModelId} trained: micro-F1 {e.Model.MicroF1:0.000} vs keyword baseline {e.Baseline.MicroF1:0.000}, macro-F1 {e.Model.MacroF1:0.000} vs {e.Baseline.MacroF1:0.000} on {e.HeldOut} held-out courses.")
                 + (result.Promoted ? " It was the first to beat the baseline, so it is active now." : " It waits as a candidate.");
-            end = State with { Running = false, ModelId = result.ModelId, Outcome = outcome };
+            end = s => s with { Running = false, ModelId = result.ModelId, Outcome = outcome };
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            end = State with { Running = false, Error = "Tagger training stopped: the app is shutting down." };
+            end = s => s with { Running = false, Error = "Tagger training stopped: the app is shutting down." };
         }
         catch (Exception e) when (DatabaseFault.Is(e))
         {
             log.LogWarning(e, "Tagger training failed on a database fault");
-            end = State with { Running = false, Error = TrainingJobs.NotStoredMessage };
+            end = s => s with { Running = false, Error = TrainingJobs.NotStoredMessage };
         }
         catch (Exception e)
         {
             // The encoder failing to load lands here too: its message says so in plain words.
             log.LogError(e, "Tagger training failed");
-            end = State with { Running = false, Error = $"Tagger training failed: {e.Message}" };
+            end = s => s with { Running = false, Error = $"Tagger training failed: {e.Message}" };
         }
-        lock (gate) state = end;
-        Notify(end);
-    }
-
-    private void Notify(TaggerJobState now)
-    {
-        try { Changed?.Invoke(now); }
-        catch (Exception e) { log.LogWarning(e, "A tagger training listener failed"); }
+        update(end);
     }
 }
