@@ -43,6 +43,23 @@ public sealed class LocalPostgres : IAsyncDisposable
         return pg;
     }
 
+    /// <summary>
+    /// A streaming hot standby of this running cluster: <c>pg_basebackup</c> with a replication slot (so the primary keeps
+    /// the WAL the standby has not received yet, however long it is stopped), started on a port of its own.
+    /// </summary>
+    public async Task<LocalPostgres> StartStandbyAsync(string purpose)
+    {
+        var bin = FindBinaries();
+        var asRoot = Environment.UserName == "root";
+        // pg_basebackup makes the directory itself (with the permissions PostgreSQL insists on); its parent must exist.
+        var root = Path.Combine(Path.GetTempPath(), $"cm-{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
+        var slot = $"standby_{Guid.NewGuid().ToString("N")[..12]}";
+        await PgAsync(bin, "pg_basebackup", $"-h 127.0.0.1 -p {Port} -U postgres -D {root} -R -X stream -C -S {slot} --no-sync", asRoot);
+        var standby = new LocalPostgres(root, FreePort(), ownsDirectory: true) { SharedBuffers = "128MB" };
+        await standby.StartAsync();
+        return standby;
+    }
+
     /// <summary>Stops the server (fast shutdown), keeping its data: for tests of a database going away.</summary>
     public Task StopAsync() => PgAsync(FindBinaries(), "pg_ctl", $"-D {DataDirectory} -m fast -w stop", Environment.UserName == "root");
 
