@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -39,7 +40,9 @@ public sealed class JsonLogFormatter : ConsoleFormatter, IDisposable
         var o = options;
 
         var buffer = new ArrayBufferWriter<byte>(512);
-        using (var json = new Utf8JsonWriter(buffer, o.JsonWriterOptions))
+        // Log lines go to a collector, not into HTML: "+" and "<" stay readable unless an encoder is configured.
+        var writerOptions = o.JsonWriterOptions.Encoder is null ? o.JsonWriterOptions with { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping } : o.JsonWriterOptions;
+        using (var json = new Utf8JsonWriter(buffer, writerOptions))
         {
             json.WriteStartObject();
             var now = o.UseUtcTimestamp ? DateTimeOffset.UtcNow : DateTimeOffset.Now;
