@@ -6,10 +6,12 @@ using CourseMatch.Web.Features.Admin.Import;
 using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
+using CourseMatch.Web.Operations;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddCourseMatchData();
+builder.AddCourseMatchTelemetry();
 builder.AddCourseMatchAccounts();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.WebHost.ConfigureKestrel(o => o.AddServerHeader = false);
@@ -20,6 +22,7 @@ builder.Services.AddCourseMatchHealth();
 
 var app = builder.Build();
 
+app.UseCourseMatchTelemetry(); // first: every response names its instance; the metrics port branches off here
 app.UseCourseMatchForwardedHeaders();
 app.CreateKeyRingBeforeServing();
 

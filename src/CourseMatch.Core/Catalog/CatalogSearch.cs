@@ -32,6 +32,15 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budge
     /// <summary>A search that also lists the statements it ran, in order (the benchmark replays them as its baseline).</summary>
     public async Task<CatalogPage> SearchAsync(CatalogQuery query, List<SearchStep>? steps, CancellationToken ct = default)
     {
+        using var activity = Operations.CourseMatchTelemetry.StartSearch(query);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var page = await SearchUntimedAsync(query, steps, ct);
+        Operations.CourseMatchTelemetry.SearchDone(activity, started, page);
+        return page;
+    }
+
+    private async Task<CatalogPage> SearchUntimedAsync(CatalogQuery query, List<SearchStep>? steps, CancellationToken ct)
+    {
         if (!query.HasText) return await RunAsync(query, TextMode.None, query.Q, steps, ct);
 
         var page = await RunAsync(query, TextMode.Words, query.Q, steps, ct);

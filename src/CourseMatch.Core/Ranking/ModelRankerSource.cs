@@ -53,6 +53,7 @@ public sealed class ModelRankerSource : IRankerSource
             if (loaded is not null && Environment.TickCount64 < Interlocked.Read(ref nextCheck)) return loaded.Ranker;
             var next = await RefreshAsync(loaded, ct);
             current = next;
+            Operations.CourseMatchTelemetry.RankerLoaded(next.Ranker.Kind, next.VersionId);
             Interlocked.Exchange(ref nextCheck, Environment.TickCount64 + (long)RecheckInterval.TotalMilliseconds);
             return next.Ranker;
         }

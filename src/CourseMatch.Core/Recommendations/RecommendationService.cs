@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CourseMatch.Learners;
+using CourseMatch.Operations;
 using CourseMatch.Places;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -58,8 +59,10 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
 
     private async Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
     {
+        using var timing = CourseMatchTelemetry.StartRecommendation();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
+        timing.CandidatesRead(found.Count);
 
         var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
@@ -72,6 +75,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
             [Track.Online] = Top(ranked.Where(r => r.Course.Format == CourseFormat.Online && !r.Course.IsFree)),
             [Track.Free] = Top(ranked.Where(r => r.Course.IsFree)),
         };
+        timing.Ranked(ranker.Kind, ranker.ModelVersionId);
 
         var recommendation = new Recommendation { Token = NewToken(), Ranker = ranker.Kind, ModelVersionId = ranker.ModelVersionId };
         foreach (var (track, picks) in tracks)
@@ -97,11 +101,13 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         }
 
         var byId = found.ToDictionary(c => c.Id);
-        return (PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
+        var document = PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
         {
             var c = byId[id];
             return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country);
-        }), recommendation.Id);
+        });
+        timing.Stored(recommendation.Id);
+        return (document, recommendation.Id);
     }
 
     private static List<(CandidateCourse Course, double Score, float[] Features)> Top(IEnumerable<(CandidateCourse Course, double Score, float[] Features)> rows) =>

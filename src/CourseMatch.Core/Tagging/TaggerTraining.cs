@@ -132,6 +132,7 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var model = await db.TaggerModels.AsNoTracking().SingleOrDefaultAsync(m => m.Status == ModelStatus.Active, ct);
+        Operations.CourseMatchTelemetry.TaggerSeen(model?.Id);
         if (model is null) return null;
         var parameters = JsonSerializer.Deserialize<TaggerParameters>(model.Parameters, Json)
             ?? throw new InvalidDataException($"Tagger model {model.Id} has no parameters.");
@@ -176,6 +177,7 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
             $"Tagger {model.Id} promoted" + (active is null ? "." : $"; tagger {active.Id} retired."));
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Operations.CourseMatchTelemetry.TaggerSeen(model.Id);
         return new PromotionResult(true, id, active?.Id, $"Tagger model {id} is active" + (active is null ? "." : $"; model {active.Id} is retired."), null);
     }
 
@@ -195,6 +197,7 @@ public sealed class TaggerTraining(IDbContextFactory<CourseMatchDb> dbs, TextEmb
             $"Rolled back to tagger {previous.Id}; tagger {active.Id} retired.");
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        Operations.CourseMatchTelemetry.TaggerSeen(previous.Id);
         return new RollbackResult(true, active.Id, previous.Id, $"Tagger model {previous.Id} is active again; model {active.Id} is retired.");
     }
 

@@ -1,4 +1,5 @@
 using CourseMatch.Data;
+using CourseMatch.Operations;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 using NpgsqlTypes;
@@ -73,6 +74,7 @@ public sealed class ReplicaMonitor(ReadDatabase reads, NpgsqlDataSource primary,
                 log.LogWarning(fresh ? "The standby has caught up ({Lag:0.0} s behind): public reads go to it again."
                                      : "The standby is {Lag:0.0} s behind: public reads go to the primary until it catches up.", lag);
             reads.Route(fresh);
+            CourseMatchTelemetry.ReportReplicaLag(lag);
             state = new ReplicaState(true, true, lag, fresh, now, null);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
@@ -80,6 +82,7 @@ public sealed class ReplicaMonitor(ReadDatabase reads, NpgsqlDataSource primary,
             if (state.Reachable || state.CheckedAt is null)
                 log.LogWarning("The standby does not answer ({Error}): public reads go to the primary.", e.Message);
             reads.Route(false);
+            CourseMatchTelemetry.ReportReplicaLag(null);
             state = new ReplicaState(true, false, null, false, now, e.Message);
         }
     }
