@@ -26,7 +26,7 @@ trap 'exit 130' INT TERM
 if [ -z "${ConnectionStrings__CourseMatch:-}" ]; then
   ensure_postgres_binaries
   start_local_postgres
-  export ConnectionStrings__CourseMatch="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=coursematch"
+  ConnectionStrings__CourseMatch="$(local_connection_string)"; export ConnectionStrings__CourseMatch
 else
   echo "==> Using the database in ConnectionStrings__CourseMatch"
 fi
