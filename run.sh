@@ -48,6 +48,7 @@ if [ "$CLUSTER" = "1" ]; then
   ensure_postgres_binaries
   ensure_cluster_binaries
   mkdir -p "$COURSEMATCH_DATA/logs"
+  refuse_promoted_replica
   # The primary: the same cluster as the one-instance run, with the replication settings spelled out.
   PG_SERVER_OPTS="-c wal_level=replica -c max_wal_senders=10 -c max_replication_slots=10"
   start_local_postgres

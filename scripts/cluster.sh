@@ -48,6 +48,18 @@ SELECT pg_reload_conf();
 SQL
 }
 
+# A promoted replica is a primary: refuse it before anything starts (starting the old primary beside it
+# would give two servers that both accept writes).
+refuse_promoted_replica() {
+  local dir="$COURSEMATCH_DATA/pg-replica"
+  if [ -f "$dir/PG_VERSION" ] && [ ! -f "$dir/standby.signal" ]; then
+    # Never overwrite it: it may hold writes the old primary in $COURSEMATCH_DATA/pg never saw.
+    echo "The replica in $dir has been promoted (no standby.signal): it is a primary now." >&2
+    echo "See docs/operations.md (the primary is lost): make it the primary, or move it aside to get a new replica." >&2
+    return 1
+  fi
+}
+
 # A replica in $COURSEMATCH_DATA/pg-replica: made with pg_basebackup on first start (or when it no longer
 # fits its primary), reused after. Streams from the primary through the replication slot.
 start_replica() {
@@ -56,10 +68,7 @@ start_replica() {
   local rebuild=0 slot_state
   slot_state="$(pg_psql -d postgres -tAc "SELECT coalesce(wal_status, 'unknown') FROM pg_replication_slots WHERE slot_name = '$CLUSTER_SLOT'")"
   if [ -f "$PG_REPLICA_DIR/PG_VERSION" ]; then
-    if [ ! -f "$PG_REPLICA_DIR/standby.signal" ]; then
-      # Never overwrite it: it may hold writes the old primary in $PG_DIR never saw.
-      echo "The replica in $PG_REPLICA_DIR has been promoted (no standby.signal): it is a primary now." >&2
-      echo "See docs/operations.md (the primary is lost): make it the primary, or move it aside to get a new replica." >&2
+    if ! refuse_promoted_replica; then
       return 1
     elif [ "$(pg_system_id "$PG_REPLICA_DIR")" != "$(pg_system_id "$PG_DIR")" ]; then
       echo "==> The replica in $PG_REPLICA_DIR was made from another primary: making it again"; rebuild=1
