@@ -11,6 +11,7 @@ CLUSTER_APP_PIDS=()        # "name:pid" of each instance started here
 HAPROXY_PID=""
 REDIS_STARTED_HERE=0
 PG_REPLICA_STARTED_HERE=0
+APP_PORT_a="" APP_PORT_b="" METRICS_PORT_a="" METRICS_PORT_b=""   # set by start_instance
 
 # redis-server and haproxy from the distribution: installed with apt where we are root, else named.
 ensure_cluster_binaries() {
