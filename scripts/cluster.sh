@@ -258,6 +258,7 @@ stop_haproxy() {
     echo "==> Stopping HAProxy"
     kill -TERM -- "-$HAPROXY_PID" 2>/dev/null || kill -TERM "$HAPROXY_PID" 2>/dev/null || true
     wait "$HAPROXY_PID" 2>/dev/null || true
+    rm -f "$COURSEMATCH_DATA/haproxy.pid"
   fi
   HAPROXY_PID=""
 }
