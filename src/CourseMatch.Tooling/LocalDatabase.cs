@@ -18,6 +18,11 @@ public static class LocalDatabase
                 $"No database configured: set ConnectionStrings__CourseMatch, or create the local one with ./run.sh (looked for {Path.GetFullPath(portFile)}).");
         // The CLI may run while run.sh is not: start the cluster it manages rather than fail to connect.
         await LocalPostgres.StartManagedIfStoppedAsync(data, port, ct);
-        return $"Host=127.0.0.1;Port={port};Username=postgres;Database=coursematch";
+        // run.sh's clusters take SCRAM passwords (scripts/local-postgres.sh): the app role's is in the pgpass file
+        // beside the data. A cluster without that file is one an older run.sh made with trust, not yet moved over.
+        var passfile = Path.GetFullPath(Path.Combine(data, "pgpass"));
+        return File.Exists(passfile)
+            ? $"Host=127.0.0.1;Port={port};Username=coursematch;Database=coursematch;Passfile={passfile}"
+            : $"Host=127.0.0.1;Port={port};Username=postgres;Database=coursematch";
     }
 }
