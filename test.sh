@@ -33,6 +33,24 @@ if [ -z "${COURSEMATCH_CHROMIUM:-}" ]; then
   echo "0 passed, 1 failed"; exit 1
 fi
 
+# The cluster tests run real Redis and HAProxy processes on loopback beside two instances and a streaming standby.
+missing=""
+command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$missing haproxy"
+if [ -n "$missing" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+  echo "==> Installing$missing for the cluster tests (apt-get install)…"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+  # The packaged Redis service is not used (each test run starts its own on a free port).
+  missing=""
+  command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
+  command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$missing haproxy"
+fi
+if [ -n "$missing" ]; then
+  echo "The cluster tests need$missing: install them (Debian/Ubuntu: sudo apt-get install -y redis-server haproxy)." >&2
+  echo "0 passed, 1 failed"; exit 1
+fi
+export PATH="$PATH:/usr/sbin"
+
 echo "==> Building"
 if ! dotnet build CourseMatch.sln -c Release --nologo -v quiet >/tmp/coursematch-build.log 2>&1; then
   cat /tmp/coursematch-build.log | grep -E "error" | sort -u | head -40
@@ -40,7 +58,7 @@ if ! dotnet build CourseMatch.sln -c Release --nologo -v quiet >/tmp/coursematch
 fi
 
 passed=0; failed=0; skipped=0; status=0
-for project in tests/CourseMatch.Core.Tests tests/CourseMatch.Web.Tests tests/CourseMatch.E2E.Tests; do
+for project in tests/CourseMatch.Core.Tests tests/CourseMatch.Web.Tests tests/CourseMatch.E2E.Tests tests/CourseMatch.Cluster.Tests; do
   echo "==> $project"
   log="$(mktemp)"
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log" \

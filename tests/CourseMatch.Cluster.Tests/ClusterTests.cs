@@ -77,9 +77,8 @@ public class SharedStateTests(RunningCluster cluster)
 
         // Counted once, in Redis, under the client's own address (read from X-Forwarded-For), not the proxy's.
         await using var redis = await ConnectionMultiplexer.ConnectAsync($"127.0.0.1:{cluster.RedisPort}");
-        var keys = redis.GetServer("127.0.0.1", cluster.RedisPort).Keys(pattern: "coursematch:limit:sign-in:*").Select(k => k.ToString()).ToList();
-        Assert.Contains(keys, k => k.StartsWith("coursematch:limit:sign-in:127.0.0.2:"));
-        Assert.DoesNotContain(keys, k => k.StartsWith("coursematch:limit:sign-in:127.0.0.1:"));
+        var keys = redis.GetServer("127.0.0.1", cluster.RedisPort).Keys(pattern: "coursematch:limit:sign-in:127.0.0.2:*").ToList();
+        Assert.Equal(RunningCluster.SignInLimit + 1, (long)await redis.GetDatabase().StringGetAsync(Assert.Single(keys)));
 
         // Someone else, from another address, is not locked out by it.
         var (email, password) = await cluster.CreateUserAsync(Roles.Advisor);
@@ -125,7 +124,7 @@ public class SharedStateTests(RunningCluster cluster)
         while (promoted.Elapsed < TimeSpan.FromSeconds(15) && served != version)
         {
             var plan = await http.PostAsync(cluster.B.Url + "/api/recommendations", new StringContent(Profile, Encoding.UTF8, "application/json"));
-            Assert.Equal(HttpStatusCode.OK, plan.StatusCode);
+            Assert.True(plan.IsSuccessStatusCode, $"recommendations through B: {(int)plan.StatusCode}");
             using var body = JsonDocument.Parse(await plan.Content.ReadAsStringAsync());
             served = body.RootElement.GetProperty("modelVersion").ValueKind == JsonValueKind.Number ? body.RootElement.GetProperty("modelVersion").GetInt32() : null;
             if (served != version) await Task.Delay(250);
@@ -272,9 +271,10 @@ public class FailureTests(RunningCluster cluster)
             await cluster.Db.ExecAsync($"UPDATE courses SET title = title || ' {word}' WHERE id = (SELECT min(id) FROM courses WHERE status = 'Published')");
             using var found = JsonDocument.Parse(await http.GetStringAsync($"{cluster.ProxyUrl}/api/courses?q={word}"));
             Assert.Equal(1, found.RootElement.GetProperty("total").GetInt32());
+            await Task.Delay(2000); // browsing on, on the primary alone
             stop.Cancel();
             var (served, failed) = await browsing;
-            Assert.True(served > 5);
+            Assert.True(served > 5, $"only {served} searches were answered ({failed} failed) with the standby down");
             Assert.Equal(0, failed);
         }
         finally

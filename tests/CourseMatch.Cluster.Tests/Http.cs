@@ -63,20 +63,16 @@ public static partial class Http
         }
     }
 
-    public static async Task<HttpResponseMessage> GetAsync(this HttpClient http, string url, Jar jar)
-    {
-        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, url) { Headers = { { "Cookie", jar.Header } } });
-        jar.Take(response);
-        return response;
-    }
+    public static Task<HttpResponseMessage> GetAsync(this HttpClient http, string url, Jar jar) =>
+        SendAsync(http, new HttpRequestMessage(HttpMethod.Get, url), jar);
 
-    public static async Task<HttpResponseMessage> PostFormAsync(this HttpClient http, string url, Jar jar, Dictionary<string, string> fields)
+    public static Task<HttpResponseMessage> PostFormAsync(this HttpClient http, string url, Jar jar, Dictionary<string, string> fields) =>
+        SendAsync(http, new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) }, jar);
+
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage request, Jar jar)
     {
-        var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Post, url)
-        {
-            Headers = { { "Cookie", jar.Header } },
-            Content = new FormUrlEncodedContent(fields),
-        });
+        if (jar.Header.Length > 0) request.Headers.Add("Cookie", jar.Header);
+        var response = await http.SendAsync(request);
         jar.Take(response);
         return response;
     }

@@ -34,7 +34,7 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budge
     {
         using var activity = Operations.CourseMatchTelemetry.StartSearch(query);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var page = await SearchUntimedAsync(query, steps, ct);
+        var page = await reads.ReadAsync(() => SearchUntimedAsync(query, steps, ct));
         Operations.CourseMatchTelemetry.SearchDone(activity, started, page);
         return page;
     }

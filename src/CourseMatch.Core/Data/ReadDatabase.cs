@@ -47,6 +47,35 @@ public sealed class ReadDatabase : IDbContextFactory<CourseMatchDb>
     /// <summary>Sends reads to the standby (<paramref name="standbyFresh"/>) or back to the primary.</summary>
     public void Route(bool standbyFresh) => standbyInUse = standbyFresh && standby is not null;
 
+    /// <summary>
+    /// Runs a read (which reaches the database through <see cref="DataSource"/> or <see cref="CreateDbContext"/>) and,
+    /// when it was on the standby and the connection failed (the standby stopped: its pooled connections are dead),
+    /// moves reads to the primary and runs it once more there, so the visitor sees an answer, not an error. The
+    /// replica monitor moves reads back once the standby answers again.
+    /// </summary>
+    public async Task<T> ReadAsync<T>(Func<Task<T>> read)
+    {
+        var onStandby = standbyInUse;
+        try { return await read(); }
+        catch (Exception e) when (onStandby && IsConnectionFault(e))
+        {
+            Route(false);
+            standby!.Clear(); // drop the idle connections that died with the standby
+            return await read();
+        }
+    }
+
+    private static bool IsConnectionFault(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" }) return true; // shut down, crashed, starting
+            if (e is NpgsqlException { IsTransient: true } and not PostgresException) return true;
+            if (e is System.Net.Sockets.SocketException or IOException or TimeoutException) return true;
+        }
+        return false;
+    }
+
     public CourseMatchDb CreateDbContext() => new(standbyInUse ? standbyOptions! : primaryOptions);
 
     public Task<CourseMatchDb> CreateDbContextAsync(CancellationToken ct = default) => Task.FromResult(CreateDbContext());

@@ -26,7 +26,10 @@ public sealed class Candidates(ReadDatabase reads)
     /// <param name="ExcludedCourseIds">Courses an advisor excluded for this learner in an earlier plan: they stay out.</param>
     public sealed record Context(double? Latitude, double? Longitude, decimal? BudgetUsd, decimal? UsdPerBudgetUnit, int[]? ExcludedCourseIds = null);
 
-    public async Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default)
+    public Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default) =>
+        reads.ReadAsync(() => FindOnceAsync(learner, context, today, ct));
+
+    private async Task<List<CandidateCourse>> FindOnceAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct)
     {
         await using var cmd = reads.DataSource.CreateCommand(Sql);
         var slugs = learner.Skills.Keys.ToArray();

@@ -53,7 +53,7 @@ public sealed class SimilarCourses(ReadDatabase dbs)
     /// For each of the courses, the most alike published course that shares no import feed with it, when its text is
     /// at least <see cref="LookAlikeSimilarity"/> alike: the review queue shows it as a possible duplicate across sources.
     /// </summary>
-    public async Task<IReadOnlyDictionary<int, LookAlike>> LookAlikesAsync(IReadOnlyCollection<int> courseIds, CancellationToken ct = default)
+    public Task<IReadOnlyDictionary<int, LookAlike>> LookAlikesAsync(IReadOnlyCollection<int> courseIds, CancellationToken ct = default) => dbs.ReadAsync<IReadOnlyDictionary<int, LookAlike>>(async () =>
     {
         if (courseIds.Count == 0) return new Dictionary<int, LookAlike>();
         await using var db = await dbs.CreateDbContextAsync(ct);
@@ -85,9 +85,9 @@ public sealed class SimilarCourses(ReadDatabase dbs)
             var r = rows[c.Value.Id];
             return new LookAlike(r.Id, r.Slug, r.Title, r.Provider, feeds[r.Id].Order(StringComparer.Ordinal).FirstOrDefault(), Math.Round(c.Value.Score, 3));
         });
-    }
+    });
 
-    public async Task<IReadOnlyList<SimilarCourse>> ForAsync(int courseId, CancellationToken ct = default)
+    public Task<IReadOnlyList<SimilarCourse>> ForAsync(int courseId, CancellationToken ct = default) => dbs.ReadAsync<IReadOnlyList<SimilarCourse>>(async () =>
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var course = await db.Courses.AsNoTracking().Where(c => c.Id == courseId)
@@ -116,7 +116,7 @@ public sealed class SimilarCourses(ReadDatabase dbs)
                 r.Skills.Where(s => taught.Contains(s.SkillId)).Select(s => s.Name).Order(StringComparer.Ordinal).ToList(),
                 r.Level == course.Level))
             .ToList();
-    }
+    });
 
     /// <summary>The <see cref="NearestRead"/> indexed courses nearest the vector, nearest first, with their cosine.</summary>
     private static List<(int Id, float Score)> Nearest(VectorIndex idx, float[] vector, int courseId)
