@@ -295,6 +295,34 @@ public class FailureTests(RunningCluster cluster)
     }
 
     [Fact]
+    public async Task AStandbyThatFallsBehindIsLeftAloneUntilItCatchesUp()
+    {
+        var http = Http.Plain();
+        await RunningCluster.WaitUntilAsync(async () => (await SharedStateTests.HealthAsync(cluster.B.Url)).ReadsOnStandby, TimeSpan.FromSeconds(15), "B to read from the standby");
+        await using var standby = NpgsqlDataSource.Create(cluster.Standby.ConnectionString("coursematch"));
+        await using (var pause = standby.CreateCommand("SELECT pg_wal_replay_pause()")) await pause.ExecuteNonQueryAsync();
+        var word = "Lagrangiad" + Random.Shared.Next(1000, 9999);
+        try
+        {
+            await cluster.Db.ExecAsync($"UPDATE courses SET title = title || ' {word}' WHERE id = (SELECT max(id) FROM courses WHERE status = 'Published')");
+            // Past the bound (2 s for these instances), B reads from the primary: the edit is found though the standby lacks it.
+            await RunningCluster.WaitUntilAsync(async () => await SharedStateTests.HealthAsync(cluster.B.Url) is ("Degraded", false),
+                TimeSpan.FromSeconds(10), "B to leave the lagging standby");
+            using var found = JsonDocument.Parse(await http.GetStringAsync($"{cluster.B.Url}/api/courses?q={word}"));
+            Assert.Equal(1, found.RootElement.GetProperty("total").GetInt32());
+            await using var onStandby = standby.CreateCommand($"SELECT count(*) FROM courses WHERE title LIKE '%{word}'");
+            Assert.Equal(0L, (long)(await onStandby.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await using var resume = standby.CreateCommand("SELECT pg_wal_replay_resume()");
+            await resume.ExecuteNonQueryAsync();
+        }
+        await RunningCluster.WaitUntilAsync(async () => await SharedStateTests.HealthAsync(cluster.B.Url) is ("Healthy", true),
+            TimeSpan.FromSeconds(10), "B to read from the standby once it caught up");
+    }
+
+    [Fact]
     public async Task AfterThePrimaryRestartsBothInstancesWorkWithoutARestartOfTheirOwn()
     {
         var pids = (cluster.A.Running, cluster.B.Running);

@@ -205,6 +205,7 @@ public sealed class Instance(string name, string connectionString, int redisPort
             ["CourseMatch__KnownProxies"] = "127.0.0.1",
             ["CourseMatch__MetricsPort"] = MetricsPort.ToString(),
             ["CourseMatch__SignInAttemptsPerMinute"] = RunningCluster.SignInLimit.ToString(),
+            ["CourseMatch__MaxReplicaLagSeconds"] = "2",
             ["Logging__LogLevel__Default"] = "Warning",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
         }, "instance-" + Name, logs, bin);
