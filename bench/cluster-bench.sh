@@ -65,7 +65,7 @@ dotnet build bench/CourseMatch.Bench -c Release --nologo -v quiet >/dev/null
 BENCH=(dotnet bench/CourseMatch.Bench/bin/Release/net10.0/CourseMatch.Bench.dll)
 
 # shellcheck disable=SC2086  # BENCH_ARGS is a list of options
-"${BENCH[@]}" $BENCH_ARGS --label "circuits" --circuits "$CIRCUITS" --circuit-url "http://127.0.0.1:$APP_A" --circuit-pid "$PID_A" --own-pids "$OWN"
+"${BENCH[@]}" $BENCH_ARGS --label "circuits" --circuits "$CIRCUITS" --circuit-url "http://127.0.0.1:$APP_A" --circuit-pid "$PID_A" --circuit-metrics "http://127.0.0.1:$(cat "$COURSEMATCH_DATA/app-a.metrics.port")/metrics" --own-pids "$OWN"
 # shellcheck disable=SC2086
 "${BENCH[@]}" $BENCH_ARGS --label "2 instances" --target-url "$PROXY" --own-pids "$OWN"
 

@@ -47,6 +47,8 @@ public sealed record BenchOptions
     /// <summary>The instance the circuits are opened on (its own address, not the proxy's) and its process id.</summary>
     public string? CircuitUrl { get; init; }
     public int? CircuitPid { get; init; }
+    /// <summary>The instance's Prometheus endpoint (its loopback metrics port), to read how many circuits it holds.</summary>
+    public string? CircuitMetricsUrl { get; init; }
     /// <summary>Process ids whose trees count as "ours" (the deployment: run.sh, the postmasters, Redis) when the report splits CPU use.</summary>
     public IReadOnlyList<int> OwnPids { get; init; } = [];
     /// <summary>Before each measurement, wait while the 1-minute load average is above this (other work on the machine)…</summary>
@@ -106,6 +108,7 @@ public sealed record BenchOptions
           --circuits 50                  instead of the load: open this many /match circuits on one instance, from
                                          headless Chromium, and measure that instance's resident memory
           --circuit-url URL              the instance's own address        --circuit-pid PID   its process
+          --circuit-metrics URL          its /metrics (loopback metrics port): the circuits it reports as active
           --own-pids 1,2,3               process trees that are the deployment (CPU split: ours / other processes)
           --max-load 1.0                 wait before each measurement while the 1-minute load average is above this,
           --load-wait-seconds 150        for at most this long
@@ -195,6 +198,7 @@ public sealed record BenchOptions
                     case "--label": o = o with { Label = Next() }; break;
                     case "--circuits": o = o with { Circuits = PositiveInt("--circuits", Next(), 1_000) }; break;
                     case "--circuit-url": o = o with { CircuitUrl = Next().TrimEnd('/') }; break;
+                    case "--circuit-metrics": o = o with { CircuitMetricsUrl = Next() }; break;
                     case "--circuit-pid": o = o with { CircuitPid = PositiveInt("--circuit-pid", Next(), int.MaxValue) }; break;
                     case "--own-pids":
                         o = o with { OwnPids = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

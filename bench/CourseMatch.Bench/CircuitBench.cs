@@ -5,7 +5,7 @@ using Microsoft.Playwright;
 namespace CourseMatch.Bench;
 
 /// <summary>The instance's resident memory with this many /match circuits open.</summary>
-public sealed record CircuitStep(int Circuits, double RssMegabytes, double SecondsToOpen);
+public sealed record CircuitStep(int Circuits, double RssMegabytes, double SecondsToOpen, string Active = "");
 
 /// <summary>
 /// Memory per interactive circuit: headless Chromium opens /match on one instance, page after page (ten to a browser
@@ -45,8 +45,20 @@ public static class CircuitBench
         }
 
         await OpenAsync(); // the warm-up circuit
+        using var metrics = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        async Task<string> ActiveAsync()
+        {
+            if (options.CircuitMetricsUrl is null) return "";
+            try
+            {
+                var text = await metrics.GetStringAsync(options.CircuitMetricsUrl, ct);
+                var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("aspnetcore_components_circuit_active", StringComparison.Ordinal));
+                return line is null ? "?" : line[(line.LastIndexOf(' ') + 1)..].Trim();
+            }
+            catch (HttpRequestException) { return "?"; }
+        }
         var rssWarm = await SettledRssAsync(pid, ct);
-        var steps = new List<CircuitStep> { new(0, rssWarm, 0) };
+        var steps = new List<CircuitStep> { new(0, rssWarm, 0, await ActiveAsync()) };
         BenchProgram.Log($"   1 warm-up circuit open: RSS {rssWarm:0.0} MB");
         var batch = Math.Max(1, options.Circuits / 5);
         while (steps[^1].Circuits < options.Circuits)
@@ -56,8 +68,8 @@ public static class CircuitBench
             for (var i = 0; i < open; i++) await OpenAsync();
             var opened = clock.Elapsed.TotalSeconds;
             var rss = await SettledRssAsync(pid, ct);
-            steps.Add(new CircuitStep(steps[^1].Circuits + open, rss, opened));
-            BenchProgram.Log($"   {steps[^1].Circuits} circuits (+ the warm-up one): RSS {rss:0.0} MB ({open} opened in {opened:0.0} s)");
+            steps.Add(new CircuitStep(steps[^1].Circuits + open, rss, opened, await ActiveAsync()));
+            BenchProgram.Log($"   {steps[^1].Circuits} circuits (+ the warm-up one): RSS {rss:0.0} MB ({open} opened in {opened:0.0} s); the instance reports {steps[^1].Active} active");
         }
         var peakLoad = Machine.Load1();
 
@@ -68,9 +80,10 @@ public static class CircuitBench
 
         foreach (var context in contexts) await context.CloseAsync();
         var rssClosed = await SettledRssAsync(pid, ct);
+        var activeClosed = await ActiveAsync();
         BenchProgram.Log($"   all pages closed: RSS {rssClosed:0.0} MB");
 
-        var markdown = ToMarkdown(options, pid, steps, rssClosed, alive, pages.Count, load, waited, peakLoad);
+        var markdown = ToMarkdown(options, pid, steps, rssClosed, activeClosed, alive, pages.Count, load, waited, peakLoad);
         Console.WriteLine(markdown);
         await ClusterBench.WriteAsync(options, markdown);
         return 0;
@@ -99,7 +112,7 @@ public static class CircuitBench
         return den == 0 ? double.NaN : num / den;
     }
 
-    private static string ToMarkdown(BenchOptions options, int pid, IReadOnlyList<CircuitStep> steps, double rssClosed, int alive, int total,
+    private static string ToMarkdown(BenchOptions options, int pid, IReadOnlyList<CircuitStep> steps, double rssClosed, string activeClosed, int alive, int total,
         double load, double waited, double peakLoad)
     {
         var n = steps[^1].Circuits;
@@ -108,10 +121,10 @@ public static class CircuitBench
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"{n} `/match` circuits opened on {options.CircuitUrl} (pid {pid}) from headless Chromium, {PagesPerContext} pages per browser context, ") +
             $"each waiting for `[data-interactive=true]`; VmRSS read {Settle.TotalSeconds:0} s after each batch. {alive} of {total} pages were still interactive at the end. " +
             $"{Machine.Describe()}; load average {load:0.00} before{(waited > 1 ? $" (waited {waited:0} s)" : "")}, {peakLoad:0.00} after opening.").AppendLine();
-        md.AppendLine("| circuits (beyond the warm-up one) | VmRSS MB | opened in s |");
-        md.AppendLine("|---:|---:|---:|");
-        foreach (var s in steps) md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Circuits} | {s.RssMegabytes:0.0} | {(s.Circuits == 0 ? "" : s.SecondsToOpen.ToString("0.0", CultureInfo.InvariantCulture))} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| all pages closed | {rssClosed:0.0} | |").AppendLine();
+        md.AppendLine("| circuits (beyond the warm-up one) | VmRSS MB | opened in s | active circuits the instance reports |");
+        md.AppendLine("|---:|---:|---:|---:|");
+        foreach (var s in steps) md.AppendLine(CultureInfo.InvariantCulture, $"| {s.Circuits} | {s.RssMegabytes:0.0} | {(s.Circuits == 0 ? "" : s.SecondsToOpen.ToString("0.0", CultureInfo.InvariantCulture))} | {s.Active} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| all pages closed | {rssClosed:0.0} | | {activeClosed} |").AppendLine();
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Per circuit: ({steps[^1].RssMegabytes:0.0} − {steps[0].RssMegabytes:0.0}) MB ÷ {n} = **{(steps[^1].RssMegabytes - steps[0].RssMegabytes) / n:0.00} MB**; ") +
             $"least-squares slope over the {steps.Count} readings: **{Slope(steps):0.00} MB per circuit**.");
         return md.ToString();
