@@ -42,6 +42,10 @@ public sealed record BenchOptions
     public string? TargetDb { get; init; }
     /// <summary>What this run measures, as the report names it ("2 instances").</summary>
     public string Label { get; init; } = "cluster";
+    /// <summary>A second deployment measured back to back with the first, in alternating order ("1 instance=http://…").</summary>
+    public (string Label, string Url)? Versus { get; init; }
+    /// <summary>How many times every measurement is repeated.</summary>
+    public int Rounds { get; init; } = 1;
     /// <summary>Open this many interactive /match circuits on one instance and measure its memory, instead of the load.</summary>
     public int Circuits { get; init; }
     /// <summary>The instance the circuits are opened on (its own address, not the proxy's) and its process id.</summary>
@@ -105,6 +109,8 @@ public sealed record BenchOptions
           --target-db CONNSTRING         its database (or $COURSEMATCH_BENCH_TARGET_DB): first --sizes value loaded into the primary if short of it (the
                                          replica is waited for when two hosts are given); the search mix is read from it
           --label "2 instances"          what this run is, for the report (bench/results/cluster-<label>.md)
+          --versus "1 instance=URL"      a second deployment, measured back to back with the first in alternating order
+          --rounds 1                     repeat every measurement this many times
           --circuits 50                  instead of the load: open this many /match circuits on one instance, from
                                          headless Chromium, and measure that instance's resident memory
           --circuit-url URL              the instance's own address        --circuit-pid PID   its process
@@ -196,6 +202,13 @@ public sealed record BenchOptions
                     case "--target-url": o = o with { TargetUrl = Next().TrimEnd('/') }; break;
                     case "--target-db": o = o with { TargetDb = Next() }; break;
                     case "--label": o = o with { Label = Next() }; break;
+                    case "--versus":
+                        var versus = Next().Split('=', 2, StringSplitOptions.TrimEntries);
+                        if (versus.Length != 2 || !Uri.TryCreate(versus[1], UriKind.Absolute, out _))
+                            throw new FormatException("--versus: give LABEL=URL, for example \"1 instance=http://127.0.0.1:58481\".");
+                        o = o with { Versus = (versus[0], versus[1].TrimEnd('/')) };
+                        break;
+                    case "--rounds": o = o with { Rounds = PositiveInt("--rounds", Next(), 20) }; break;
                     case "--circuits": o = o with { Circuits = PositiveInt("--circuits", Next(), 1_000) }; break;
                     case "--circuit-url": o = o with { CircuitUrl = Next().TrimEnd('/') }; break;
                     case "--circuit-metrics": o = o with { CircuitMetricsUrl = Next() }; break;

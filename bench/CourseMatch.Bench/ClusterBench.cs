@@ -10,7 +10,7 @@ using Npgsql;
 namespace CourseMatch.Bench;
 
 /// <summary>One closed-loop measurement against a running deployment, with who answered and what else ran meanwhile.</summary>
-public sealed record ClusterLoad(string Workload, int Clients, Measurement Result, IReadOnlyDictionary<string, int> AnsweredBy,
+public sealed record ClusterLoad(string Deployment, int Round, string Workload, int Clients, Measurement Result, IReadOnlyDictionary<string, int> AnsweredBy,
     double LoadBefore, double WaitedSeconds, CpuShare Cpu);
 
 /// <summary>
@@ -24,48 +24,65 @@ public static class ClusterBench
     public static async Task<int> RunAsync(BenchOptions options, CancellationToken ct)
     {
         if (options.Circuits > 0) return await CircuitBench.RunAsync(options, ct);
-        var target = new Uri(options.TargetUrl! + "/");
-        BenchProgram.Log($"Cluster benchmark '{options.Label}' against {target}: {string.Join(" and ", options.Concurrency)} clients; " +
+        // The deployment under test, and the one it is compared with (measured back to back, in alternating order,
+        // so other work on the machine weighs on both alike).
+        var targets = new List<(string Label, Uri Url)> { (options.Label, new Uri(options.TargetUrl! + "/")) };
+        if (options.Versus is { } versus) targets.Add((versus.Label, new Uri(versus.Url + "/")));
+        BenchProgram.Log($"Cluster benchmark: {string.Join(" vs ", targets.Select(t => $"'{t.Label}' ({t.Url})"))}; {string.Join(" and ", options.Concurrency)} clients; " +
                          $"{options.WarmupSeconds} s warm-up + {options.DurationSeconds} s per measurement");
+        var clientsOf = new List<(string Label, HttpClient Http, ConcurrentDictionary<string, int> AnsweredBy)>();
         try
         {
             var catalog = await PrepareCatalogAsync(options, ct);
-            var answeredBy = new ConcurrentDictionary<string, int>();
-            using var http = new HttpClient(new InstanceCounter(answeredBy)
+            foreach (var (label, url) in targets)
             {
-                InnerHandler = new SocketsHttpHandler
+                var answeredBy = new ConcurrentDictionary<string, int>();
+                var http = new HttpClient(new InstanceCounter(answeredBy)
                 {
-                    MaxConnectionsPerServer = options.Concurrency.Max(),
-                    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-                    UseProxy = false,
-                    // An API client: no cookies, so no sticky-session cookie; HAProxy balances every request.
-                    UseCookies = false,
-                    AutomaticDecompression = DecompressionMethods.None,
-                },
-            })
-            { BaseAddress = target, Timeout = LoadRunner.OperationTimeout };
-
-            foreach (var learner in LearnerCase.All)
-            {
-                var check = await RecommendationBench.CheckAsync(http, learner, ct);
-                BenchProgram.Log($"   {learner.Name}: ranker {check.Ranker} (model {check.ModelVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}), " +
-                                 $"picks {check.InPerson}/{check.Online}/{check.Free}");
+                    InnerHandler = new SocketsHttpHandler
+                    {
+                        MaxConnectionsPerServer = options.Concurrency.Max(),
+                        PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+                        UseProxy = false,
+                        // An API client: no cookies, so no sticky-session cookie; HAProxy balances every request.
+                        UseCookies = false,
+                        AutomaticDecompression = DecompressionMethods.None,
+                    },
+                })
+                { BaseAddress = url, Timeout = LoadRunner.OperationTimeout };
+                clientsOf.Add((label, http, answeredBy));
+                foreach (var learner in LearnerCase.All)
+                {
+                    var check = await RecommendationBench.CheckAsync(http, learner, ct);
+                    BenchProgram.Log($"   {label}, {learner.Name}: ranker {check.Ranker} (model {check.ModelVersion?.ToString(CultureInfo.InvariantCulture) ?? "none"}), " +
+                                     $"picks {check.InPerson}/{check.Online}/{check.Free}");
+                }
             }
 
             var warmup = TimeSpan.FromSeconds(options.WarmupSeconds);
             var duration = TimeSpan.FromSeconds(options.DurationSeconds);
             var loads = new List<ClusterLoad>();
-            foreach (var clients in options.Concurrency.Order())
-            {
-                loads.Add(await MeasureAsync(options, "search mix", clients, answeredBy,
-                    d => SearchMix.MeasureAsync(http, catalog.Mix, clients, TimeSpan.Zero, d, ct), warmup, duration, ct));
-                // The three learners in turn, one after the other across all clients.
-                var next = -1;
-                Task Recommend(CancellationToken c) =>
-                    RecommendationBench.PostAsync(http, LearnerCase.All[(int)((uint)Interlocked.Increment(ref next) % (uint)LearnerCase.All.Count)].Body, c);
-                loads.Add(await MeasureAsync(options, "recommendations", clients, answeredBy,
-                    d => LoadRunner.MeasureAsync(Recommend, clients, TimeSpan.Zero, d, ct), warmup, duration, ct));
-            }
+            var turn = 0;
+            for (var round = 1; round <= options.Rounds; round++)
+                foreach (var clients in options.Concurrency.Order())
+                    foreach (var workload in new[] { "search mix", "recommendations" })
+                    {
+                        var order = turn++ % 2 == 0 ? clientsOf : Enumerable.Reverse(clientsOf).ToList();
+                        var first = true;
+                        foreach (var (label, http, answeredBy) in order)
+                        {
+                            // The three learners in turn, one after the other across all clients.
+                            var next = -1;
+                            Task Recommend(CancellationToken c) =>
+                                RecommendationBench.PostAsync(http, LearnerCase.All[(int)((uint)Interlocked.Increment(ref next) % (uint)LearnerCase.All.Count)].Body, c);
+                            Func<TimeSpan, Task<Measurement>> run = workload == "search mix"
+                                ? d => SearchMix.MeasureAsync(http, catalog.Mix, clients, TimeSpan.Zero, d, ct)
+                                : d => LoadRunner.MeasureAsync(Recommend, clients, TimeSpan.Zero, d, ct);
+                            // Only the first of a pair waits for a quiet machine: the second follows at once, under the same conditions.
+                            loads.Add(await MeasureAsync(options, label, round, workload, clients, answeredBy, run, warmup, duration, first, ct));
+                            first = false;
+                        }
+                    }
 
             var markdown = ToMarkdown(options, catalog, loads);
             Console.WriteLine(markdown);
@@ -76,6 +93,10 @@ public static class ClusterBench
         {
             BenchProgram.Log("Cancelled.");
             return 130;
+        }
+        finally
+        {
+            foreach (var c in clientsOf) c.Http.Dispose();
         }
     }
 
@@ -121,17 +142,19 @@ public static class ClusterBench
         return new Catalog(courses, toAdd, clock.Elapsed.TotalSeconds, mix, mix.Distinct().Count());
     }
 
-    private static async Task<ClusterLoad> MeasureAsync(BenchOptions options, string workload, int clients, ConcurrentDictionary<string, int> answeredBy,
-        Func<TimeSpan, Task<Measurement>> run, TimeSpan warmup, TimeSpan duration, CancellationToken ct)
+    private static async Task<ClusterLoad> MeasureAsync(BenchOptions options, string deployment, int round, string workload, int clients, ConcurrentDictionary<string, int> answeredBy,
+        Func<TimeSpan, Task<Measurement>> run, TimeSpan warmup, TimeSpan duration, bool waitForQuiet, CancellationToken ct)
     {
-        var (load, waited) = await Machine.WaitForQuietAsync(options.MaxLoad, TimeSpan.FromSeconds(options.LoadWaitSeconds), ct);
+        var (load, waited) = waitForQuiet
+            ? await Machine.WaitForQuietAsync(options.MaxLoad, TimeSpan.FromSeconds(options.LoadWaitSeconds), ct)
+            : (Machine.Load1(), 0);
         await run(warmup);
         answeredBy.Clear();
         var before = CpuShare.Take(options.OwnPids);
         var measured = await run(duration);
         var cpu = CpuShare.Since(before, options.OwnPids);
-        var row = new ClusterLoad(workload, clients, measured, new Dictionary<string, int>(answeredBy), load, waited, cpu);
-        BenchProgram.Log($"   {workload}, {clients} clients: {measured.PerSecond:0.0} req/s, p50 {measured.P50:0.0} ms, p95 {measured.P95:0.0} ms, " +
+        var row = new ClusterLoad(deployment, round, workload, clients, measured, new Dictionary<string, int>(answeredBy), load, waited, cpu);
+        BenchProgram.Log($"   {deployment}, round {round}, {workload}, {clients} clients: {measured.PerSecond:0.0} req/s, p50 {measured.P50:0.0} ms, p95 {measured.P95:0.0} ms, " +
                          $"{measured.Errors} errors; answered by {AnsweredBy(row)}; load {load:0.00} before{(waited > 1 ? $" (waited {waited:0} s)" : "")}; {cpu.Describe()}");
         return row;
     }
@@ -142,16 +165,16 @@ public static class ClusterBench
     private static string ToMarkdown(BenchOptions options, Catalog catalog, IReadOnlyList<ClusterLoad> loads)
     {
         var md = new StringBuilder();
-        md.AppendLine(CultureInfo.InvariantCulture, $"### {options.Label} ({DateTime.Now:yyyy-MM-dd HH:mm})").AppendLine();
-        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Through {options.TargetUrl}; {catalog.Courses:#,0} published courses") +
+        md.AppendLine(CultureInfo.InvariantCulture, $"### {options.Label}{(options.Versus is { } v ? $" vs {v.Label}" : "")} ({DateTime.Now:yyyy-MM-dd HH:mm})").AppendLine();
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"Through {options.TargetUrl}{(options.Versus is { } w ? $" and {w.Url}, measured back to back in alternating order" : "")}; {catalog.Courses:#,0} published courses") +
             (catalog.Added > 0 ? $" ({catalog.Added:#,0} synthetic courses loaded in {catalog.LoadSeconds:0.0} s)" : "") +
             $"; search mix of {SearchMix.Queries:#,0} queries ({catalog.DistinctQueries} distinct); recommendations: the three learners in turn. " +
             $"{options.WarmupSeconds} s warm-up, {options.DurationSeconds} s measured; {Machine.Describe()}.").AppendLine();
-        md.AppendLine("| workload | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors | answered by | load avg before | CPU: deployment + bench / others |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
-        foreach (var r in loads)
+        md.AppendLine("| deployment | round | workload | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors | answered by | load avg before | CPU: deployment + bench / others |");
+        md.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|---|");
+        foreach (var r in loads.OrderBy(l => l.Workload, StringComparer.Ordinal).ThenBy(l => l.Clients).ThenBy(l => l.Deployment, StringComparer.Ordinal).ThenBy(l => l.Round))
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {r.Workload} | {r.Clients} | {r.Result.Count:#,0} | {r.Result.PerSecond:0.0} | {r.Result.P50:0.0} | {r.Result.P95:0.0} | {r.Result.P99:0.0} | {r.Result.Errors} | {AnsweredBy(r)} | {r.LoadBefore:0.00}{(r.WaitedSeconds > 1 ? $" (waited {r.WaitedSeconds:0} s)" : "")} | {r.Cpu.Own:0}% / {r.Cpu.Others:0}% |");
+                $"| {r.Deployment} | {r.Round} | {r.Workload} | {r.Clients} | {r.Result.Count:#,0} | {r.Result.PerSecond:0.0} | {r.Result.P50:0.0} | {r.Result.P95:0.0} | {r.Result.P99:0.0} | {r.Result.Errors} | {AnsweredBy(r)} | {r.LoadBefore:0.00}{(r.WaitedSeconds > 1 ? $" (waited {r.WaitedSeconds:0} s)" : "")} | {r.Cpu.Own:0}% / {r.Cpu.Others:0}% |");
         var firstError = loads.Select(l => l.Result.FirstError).FirstOrDefault(e => e is not null);
         if (firstError is not null) md.AppendLine().AppendLine(CultureInfo.InvariantCulture, $"First error: {firstError}");
         return md.ToString();
