@@ -36,6 +36,32 @@ public sealed record BenchOptions
     /// <summary>Searches a second of the paced load (visitors arriving), about a fifth of what the app answers flat out here.</summary>
     public int TagRate { get; init; } = 50;
     public bool IsTag => TagRows is not null;
+    /// <summary>The cluster benchmark instead: drive a deployment that is already running (HAProxy's address) over HTTP.</summary>
+    public string? TargetUrl { get; init; }
+    /// <summary>The deployment's database (primary, or "primary,replica" hosts): the synthetic catalog is loaded into it and the search mix read from it.</summary>
+    public string? TargetDb { get; init; }
+    /// <summary>What this run measures, as the report names it ("2 instances").</summary>
+    public string Label { get; init; } = "cluster";
+    /// <summary>A second deployment measured back to back with the first, in alternating order ("1 instance=http://…").</summary>
+    public (string Label, string Url)? Versus { get; init; }
+    /// <summary>How many times every measurement is repeated.</summary>
+    public int Rounds { get; init; } = 1;
+    /// <summary>Open this many interactive /match circuits on one instance and measure its memory, instead of the load.</summary>
+    public int Circuits { get; init; }
+    /// <summary>The instance the circuits are opened on (its own address, not the proxy's) and its process id.</summary>
+    public string? CircuitUrl { get; init; }
+    public int? CircuitPid { get; init; }
+    /// <summary>The instance's Prometheus endpoint (its loopback metrics port), to read how many circuits it holds.</summary>
+    public string? CircuitMetricsUrl { get; init; }
+    /// <summary>Process ids whose trees count as "ours" (the deployment: run.sh, the postmasters, Redis) when the report splits CPU use.</summary>
+    public IReadOnlyList<int> OwnPids { get; init; } = [];
+    /// <summary>Before each measurement, wait while the 1-minute load average is above this (other work on the machine)…</summary>
+    public double MaxLoad { get; init; } = 1.0;
+    /// <summary>…for at most this long, then measure anyway and say so.</summary>
+    public int LoadWaitSeconds { get; init; } = 150;
+    public bool IsCluster => TargetUrl is not null;
+    /// <summary>Where --target-db is read from when not given on the command line.</summary>
+    public const string TargetDbVariable = "COURSEMATCH_BENCH_TARGET_DB";
 
     public const string Usage = """
         CourseMatch catalog search benchmark: API (real Kestrel on 127.0.0.1) against raw Npgsql running the same SQL.
@@ -75,6 +101,23 @@ public sealed record BenchOptions
           --tag-window-seconds 60        measured search time, idle and again while tagging
           --tag-clients 2                closed-loop search clients (the flat-out load)
           --tag-rate 50                  searches a second of the paced load
+
+        The cluster benchmark (instead of the above; see docs/bench/cluster.md and bench/cluster-bench.sh):
+
+          --target-url URL               drive a running deployment (HAProxy) over HTTP: the realistic search mix and
+                                         recommendations (the three learners in turn) at each --concurrency
+          --target-db CONNSTRING         its database (or $COURSEMATCH_BENCH_TARGET_DB): first --sizes value loaded into the primary if short of it (the
+                                         replica is waited for when two hosts are given); the search mix is read from it
+          --label "2 instances"          what this run is, for the report (bench/results/cluster-<label>.md)
+          --versus "1 instance=URL"      a second deployment, measured back to back with the first in alternating order
+          --rounds 1                     repeat every measurement this many times
+          --circuits 50                  instead of the load: open this many /match circuits on one instance, from
+                                         headless Chromium, and measure that instance's resident memory
+          --circuit-url URL              the instance's own address        --circuit-pid PID   its process
+          --circuit-metrics URL          its /metrics (loopback metrics port): the circuits it reports as active
+          --own-pids 1,2,3               process trees that are the deployment (CPU split: ours / other processes)
+          --max-load 1.0                 wait before each measurement while the 1-minute load average is above this,
+          --load-wait-seconds 150        for at most this long
           -h, --help                     this text
         """;
 
@@ -156,6 +199,31 @@ public sealed record BenchOptions
                     case "--tag-clients": o = o with { TagClients = PositiveInt("--tag-clients", Next(), 64) }; break;
                     case "--tag-rate": o = o with { TagRate = PositiveInt("--tag-rate", Next(), 10_000) }; break;
                     case "--import-limit-seconds": o = o with { ImportLimitSeconds = PositiveInt("--import-limit-seconds", Next(), 86_400) }; break;
+                    case "--target-url": o = o with { TargetUrl = Next().TrimEnd('/') }; break;
+                    case "--target-db": o = o with { TargetDb = Next() }; break;
+                    case "--label": o = o with { Label = Next() }; break;
+                    case "--versus":
+                        var versus = Next().Split('=', 2, StringSplitOptions.TrimEntries);
+                        if (versus.Length != 2 || !Uri.TryCreate(versus[1], UriKind.Absolute, out _))
+                            throw new FormatException("--versus: give LABEL=URL, for example \"1 instance=http://127.0.0.1:58481\".");
+                        o = o with { Versus = (versus[0], versus[1].TrimEnd('/')) };
+                        break;
+                    case "--rounds": o = o with { Rounds = PositiveInt("--rounds", Next(), 20) }; break;
+                    case "--circuits": o = o with { Circuits = PositiveInt("--circuits", Next(), 1_000) }; break;
+                    case "--circuit-url": o = o with { CircuitUrl = Next().TrimEnd('/') }; break;
+                    case "--circuit-metrics": o = o with { CircuitMetricsUrl = Next() }; break;
+                    case "--circuit-pid": o = o with { CircuitPid = PositiveInt("--circuit-pid", Next(), int.MaxValue) }; break;
+                    case "--own-pids":
+                        o = o with { OwnPids = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                            .Select(s => PositiveInt("--own-pids", s, int.MaxValue)).ToList() };
+                        break;
+                    case "--max-load":
+                        var rawLoad = Next();
+                        if (!double.TryParse(rawLoad, NumberStyles.Float, CultureInfo.InvariantCulture, out var maxLoad) || maxLoad <= 0)
+                            throw new FormatException($"--max-load: '{rawLoad}' is not a positive number.");
+                        o = o with { MaxLoad = maxLoad };
+                        break;
+                    case "--load-wait-seconds": o = o with { LoadWaitSeconds = PositiveInt("--load-wait-seconds", Next(), 3_600) }; break;
                     case "-h" or "--help":
                         Console.WriteLine(Usage);
                         return null;
@@ -171,6 +239,15 @@ public sealed record BenchOptions
                 return null;
             }
         }
+        if (o.Circuits > 0 && (o.CircuitUrl is null || o.CircuitPid is null))
+        {
+            error.WriteLine("--circuits needs --circuit-url (the instance's own address) and --circuit-pid (its process).");
+            return null;
+        }
+        if (o.Circuits > 0 && o.TargetUrl is null) o = o with { TargetUrl = o.CircuitUrl };
+        // The database's password stays out of the process list: the connection string may come from the environment.
+        if (o.TargetUrl is not null && o.TargetDb is null && Environment.GetEnvironmentVariable(TargetDbVariable) is { Length: > 0 } fromEnvironment)
+            o = o with { TargetDb = fromEnvironment };
         if (o.Quick)
         {
             if (!sizesGiven) o = o with { Sizes = [5_000] };

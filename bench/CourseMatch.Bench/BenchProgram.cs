@@ -32,6 +32,7 @@ public static class BenchProgram
             cts.Cancel();
         };
         var ct = cts.Token;
+        if (options.IsCluster) return await ClusterBench.RunAsync(options, ct);
         if (options.IsTag) return await TagBench.RunAsync(options, ct);
         if (options.IsImport) return await ImportBench.RunAsync(options, ct);
 
