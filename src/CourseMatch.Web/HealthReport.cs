@@ -2,14 +2,16 @@ using System.Text.Json;
 using CourseMatch.Data;
 using CourseMatch.Web.Operations;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CourseMatch.Web;
 
 /// <summary>
 /// Three health endpoints, for three questions. <c>/health/live</c>: is the process serving (no checks; a proxy or
-/// orchestrator restarts it when not). <c>/health/ready</c>: can it do its work, i.e. does the primary answer (a proxy
-/// stops sending it traffic when not). <c>/health</c>: the full report as JSON, primary, replica and lag.
+/// orchestrator restarts it when not). <c>/health/ready</c>: can it serve, i.e. does the primary answer, or at least a
+/// fresh standby for public reads (a proxy stops sending it traffic when neither does). <c>/health</c>: the full
+/// report as JSON, primary, replica and lag.
 /// </summary>
 public static class HealthReport
 {
@@ -17,14 +19,31 @@ public static class HealthReport
 
     public static void AddCourseMatchHealth(this IServiceCollection services) =>
         services.AddHealthChecks()
-            .AddDbContextCheck<CourseMatchDb>("primary", tags: [Ready])
-            .AddCheck<ReplicaMonitor.HealthCheck>("replica");
+            .AddDbContextCheck<CourseMatchDb>("primary")
+            .AddCheck<ReplicaMonitor.HealthCheck>("replica")
+            .AddCheck<ReadyCheck>("serving", tags: [Ready]);
 
     public static void MapCourseMatchHealth(this WebApplication app)
     {
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = WriteJson });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Ready), ResponseWriter = WriteJson });
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = WriteJson });
+    }
+
+    /// <summary>
+    /// Ready while the primary answers; while it does not but the standby does, ready but degraded: the catalog, course
+    /// pages and plans' candidates go on from the standby, and pages that write say the database is away. Taking every
+    /// instance out of the proxy during a primary restart would turn all of that into errors.
+    /// </summary>
+    public sealed class ReadyCheck(CourseMatchDb db, ReplicaMonitor replica) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            if (await db.Database.CanConnectAsync(ct)) return HealthCheckResult.Healthy("The primary answers.");
+            return replica.State is { Reachable: true, ReadsOnStandby: true }
+                ? HealthCheckResult.Degraded("The primary does not answer: public reads go on from the standby; writes wait for the primary.")
+                : HealthCheckResult.Unhealthy("Neither the primary nor a fresh standby answers.");
+        }
     }
 
     private static Task WriteJson(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)

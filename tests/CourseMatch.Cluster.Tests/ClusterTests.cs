@@ -323,25 +323,63 @@ public class FailureTests(RunningCluster cluster)
     }
 
     [Fact]
+    public async Task WithRedisGoneSignInAttemptsAreCountedInPostgreSQLInstead()
+    {
+        if (DateTime.UtcNow.Second > 40) await Task.Delay(TimeSpan.FromSeconds(61 - DateTime.UtcNow.Second));
+        await cluster.StopRedisAsync();
+        try
+        {
+            var attacker = Http.Plain(source: "127.0.0.4");
+            var jar = new Http.Jar();
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i <= RunningCluster.SignInLimit; i++)
+            {
+                jar.Set("CM_NODE", i % 2 == 0 ? "b" : "a");
+                statuses.Add((await attacker.SignInAsync(jar, cluster.ProxyUrl, cluster.ProxyUrl, $"nobody-{i}@example.test", "still not the password")).StatusCode);
+            }
+            Assert.All(statuses.Take(RunningCluster.SignInLimit), s => Assert.Equal(HttpStatusCode.OK, s));
+            Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+            Assert.Equal(RunningCluster.SignInLimit + 1,
+                await cluster.Db.ScalarAsync<int>("SELECT hits FROM rate_limit_windows WHERE key = 'sign-in:127.0.0.4' ORDER BY window_start DESC LIMIT 1"));
+        }
+        finally
+        {
+            await cluster.StartRedisAsync();
+        }
+    }
+
+    [Fact]
     public async Task AfterThePrimaryRestartsBothInstancesWorkWithoutARestartOfTheirOwn()
     {
         var pids = (cluster.A.Running, cluster.B.Running);
         await cluster.Primary.StopAsync();
         try
         {
+            // Without the primary the instances stay in the proxy, degraded: the catalog goes on from the standby.
             foreach (var instance in new[] { cluster.A, cluster.B })
-                await RunningCluster.WaitUntilAsync(async () => (await Http.Plain().GetAsync(instance.Url + "/health/ready")).StatusCode == HttpStatusCode.ServiceUnavailable,
-                    TimeSpan.FromSeconds(10), $"{instance.Name} to say it is not ready");
+                await RunningCluster.WaitUntilAsync(async () =>
+                {
+                    var ready = await Http.Plain().GetAsync(instance.Url + "/health/ready");
+                    return ready.IsSuccessStatusCode && (await ready.Content.ReadAsStringAsync()).Contains("\"Degraded\"");
+                }, TimeSpan.FromSeconds(10), $"{instance.Name} to say it serves reads only");
+            var http = Http.Plain();
+            foreach (var node in new[] { "a", "b" })
+            {
+                var search = await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{cluster.ProxyUrl}/api/courses?q=statistics") { Headers = { { "Cookie", $"CM_NODE={node}" } } });
+                Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+                Assert.Equal(node, search.Headers.GetValues("X-CourseMatch-Instance").Single());
+            }
         }
         finally
         {
             await cluster.Primary.StartAsync();
+            cluster.Db.Source.Clear(); // the test's own pooled connections (not the instances') died with the server
         }
 
         var (email, password) = await cluster.CreateUserAsync(Roles.Admin);
         foreach (var instance in new[] { cluster.A, cluster.B })
         {
-            await RunningCluster.WaitUntilAsync(async () => (await Http.Plain().GetAsync(instance.Url + "/health/ready")).IsSuccessStatusCode,
+            await RunningCluster.WaitUntilAsync(async () => (await Http.Plain().GetStringAsync(instance.Url + "/health/ready")).Contains("\"Healthy\""),
                 TimeSpan.FromSeconds(20), $"{instance.Name} to be ready again");
             // A write (the session row) and an admin read, on the same processes as before.
             var jar = new Http.Jar();
@@ -358,6 +396,7 @@ public class FailureTests(RunningCluster cluster)
     {
         using var http = Http.Plain();
         var (served, failed) = (0, 0);
+        var failures = new List<string>();
         var queries = new[] { "python", "statistics", "linear algebra", "probability", "optimization" };
         while (!stop.IsCancellationRequested)
         {
@@ -366,11 +405,17 @@ public class FailureTests(RunningCluster cluster)
             try
             {
                 var response = await http.SendAsync(request, CancellationToken.None);
-                if (response.IsSuccessStatusCode) served++; else failed++;
+                if (response.IsSuccessStatusCode) served++;
+                else
+                {
+                    failed++;
+                    failures.Add($"{(int)response.StatusCode} from {response.Headers.GetValues("X-CourseMatch-Instance").FirstOrDefault() ?? "the proxy"}: {(await response.Content.ReadAsStringAsync())[..Math.Min(200, (int)(response.Content.Headers.ContentLength ?? 200))]}");
+                }
             }
-            catch (HttpRequestException) { failed++; }
+            catch (HttpRequestException e) { failed++; failures.Add(e.Message); }
             await Task.Delay(50, CancellationToken.None);
         }
+        foreach (var f in failures.Distinct().Take(5)) Console.WriteLine("browse failure: " + f);
         return (served, failed);
     }
 }

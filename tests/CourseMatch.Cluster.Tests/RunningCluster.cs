@@ -30,6 +30,7 @@ public sealed class RunningCluster : IAsyncLifetime
     public const int SignInLimit = 6;
 
     private Process? redis, haproxy;
+    private string redisServerPath = "";
     private IPlaywright? playwright;
     private string logs = "";
 
@@ -54,8 +55,8 @@ public sealed class RunningCluster : IAsyncLifetime
         Standby = await Primary.StartStandbyAsync("cls");
 
         RedisPort = FreePort();
-        redis = StartProcess(redisServer, ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], new(), "redis");
-        await WaitForPortAsync(RedisPort, "Redis");
+        redisServerPath = redisServer;
+        await StartRedisAsync();
 
         var hosts = $"Host=127.0.0.1:{Primary.Port},127.0.0.1:{Standby.Port};Username=postgres;Database=coursematch;Include Error Detail=true";
         A = new Instance("a", hosts, RedisPort, logs);
@@ -95,6 +96,18 @@ public sealed class RunningCluster : IAsyncLifetime
         if (Standby is not null) await Standby.DisposeAsync();
         if (Primary is not null) await Primary.DisposeAsync();
         try { Directory.Delete(logs, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Redis on its port (again): empty, as a restarted Redis without persistence is.</summary>
+    public async Task StartRedisAsync()
+    {
+        redis = StartProcess(redisServerPath, ["--port", RedisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], new(), "redis");
+        await WaitForPortAsync(RedisPort, "Redis");
+    }
+
+    public async Task StopRedisAsync()
+    {
+        if (redis is { HasExited: false }) { redis.Kill(); await redis.WaitForExitAsync(); }
     }
 
     /// <summary>An account made the way the CLI makes one (<c>coursematch users add</c>).</summary>

@@ -49,27 +49,29 @@ public sealed class ReadDatabase : IDbContextFactory<CourseMatchDb>
 
     /// <summary>
     /// Runs a read (which reaches the database through <see cref="DataSource"/> or <see cref="CreateDbContext"/>) and,
-    /// when it was on the standby and the connection failed (the standby stopped: its pooled connections are dead),
-    /// moves reads to the primary and runs it once more there, so the visitor sees an answer, not an error. The
-    /// replica monitor moves reads back once the standby answers again.
+    /// when its connection failed because the server behind it went away (a standby stopped, a primary restarted: the
+    /// pooled connections to it are dead), empties the pool and runs it once more — on the primary if it was the
+    /// standby — so the visitor sees an answer, not an error. The replica monitor moves reads back to the standby once
+    /// it answers again.
     /// </summary>
     public async Task<T> ReadAsync<T>(Func<Task<T>> read)
     {
-        var onStandby = standbyInUse;
+        var source = DataSource;
         try { return await read(); }
-        catch (Exception e) when (onStandby && IsConnectionFault(e))
+        catch (Exception e) when (IsConnectionFault(e))
         {
-            Route(false);
-            standby!.Clear(); // drop the idle connections that died with the standby
+            if (source == standby) Route(false);
+            source.Clear(); // drop the idle connections that died with the server
             return await read();
         }
     }
 
-    private static bool IsConnectionFault(Exception? e)
+    /// <summary>The connection, not the statement, failed: the server shut down, crashed, is starting, or the socket broke.</summary>
+    public static bool IsConnectionFault(Exception? e)
     {
         for (; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" }) return true; // shut down, crashed, starting
+            if (e is PostgresException { SqlState: "57P01" or "57P02" or "57P03" }) return true;
             if (e is NpgsqlException { IsTransient: true } and not PostgresException) return true;
             if (e is System.Net.Sockets.SocketException or IOException or TimeoutException) return true;
         }

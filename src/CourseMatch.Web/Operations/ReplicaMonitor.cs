@@ -60,7 +60,9 @@ public sealed class ReplicaMonitor(ReadDatabase reads, NpgsqlDataSource primary,
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            // Primary unreachable: the standby is the only place left to read from; its lag cannot be known.
+            // Primary unreachable: the standby is the only place left to read from; its lag cannot be known. If the
+            // primary went away, every idle connection to it is dead: drop them now, not one failed request at a time.
+            if (ReadDatabase.IsConnectionFault(e)) primary.Clear();
         }
 
         try

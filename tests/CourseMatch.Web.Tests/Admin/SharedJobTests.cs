@@ -169,6 +169,38 @@ public class SharedJobTests(TwoInstances apps) : IClassFixture<TwoInstances>
     }
 
     [Fact]
+    public async Task ATaggerTrainingRunningElsewhereIsRefusedHereAndShownOnBoth()
+    {
+        // Its own lock and row, apart from the ranker's: a tagger run elsewhere blocks a tagger start, not a ranker one.
+        var running = new TaggerJobState(true, "dana@example.test", DateTimeOffset.UtcNow, null, null, null);
+        await using var elsewhere = new NpgsqlConnection(apps.A.Db.ConnectionString + ";Pooling=false");
+        await elsewhere.OpenAsync();
+        await using (var cmd = new NpgsqlCommand("SELECT pg_advisory_lock(@key)", elsewhere))
+        {
+            cmd.Parameters.AddWithValue("key", TaggerJobs.LockKey);
+            await cmd.ExecuteScalarAsync();
+        }
+        await using (var row = apps.A.Db.Source.CreateCommand("""
+            INSERT INTO job_runs (kind, state, instance, updated_at) VALUES (@kind, @state::jsonb, 'instance-c', now())
+            ON CONFLICT (kind) DO UPDATE SET state = excluded.state, instance = excluded.instance, updated_at = excluded.updated_at
+            """))
+        {
+            row.Parameters.AddWithValue("kind", TaggerJobs.Kind.Kind);
+            row.Parameters.AddWithValue("state", JsonSerializer.Serialize(running, JsonSerializerOptions.Web));
+            await row.ExecuteNonQueryAsync();
+        }
+
+        var taggerOnB = apps.B.Services.GetRequiredService<TaggerJobs>();
+        var (started, message) = await taggerOnB.TryStartAsync("erin@example.test");
+        Assert.False(started);
+        Assert.Equal("A tagger training started by dana@example.test on instance instance-c is still going. Only one runs at a time: wait for it to finish.", message);
+        foreach (var jobs in new[] { apps.A.Services.GetRequiredService<TaggerJobs>(), taggerOnB })
+            await EventuallyAsync(() => jobs.State, s => s.Running && s.StartedBy == "dana@example.test", Seen, "the tagger run elsewhere");
+        await using (var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock_all()", elsewhere)) await unlock.ExecuteNonQueryAsync();
+        await apps.A.Db.ExecAsync($"DELETE FROM job_runs WHERE kind = '{TaggerJobs.Kind.Kind}'");
+    }
+
+    [Fact]
     public async Task TheRunningInstanceBeatsWhileItRunsAndWritesItsEnd()
     {
         var (started, message) = await OnB.TryStartAsync(Slow, "bob@example.test");

@@ -182,7 +182,8 @@ public class CatalogApiTests(WebAppFactory app) : IClassFixture<WebAppFactory>
         var live = await Json("/health/live");
         Assert.Empty(live.GetProperty("checks").EnumerateObject());
         var ready = await Json("/health/ready");
-        Assert.Equal(["primary"], ready.GetProperty("checks").EnumerateObject().Select(c => c.Name));
+        var serving = Assert.Single(ready.GetProperty("checks").EnumerateObject());
+        Assert.Equal(("serving", "Healthy"), (serving.Name, serving.Value.GetProperty("status").GetString()));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class SharedCounters(NpgsqlDataSource primary, SharedCounters.Redi
                 if (hits == 1) await db.KeyExpireAsync(redisKey, window * 2);
                 return (hits, resetIn);
             }
-            catch (RedisException e)
+            catch (Exception e) when (e is RedisException or TimeoutException)
             {
                 log.LogWarning("Redis does not answer ({Error}): counting {Key} in PostgreSQL.", e.Message, key);
             }
@@ -62,6 +62,8 @@ public sealed class SharedCounters(NpgsqlDataSource primary, SharedCounters.Redi
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 2000;
         options.SyncTimeout = options.AsyncTimeout = 2000;
+        // While Redis is away, fail at once (and count in PostgreSQL) rather than hold a sign-in until a timeout.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         options.ClientName = "coursematch";
         return new RedisConnection(ConnectionMultiplexer.Connect(options));
     }

@@ -64,9 +64,6 @@ public sealed class SharedJob<TState> where TState : class
         snapshot = kind.Idle;
     }
 
-    /// <summary>This instance's name in the row: config <c>CourseMatch:Instance</c>, else the machine's name.</summary>
-    public static string InstanceName(IConfiguration config) =>
-        config["CourseMatch:Instance"] is { Length: > 0 } name ? name : Environment.MachineName;
 
     public TState State { get { lock (gate) return snapshot; } }
 

@@ -36,7 +36,7 @@ public sealed class TaggerJobs : ISharedJob
         this.training = training;
         this.lifetime = lifetime;
         this.log = log;
-        job = new SharedJob<TaggerJobState>(Kind, db, SharedJob<TaggerJobState>.InstanceName(config), log);
+        job = new SharedJob<TaggerJobState>(Kind, db, Operations.Telemetry.InstanceName(config), log);
     }
 
     public TaggerJobState State => job.State;

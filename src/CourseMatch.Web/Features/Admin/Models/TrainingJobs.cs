@@ -45,7 +45,7 @@ public sealed class TrainingJobs : ISharedJob
         this.training = training;
         this.lifetime = lifetime;
         this.log = log;
-        job = new SharedJob<TrainingJobState>(Kind, db, SharedJob<TrainingJobState>.InstanceName(config), log);
+        job = new SharedJob<TrainingJobState>(Kind, db, Operations.Telemetry.InstanceName(config), log);
     }
 
     public TrainingJobState State => job.State;
