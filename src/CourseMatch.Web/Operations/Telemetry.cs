@@ -28,9 +28,11 @@ public static class Telemetry
     public static string InstanceName(IConfiguration configuration) =>
         configuration["CourseMatch:Instance"] is { Length: > 0 } name ? name.Trim() : Environment.MachineName;
 
-    /// <summary>The loopback port Prometheus scrapes, or null when metrics are not served.</summary>
+    /// <summary>The loopback port Prometheus scrapes, or null when metrics are not served; a value that is not a port stops the start.</summary>
     public static int? MetricsPort(IConfiguration configuration) =>
-        int.TryParse(configuration["CourseMatch:MetricsPort"], out var port) && port is > 0 and <= 65535 ? port : null;
+        configuration["CourseMatch:MetricsPort"] is not { Length: > 0 } value ? null
+        : int.TryParse(value, out var port) && port is > 0 and <= 65535 ? port
+        : throw new InvalidOperationException($"CourseMatch:MetricsPort: \"{value}\" is not a port number (1–65535).");
 
     public static WebApplicationBuilder AddCourseMatchTelemetry(this WebApplicationBuilder builder)
     {

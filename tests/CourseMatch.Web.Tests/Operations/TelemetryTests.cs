@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -168,4 +169,16 @@ public class TelemetryTests(MetricsApp app) : IClassFixture<MetricsApp>
     [InlineData("", null, null, "http://localhost:5000")]
     public void TheMetricsPortIsAddedBesideTheUrlsTheAppWouldServe(string? urls, string? httpPorts, string? httpsPorts, string expected) =>
         Assert.Equal(expected, string.Join("|", Telemetry.ServedUrls(urls, httpPorts, httpsPorts)));
+
+    [Theory]
+    [InlineData("ninety")]
+    [InlineData("70000")]
+    [InlineData("0")]
+    public void AMetricsPortThatIsNotAPortStopsTheStartNamingTheSetting(string value)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("CourseMatch:MetricsPort", value)]).Build();
+        var refused = Assert.Throws<InvalidOperationException>(() => Telemetry.MetricsPort(configuration));
+        Assert.Contains("CourseMatch:MetricsPort", refused.Message);
+        Assert.Contains(value, refused.Message);
+    }
 }

@@ -2,12 +2,12 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using CourseMatch.Data;
 using CourseMatch.Operations;
+using CourseMatch.Web.Components.Shared;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace CourseMatch.Web.Features.Account;
 
@@ -86,7 +86,7 @@ public sealed class ServerSessions(IDbContextFactory<CourseMatchDb> dbs, IDataPr
             log.LogWarning(e, "A stored session could not be decrypted (its key is gone): treated as signed out.");
             return null;
         }
-        catch (Exception e) when (DatabaseDown(e))
+        catch (Exception e) when (DatabaseFault.Is(e))
         {
             var known = lastRead.TryGetValue(id, out AuthenticationTicket? ticket);
             log.LogWarning("Sessions cannot be read ({Error}): {Outcome}.", e.Message,
@@ -115,9 +115,6 @@ public sealed class ServerSessions(IDbContextFactory<CourseMatchDb> dbs, IDataPr
     public void Dispose() => lastRead.Dispose();
 
     private byte[] Protect(AuthenticationTicket ticket) => protector.Protect(TicketSerializer.Default.Serialize(ticket));
-
-    private static bool DatabaseDown(Exception e) =>
-        e is NpgsqlException or TimeoutException || e.InnerException is NpgsqlException or TimeoutException;
 }
 
 /// <summary>Puts the cookie's tickets in <see cref="ServerSessions"/>.</summary>

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Server;
-using Npgsql;
+using CourseMatch.Web.Components.Shared;
 
 namespace CourseMatch.Web.Features.Account;
 
@@ -18,7 +18,7 @@ public sealed class SessionRevalidation(ILoggerFactory loggers, ServerSessions s
         if (state.User.Identity?.IsAuthenticated != true) return true;
         if (state.User.FindFirstValue(ServerSessions.SessionClaim) is not { } key) return false;
         try { return await sessions.IsOpenAsync(key, ct); }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException || e.InnerException is NpgsqlException)
+        catch (Exception e) when (DatabaseFault.Is(e))
         {
             return true; // the database is away: keep the page as it is rather than sign everyone out
         }

@@ -64,7 +64,6 @@ public sealed class SharedJob<TState> where TState : class
         snapshot = kind.Idle;
     }
 
-
     public TState State { get { lock (gate) return snapshot; } }
 
     /// <summary>Raised on the running thread for this instance's own steps, and on the poller's for a changed row.</summary>
