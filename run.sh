@@ -100,7 +100,9 @@ fi
 
 echo "==> CourseMatch at http://127.0.0.1:$COURSEMATCH_PORT  (Ctrl-C stops it)"
 set -m
+# One instance logs to this terminal, for a person: plain lines (the cluster's instances log JSON to .data/logs).
 ASPNETCORE_URLS="http://127.0.0.1:$COURSEMATCH_PORT" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Production}" \
+  Logging__Console__FormatterName="${Logging__Console__FormatterName:-simple}" \
   dotnet "$COURSEMATCH_DATA/app/CourseMatch.Web.dll" --contentRoot "$COURSEMATCH_DATA/app" &
 APP_PID=$!
 set +m
