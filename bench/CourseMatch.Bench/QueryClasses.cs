@@ -67,10 +67,10 @@ public sealed class BaselinePlan
         return sb.ToString();
     }
 
-    private BaselinePlan(NpgsqlDataSource db)
+    private BaselinePlan(NpgsqlDataSource db, CatalogIndex index)
     {
         this.db = db;
-        correction = new CatalogSearch(ReadDatabase.PrimaryOnly(db));
+        correction = new CatalogSearch(ReadDatabase.PrimaryOnly(db), index);
     }
 
     /// <summary>
@@ -78,15 +78,17 @@ public sealed class BaselinePlan
     /// listing what it ran: the planner's guess, the counted statement, the sampled estimate, the spelling correction
     /// and the searches after it, as the data calls for.
     /// </summary>
-    public static async Task<BaselinePlan> CreateAsync(NpgsqlDataSource db, CatalogQuery query, CancellationToken ct)
+    public static async Task<BaselinePlan> CreateAsync(NpgsqlDataSource db, CatalogIndex index, CatalogQuery query, CancellationToken ct)
     {
-        var plan = new BaselinePlan(db);
+        var plan = new BaselinePlan(db, index);
         var steps = new List<CatalogSearch.SearchStep>();
         await plan.correction.SearchAsync(query, steps, ct);
         foreach (var step in steps)
         {
             if (step.Statement is { } spec)
-                plan.AddSearch(spec, spec.Sql.StartsWith("EXPLAIN", StringComparison.Ordinal) ? "planner's guess at the matches (EXPLAIN)"
+                plan.AddSearch(spec, spec.Sql.Contains("pg_current_snapshot", StringComparison.Ordinal) ? "index poll (snapshot, parsed query, changes since)"
+                    : spec.Sql.Contains("WITH ORDINALITY", StringComparison.Ordinal) ? "the page's cards by id"
+                    : spec.Sql.StartsWith("EXPLAIN", StringComparison.Ordinal) ? "planner's guess at the matches (EXPLAIN)"
                     : spec.Sql.Contains("TABLESAMPLE", StringComparison.Ordinal) ? "estimate from a block sample (and the page in index order)"
                     : "counted search (exact total, facets and page)");
             else if (step.Corrected is { } text)

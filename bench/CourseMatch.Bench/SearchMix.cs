@@ -19,7 +19,7 @@ public static class EstimateCheck
     {
         var estimated = await new CatalogSearch(ReadDatabase.PrimaryOnly(db)).SearchAsync(query, ct);
         if (!estimated.CountsAreEstimates) return null;
-        var exact = await new CatalogSearch(ReadDatabase.PrimaryOnly(db), new CountBudget(Exact: 1_000_000_000)).SearchAsync(query, ct);
+        var exact = await new CatalogSearch(ReadDatabase.PrimaryOnly(db), budget: new CountBudget(Exact: 1_000_000_000)).SearchAsync(query, ct);
 
         double Error(int estimate, int truth) => truth == 0 ? 0 : Math.Abs(estimate - (double)truth) / truth;
         var worst = (Error: 0.0, Facet: "");

@@ -28,6 +28,7 @@ public static class CourseMatchServices
         services.AddSingleton(reads ?? ReadDatabase.PrimaryOnly(dataSource));
 
         // Catalog
+        services.AddSingleton<CatalogIndex>();
         services.AddSingleton<CatalogSearch>();
         services.AddSingleton<CatalogReader>();
         // Recommendations

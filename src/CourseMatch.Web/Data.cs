@@ -44,6 +44,7 @@ public static class DataRegistration
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ReplicaMonitor>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaMonitor>());
+        builder.Services.AddHostedService<CatalogIndexWarmup>();
 
         builder.Services.AddDataProtection()
             .SetApplicationName("CourseMatch")

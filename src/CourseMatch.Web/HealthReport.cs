@@ -21,6 +21,7 @@ public static class HealthReport
         services.AddHealthChecks()
             .AddDbContextCheck<CourseMatchDb>("primary")
             .AddCheck<ReplicaMonitor.HealthCheck>("replica")
+            .AddCheck<CatalogIndexHealthCheck>("catalogIndex")
             .AddCheck<ReadyCheck>("serving", tags: [Ready]);
 
     public static void MapCourseMatchHealth(this WebApplication app)

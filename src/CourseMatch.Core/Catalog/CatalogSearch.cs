@@ -15,7 +15,7 @@ namespace CourseMatch.Catalog;
 /// Counts are exact while a set of matches fits the <see cref="CountBudget"/>; above it they are estimated from a block
 /// sample of the table and marked as estimates. See docs/decisions/0015-true-counts-and-disjunctive-facets.md.
 /// </remarks>
-public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budget = null)
+public sealed partial class CatalogSearch(ReadDatabase reads, CatalogIndex? index = null, CountBudget? budget = null)
 {
     /// <summary>Read per statement: the replica monitor may move reads between standby and primary at any time.</summary>
     private NpgsqlDataSource db => reads.DataSource;
@@ -70,6 +70,12 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budge
     /// </summary>
     private async Task<CatalogPage> RunAsync(CatalogQuery query, TextMode mode, string? text, List<SearchStep>? steps, CancellationToken ct)
     {
+        if (index is not null && mode != TextMode.TitleSimilarity
+            && await index.PrepareAsync(mode == TextMode.Words ? text ?? "" : null, steps, ct) is { } prepared)
+        {
+            var result = CatalogIndex.Search(prepared, query);
+            return Page(query, new RawPage(result.Total, await CardsAsync(result.PageIds, steps, ct), result.Facets, null), []);
+        }
         var percent = await SamplePercentAsync(ct);
         if (percent < 100 && await PlannedMatchesAsync(BuildPlanned(query, mode, text), steps, ct) > PlannedFar * budget.Exact)
         {
@@ -122,6 +128,17 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budge
         Facets = Facets(raw.Facets, query, estimated.ToHashSet()),
     };
 
+    /// <summary>The cards of the courses <paramref name="ids"/>, in that order (a course unpublished meanwhile is left out).</summary>
+    private async Task<List<RawCard>> CardsAsync(int[] ids, List<SearchStep>? steps, CancellationToken ct)
+    {
+        if (ids.Length == 0) return [];
+        var spec = new SqlCommandSpec(
+            $"SELECT ({Cards("SELECT k.id, k.ord FROM unnest(@ids) WITH ORDINALITY AS k(id, ord)")})::text",
+            [new("ids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = ids }]);
+        steps?.Add(new SearchStep(spec, null));
+        return await QueryAsync<List<RawCard>>(spec, ct);
+    }
+
     /// <summary>The planner's guess at how many courses match: an EXPLAIN, no rows read.</summary>
     private async Task<double> PlannedMatchesAsync(SqlCommandSpec spec, List<SearchStep>? steps, CancellationToken ct)
     {
@@ -173,6 +190,13 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CountBudget? budge
         public NpgsqlCommand ToCommand(NpgsqlDataSource source)
         {
             var cmd = source.CreateCommand(Sql);
+            foreach (var p in Parameters) cmd.Parameters.Add(p.Clone());
+            return cmd;
+        }
+
+        public NpgsqlCommand ToCommand(NpgsqlConnection connection)
+        {
+            var cmd = new NpgsqlCommand(Sql, connection);
             foreach (var p in Parameters) cmd.Parameters.Add(p.Clone());
             return cmd;
         }

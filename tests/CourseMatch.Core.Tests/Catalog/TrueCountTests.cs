@@ -90,7 +90,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
         var togetherSteps = new List<CatalogSearch.SearchStep>();
         var together = await search.SearchAsync(query, togetherSteps);
         var apartSteps = new List<CatalogSearch.SearchStep>();
-        var apart = await new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: budget)).SearchAsync(query, apartSteps);
+        var apart = await new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), budget: new CountBudget(Exact: budget)).SearchAsync(query, apartSteps);
 
         static int Reads(List<CatalogSearch.SearchStep> steps) => steps.Count(s => s.Statement?.Sql.Contains("u AS MATERIALIZED") == true);
         Assert.Equal(1, Reads(togetherSteps));
@@ -125,7 +125,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
     public async Task OverTheBudgetCountsAreMarkedEstimatesAndCloseToTheTruth()
     {
         // A small budget makes a few thousand courses "large": the same code path as a million courses over 50,000.
-        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: 500, SampleRows: 1500));
+        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), budget: new CountBudget(Exact: 500, SampleRows: 1500));
         var page = await small.SearchAsync(new CatalogQuery { Q = "data", Sort = CatalogSort.Price });
 
         Assert.True(page.CountsAreEstimates);
@@ -147,7 +147,7 @@ public class TrueCountTests(SyntheticCatalogFixture fixture) : IClassFixture<Syn
         var exact = await Count(where);
         var budget = (int)exact + 10;
         Assert.True(await Count(Matches) > budget * 2, "the level facet's own set should be far over the budget");
-        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), new CountBudget(Exact: budget, SampleRows: 1500));
+        var small = new CatalogSearch(ReadDatabase.PrimaryOnly(fixture.Db.Source), budget: new CountBudget(Exact: budget, SampleRows: 1500));
 
         var page = await small.SearchAsync(new CatalogQuery { Q = "data", Levels = [CourseLevel.Advanced] });
 
