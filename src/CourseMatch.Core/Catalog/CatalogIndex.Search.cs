@@ -15,76 +15,81 @@ public sealed partial class CatalogIndex
 
     /// <summary>
     /// Counts and orders every match of <paramref name="query"/>. One pass over the courses matching the words: a course
-    /// passing every filter is a match, counted in every facet; one failing exactly one filter is counted only in that
-    /// filter's facet (disjunctive facets: a facet's counts are those of the matches without its own filter).
+    /// passing every filter is a match, counted in every facet and offered to the page; one failing exactly one filter is
+    /// counted only in that filter's facet (disjunctive facets: a facet's counts are those of the matches without its own
+    /// filter).
     /// </summary>
     internal static Result Search(Prepared prepared, CatalogQuery query)
     {
         var s = prepared.State;
         var filters = new Filters(query, s.Names);
         var counts = new Counts(s.Names);
-        var matches = new List<long>(); // segment (bit 32) and position
-        var scores = new List<float>();
+        var offset = (query.Page - 1) * query.PageSize;
+        var top = new Top(offset + query.PageSize, query.Sort, prepared.Words is { Length: > 0 }, s);
+        var total = 0;
 
         foreach (var (segment, gone, segmentBit) in new[] { (s.Main, s.MainGone, 0L), (s.Patched, (bool[]?)null, 1L << 32) })
         {
             var languageOk = filters.Languages(segment);
             var languageCounts = new int[segment.Languages.Count];
-            foreach (var (i, score) in Candidates(segment, prepared.Words))
+            // The loops are written out, not an iterator: at a million courses every call per course shows.
+            if (prepared.Words is null)
             {
-                if (gone is not null && gone[i]) continue;
-                var fails = filters.Failing(segment, i, languageOk);
-                if (fails == 0)
+                for (var i = 0; i < segment.Count; i++)
+                    if (gone is null || !gone[i]) Visit(segment, i, 0f);
+            }
+            else if (Postings(segment, prepared.Words) is { } lists)
+            {
+                var (first, firstWeights) = lists[0];
+                var cursor = new int[lists.Count];
+                for (var k = 0; k < first.Length; k++)
                 {
-                    matches.Add(segmentBit | (uint)i);
-                    scores.Add(score);
-                    counts.AddAll(segment, i, languageCounts);
+                    var i = first[k];
+                    var score = WeightScore[firstWeights[k]];
+                    var all = true;
+                    for (var l = 1; l < lists.Count && all; l++)
+                    {
+                        // Each list is ascending, so each search starts where the last one ended.
+                        var postings = lists[l].Postings;
+                        var at = Array.BinarySearch(postings, cursor[l], postings.Length - cursor[l], i);
+                        if (at >= 0) { cursor[l] = at; score += WeightScore[lists[l].Weights[at]]; }
+                        else { cursor[l] = ~at; all = false; }
+                    }
+                    if (all && (gone is null || !gone[i])) Visit(segment, i, score);
                 }
-                else if (BitOperations.PopCount((uint)fails) == 1)
-                    counts.Add(segment, i, BitOperations.TrailingZeroCount(fails), languageCounts);
             }
             counts.AddLanguages(segment, languageCounts);
+
+            void Visit(Segment segment, int i, float score)
+            {
+                var fails = filters.Any ? filters.Failing(segment, i, languageOk) : 0;
+                if (fails == 0)
+                {
+                    total++;
+                    counts.AddAll(segment, i, languageCounts);
+                    top.Offer(segmentBit | (uint)i, score);
+                }
+                else if ((fails & (fails - 1)) == 0) // failing exactly one filter
+                    counts.Add(segment, i, BitOperations.TrailingZeroCount(fails), languageCounts);
+            }
         }
 
-        var order = new Order(query.Sort, prepared.Words is { Length: > 0 }, s, matches, scores);
-        var offset = (query.Page - 1) * query.PageSize;
-        var page = order.Top(offset + query.PageSize).Skip(offset).Select(m => order.Id(matches[m])).ToArray();
-        return new Result(matches.Count, counts.Rows(), page);
+        var page = top.InOrder().Skip(offset).Select(top.Id).ToArray();
+        return new Result(total, counts.Rows(), page);
     }
 
-    /// <summary>The courses of a segment holding every word (all of them without words), with their relevance.</summary>
-    private static IEnumerable<(int Position, float Score)> Candidates(Segment segment, string[]? words)
+    /// <summary>The posting lists of every word, shortest first; null when a word is not in the segment (nothing matches).</summary>
+    private static List<(int[] Postings, byte[] Weights)>? Postings(Segment segment, string[] words)
     {
-        if (words is null)
-        {
-            for (var i = 0; i < segment.Count; i++) yield return (i, 0f);
-            yield break;
-        }
-        if (words.Length == 0) yield break;
+        if (words.Length == 0) return null;
         var lists = new List<(int[] Postings, byte[] Weights)>();
         foreach (var word in words)
         {
-            if (!segment.Terms.TryGetValue(word, out var t)) yield break;
+            if (!segment.Terms.TryGetValue(word, out var t)) return null;
             lists.Add((segment.Postings[t], segment.Weights[t]));
         }
         lists.Sort((a, b) => a.Postings.Length.CompareTo(b.Postings.Length));
-        var (first, firstWeights) = lists[0];
-        var cursor = new int[lists.Count];
-        for (var k = 0; k < first.Length; k++)
-        {
-            var i = first[k];
-            var score = WeightScore[firstWeights[k]];
-            var all = true;
-            for (var l = 1; l < lists.Count && all; l++)
-            {
-                var postings = lists[l].Postings;
-                // Galloping would be faster on very uneven lists; a binary search from the last place is near enough.
-                var at = Array.BinarySearch(postings, cursor[l], postings.Length - cursor[l], i);
-                if (at >= 0) { cursor[l] = at; score += WeightScore[lists[l].Weights[at]]; }
-                else { cursor[l] = ~at; all = false; if (cursor[l] >= postings.Length) yield break; }
-            }
-            if (all) yield return (i, score);
-        }
+        return lists;
     }
 
     /// <summary>The query's filters as lookups; bit f of <see cref="Failing"/> is set when the course fails facet f's filter.</summary>
@@ -113,6 +118,9 @@ public sealed partial class CatalogIndex
             foreach (var p in q.Prices) priceMask |= p == PriceFilter.Free ? 1 : 2;
             languages = q.Languages.Count > 0 ? q.Languages.ToHashSet(StringComparer.Ordinal) : null;
         }
+
+        public bool Any => format is not null || level is not null || pacing is not null || priceBand is not null || duration is not null
+                           || skill is not null || provider is not null || priceMask != 0 || languages is not null;
 
         public bool[]? Languages(Segment segment) => languages is null ? null : segment.Languages.Select(languages.Contains).ToArray();
 
@@ -147,9 +155,21 @@ public sealed partial class CatalogIndex
             skill = new int[names.MaxSkillId + 1], provider = new int[names.MaxProviderId + 1];
         private readonly Dictionary<string, int> language = new(StringComparer.Ordinal);
 
+        /// <summary>A match: counted in every facet (what <see cref="Add"/> does for each, written out for speed).</summary>
         public void AddAll(Segment s, int i, int[] languageCounts)
         {
-            for (var f = 0; f <= PacingF; f++) Add(s, i, f, languageCounts);
+            format[s.Format[i]]++;
+            var flags = s.PriceFlags[i];
+            price[0] += flags & 1;
+            price[1] += flags >> 1;
+            if (s.PriceBand[i] is var b && b != Segment.None) priceBand[b]++;
+            if (s.DurationBand[i] is var d && d != Segment.None) duration[d]++;
+            level[s.Level[i]]++;
+            for (var k = s.SkillStart[i]; k < s.SkillStart[i + 1]; k++)
+                if (s.Skills[k] < skill.Length) skill[s.Skills[k]]++;
+            if (s.Provider[i] < provider.Length) provider[s.Provider[i]]++;
+            languageCounts[s.Language[i]]++;
+            pacing[s.Pacing[i]]++;
         }
 
         public void Add(Segment s, int i, int facet, int[] languageCounts)
@@ -205,62 +225,71 @@ public sealed partial class CatalogIndex
         }
     }
 
-    /// <summary>The sort's order over the matches (indexes into them), the same keys and tie-breaks as the SQL search's ORDER BY.</summary>
-    private sealed class Order(CatalogSort sort, bool hasWords, State state, List<long> matches, List<float> scores) : IComparer<int>
+    /// <summary>
+    /// The first k matches in the sort's order (the SQL search's keys and tie-breaks): a bounded heap whose root is the
+    /// worst kept, so most matches cost one comparison of a precomputed primary key. A match is (segment in bit 32, position).
+    /// </summary>
+    private sealed class Top(int k, CatalogSort sort, bool hasWords, State state) : IComparer<(double Primary, long Match)>
     {
-        public int Id(long match) => Segment(match).Ids[(int)match];
+        // A max-heap on the order: the comparer is reversed.
+        private readonly PriorityQueue<long, (double Primary, long Match)> heap =
+            new(Math.Min(k, 4096) + 1, Comparer<(double Primary, long Match)>.Create((a, b) => Compare(sort, state, b, a)));
 
-        private Segment Segment(long match) => (match >> 32) == 0 ? state.Main : state.Patched;
+        public int Id(long match) => Segment(state, match).Ids[(int)match];
 
-        /// <summary>The first <paramref name="k"/> matches in order: a bounded heap keeps the k best seen, so a page costs one pass.</summary>
-        public IEnumerable<int> Top(int k)
+        public void Offer(long match, float score)
         {
-            if (k >= matches.Count / 2)
-            {
-                var all = Enumerable.Range(0, matches.Count).ToArray();
-                Array.Sort(all, this);
-                return all.Take(k);
-            }
-            // Max-heap on the order: the root is the worst of the k kept, dropped when a better one comes.
-            var heap = new PriorityQueue<int, int>(k + 1, Comparer<int>.Create((a, b) => Compare(b, a)));
-            for (var m = 0; m < matches.Count; m++)
-            {
-                if (heap.Count < k) heap.Enqueue(m, m);
-                else if (Compare(m, heap.Peek()) < 0) heap.EnqueueDequeue(m, m);
-            }
-            var top = new int[heap.Count];
-            for (var j = top.Length - 1; j >= 0; j--) top[j] = heap.Dequeue();
-            return top;
+            var key = (Primary(match, score), match);
+            if (heap.Count < k) heap.Enqueue(match, key);
+            else if (heap.TryPeek(out _, out var worst) && key.Item1 <= worst.Primary && Compare(sort, state, key, worst) < 0)
+                heap.EnqueueDequeue(match, key);
         }
 
-        public int Compare(int a, int b)
+        public IEnumerable<long> InOrder()
         {
-            if (a == b) return 0;
-            var (sa, ia) = (Segment(matches[a]), (int)matches[a]);
-            var (sb, ib) = (Segment(matches[b]), (int)matches[b]);
-            var c = sort switch
+            var kept = new List<(double Primary, long Match)>(heap.Count);
+            while (heap.TryDequeue(out _, out var key)) kept.Add(key);
+            kept.Sort(this);
+            return kept.Select(x => x.Match);
+        }
+
+        int IComparer<(double Primary, long Match)>.Compare((double Primary, long Match) a, (double Primary, long Match) b) => Compare(sort, state, a, b);
+
+        private static Segment Segment(State state, long match) => (match >> 32) == 0 ? state.Main : state.Patched;
+
+        /// <summary>The first sort key as a number where lower comes first (unknown values last); ties go on in <see cref="Compare"/>.</summary>
+        private double Primary(long match, float score)
+        {
+            var s = Segment(state, match);
+            var i = (int)match;
+            return sort switch
             {
-                CatalogSort.Relevance when hasWords => Descending(scores[a], scores[b]) is var r && r != 0 ? r : sb.RatingCount[ib].CompareTo(sa.RatingCount[ia]),
-                CatalogSort.Relevance => sb.RatingCount[ib].CompareTo(sa.RatingCount[ia]),
-                CatalogSort.Price => NullsLast(sa.Price[ia], sb.Price[ib], ascending: true),
-                CatalogSort.PriceDesc => NullsLast(sa.Price[ia], sb.Price[ib], ascending: false),
-                CatalogSort.Duration => NullsLast(sa.Effort[ia], sb.Effort[ib], ascending: true),
-                CatalogSort.Rating => NullsLast(sa.RatingScore[ia], sb.RatingScore[ib], ascending: false) is var r && r != 0 ? r : sb.RatingCount[ib].CompareTo(sa.RatingCount[ia]),
-                _ => sb.CreatedAt[ib].CompareTo(sa.CreatedAt[ia]),
+                // The relevance in tenths (sums of 0.1, 0.2, 0.4 and 1.0), then the number of ratings: exact in a double.
+                CatalogSort.Relevance when hasWords => -(Math.Round(score * 10.0) * 4294967296.0 + s.RatingCount[i]),
+                CatalogSort.Relevance => -s.RatingCount[i],
+                CatalogSort.Price => double.IsNaN(s.Price[i]) ? double.PositiveInfinity : s.Price[i],
+                CatalogSort.PriceDesc => double.IsNaN(s.Price[i]) ? double.PositiveInfinity : -s.Price[i],
+                CatalogSort.Duration => double.IsNaN(s.Effort[i]) ? double.PositiveInfinity : s.Effort[i],
+                CatalogSort.Rating => double.IsNaN(s.RatingScore[i]) ? double.PositiveInfinity : -s.RatingScore[i],
+                _ => -(double)s.CreatedAt[i],
+            };
+        }
+
+        private static int Compare(CatalogSort sort, State state, (double Primary, long Match) a, (double Primary, long Match) b)
+        {
+            var c = a.Primary.CompareTo(b.Primary);
+            if (c != 0 || a.Match == b.Match) return c;
+            var (sa, ia) = (Segment(state, a.Match), (int)a.Match);
+            var (sb, ib) = (Segment(state, b.Match), (int)b.Match);
+            c = sort switch
+            {
+                CatalogSort.Rating => sb.RatingCount[ib].CompareTo(sa.RatingCount[ia]),
+                CatalogSort.Newest => sb.CreatedAt[ib].CompareTo(sa.CreatedAt[ia]), // the primary key is rounded
+                _ => 0,
             };
             if (c != 0) return c;
             var (ida, idb) = (sa.Ids[ia], sb.Ids[ib]);
             return sort == CatalogSort.Newest ? idb.CompareTo(ida) : ida.CompareTo(idb);
         }
-
-        private static int Descending(float a, float b) => b.CompareTo(a);
-
-        private static int NullsLast(double a, double b, bool ascending) => (double.IsNaN(a), double.IsNaN(b)) switch
-        {
-            (true, true) => 0,
-            (true, false) => 1,
-            (false, true) => -1,
-            _ => ascending ? a.CompareTo(b) : b.CompareTo(a),
-        };
     }
 }
