@@ -41,8 +41,18 @@ public static class JudgedSet
     /// <summary>An advisor's position (1–10) as a graded relevance: 1–2 → 3, 3–5 → 2, 6–8 → 1, 9–10 → 0.</summary>
     public static int Grade(int position) => position switch { <= 2 => 3, <= 5 => 2, <= 8 => 1, _ => 0 };
 
-    /// <summary>The profile as the questionnaire would store it (current levels and constraints; its target is not read yet).</summary>
-    public static LearnerProfile ToLearner(Profile p) => new()
+    /// <summary>The profile as the questionnaire would store it: current levels, target (a role's levels, or levels set by hand) and constraints.</summary>
+    public static LearnerProfile ToLearner(Profile p, SkillTaxonomy taxonomy)
+    {
+        var learner = Constraints(p);
+        var role = p.Target.TryGetProperty("role", out var r) ? taxonomy.Role(r.GetString()) ?? throw new FormatException($"{p.Id}: role '{r}'") : null;
+        var levels = p.Target.TryGetProperty("levels", out var l) ? l.Deserialize<Dictionary<string, int?>>() : null;
+        learner.TargetRole = role?.Slug;
+        learner.Targets = taxonomy.Slugs.ToDictionary(s => s, s => levels is not null ? levels.GetValueOrDefault(s) : role!.Targets.GetValueOrDefault(s)?.Level);
+        return learner;
+    }
+
+    private static LearnerProfile Constraints(Profile p) => new()
     {
         Skills = new Dictionary<string, int>(p.Current),
         Goal = EnumText.TryParse<Goal>(p.Goal, out var goal) ? goal : throw new FormatException($"{p.Id}: goal '{p.Goal}'"),
@@ -93,7 +103,7 @@ public static class JudgedSet
         var taxonomy = await SkillTaxonomy.LoadAsync(db, ct);
         foreach (var p in profiles)
         {
-            var learner = ToLearner(p);
+            var learner = ToLearner(p, taxonomy);
             var context = await LearnerContext.ResolveAsync(db, learner, taxonomy, ct);
             var slugs = p.Ranking.Select(r => r.Course).ToArray();
             var found = await candidates.ForCoursesAsync(learner, context, today, slugs, ct);

@@ -25,6 +25,7 @@ public class JudgedSetTests(TrainedRunFixture run, Xunit.Abstractions.ITestOutpu
         var courses = (await run.Db.Context().Courses.Select(c => c.Slug).ToListAsync()).ToHashSet();
         var skills = (await run.Db.Context().Skills.Select(s => s.Slug).ToListAsync()).ToHashSet();
         var roles = Roles().EnumerateArray().ToDictionary(r => r.GetProperty("slug").GetString()!);
+        var taxonomy = await CourseMatch.Catalog.SkillTaxonomy.LoadAsync(run.Db.Source);
 
         Assert.Equal(["data-analyst", "data-scientist", "ml-engineer", "research-scientist", "quant-analyst", "graduate-ml", "curious"], roles.Keys);
         foreach (var (slug, role) in roles)
@@ -55,7 +56,7 @@ public class JudgedSetTests(TrainedRunFixture run, Xunit.Abstractions.ITestOutpu
                     Assert.Contains(t.Name, skills);
                     Assert.True(t.Value.ValueKind == JsonValueKind.Null || t.Value.GetInt32() is >= 0 and <= 4, $"{p.Id}.{t.Name}");
                 }
-            JudgedSet.ToLearner(p); // goal and format parse
+            JudgedSet.ToLearner(p, taxonomy); // goal, format and target parse
         }
         var byRole = Profiles.Where(p => p.Target.TryGetProperty("role", out _)).GroupBy(p => p.Target.GetProperty("role").GetString()!).ToDictionary(g => g.Key, g => g.Count());
         Assert.All(roles.Keys, r => Assert.True(byRole.GetValueOrDefault(r) >= 3, $"{r}: {byRole.GetValueOrDefault(r)} profiles"));
