@@ -940,6 +940,16 @@ namespace CourseMatch.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("start_within_weeks");
 
+                    b.Property<string>("TargetRole")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("target_role");
+
+                    b.Property<string>("Targets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("targets");
+
                     b.Property<bool>("WantsCertificate")
                         .HasColumnType("boolean")
                         .HasColumnName("wants_certificate");
@@ -960,6 +970,52 @@ namespace CourseMatch.Migrations
                         {
                             t.HasCheckConstraint("ck_learner_profiles_budget", "budget_amount IS NULL OR budget_amount >= 0");
                         });
+                });
+
+            modelBuilder.Entity("CourseMatch.Learners.TargetRole", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("name");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer")
+                        .HasColumnName("position");
+
+                    b.Property<string>("Slug")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("slug");
+
+                    b.Property<string>("Summary")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("summary");
+
+                    b.Property<string>("Targets")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("targets");
+
+                    b.HasKey("Id")
+                        .HasName("pk_target_roles");
+
+                    b.HasIndex("Slug")
+                        .IsUnique()
+                        .HasDatabaseName("ix_target_roles_slug");
+
+                    b.ToTable("target_roles", (string)null);
                 });
 
             modelBuilder.Entity("CourseMatch.Operations.AuthSession", b =>

@@ -1,5 +1,6 @@
 using CourseMatch.Accounts;
 using CourseMatch.Catalog;
+using CourseMatch.Learners;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -16,6 +17,7 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
 {
     public DbSet<Provider> Providers => Set<Provider>();
     public DbSet<Skill> Skills => Set<Skill>();
+    public DbSet<TargetRole> TargetRoles => Set<TargetRole>();
     public DbSet<Course> Courses => Set<Course>();
     public DbSet<CourseSession> CourseSessions => Set<CourseSession>();
     public DbSet<CourseSkill> CourseSkills => Set<CourseSkill>();

@@ -1,3 +1,4 @@
+using CourseMatch.Catalog;
 using CourseMatch.Places;
 
 namespace CourseMatch.Learners;
@@ -38,5 +39,34 @@ public class LearnerProfile
     /// <summary>The advised learner these answers belong to (null for an anonymous learner on /match).</summary>
     public int? LearnerId { get; set; }
 
+    /// <summary>The role the learner aims at (its slug), when the target came from one.</summary>
+    public string? TargetRole { get; set; }
+
+    /// <summary>
+    /// Skill slug → the level the learner wants to reach; null: not interested. Empty for answers stored before
+    /// targets existed, which count every skill as wanted up to the top level (what plans did then).
+    /// </summary>
+    public Dictionary<string, int?> Targets { get; set; } = [];
+
     public int Level(string skill) => Skills.TryGetValue(skill, out var l) ? l : 0;
+
+    /// <summary>
+    /// The level the learner wants in <paramref name="skill"/> now, or null when they do not want it. A target already
+    /// reached is done, unless every wanted target is reached: then the learner wants to keep going, one level further
+    /// in each wanted skill (advanced material, not refreshers).
+    /// </summary>
+    public int? Want(string skill)
+    {
+        if (Targets.Count == 0) return Skill.MaxLevel;
+        if (Targets.GetValueOrDefault(skill) is not int target) return null;
+        var have = Level(skill);
+        if (target > have) return target;
+        return KeepsGoing ? Math.Min(Skill.MaxLevel, have + 1) : have;
+    }
+
+    /// <summary>How many levels the learner wants to gain in <paramref name="skill"/> (0 when not interested or at target).</summary>
+    public int Gap(string skill) => Want(skill) is int want ? Math.Max(0, want - Level(skill)) : 0;
+
+    /// <summary>True when every wanted target is already reached (see <see cref="Want"/>).</summary>
+    public bool KeepsGoing => Targets.Count > 0 && Targets.All(t => t.Value is not int target || target <= Level(t.Key));
 }

@@ -28,6 +28,10 @@ public sealed class ProfileInput
     public string Pacing { get; set; } = "any";
     public string Language { get; set; } = "en";
     public bool WantsCertificate { get; set; }
+    /// <summary>The role aimed at (a slug); without it and without <see cref="TargetLevels"/>, the goal's default role.</summary>
+    public string? TargetRole { get; set; }
+    /// <summary>Target levels set by hand (null: not interested); with a role they override its levels, alone they are the whole target.</summary>
+    public Dictionary<string, int?>? TargetLevels { get; set; }
 
     public bool WantsInPerson => Format == "in-person";
 
@@ -37,6 +41,12 @@ public sealed class ProfileInput
         var errors = ValidateAnswers();
         foreach (var skill in Skills.Keys.Where(s => !taxonomy.Contains(s)))
             errors[$"skills.{skill}"] = [$"'{skill}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
+        if (TargetRole is not null && taxonomy.Role(TargetRole) is null)
+            errors["target.role"] = [$"'{Shorten(TargetRole)}' is not a role; use one of: {string.Join(", ", taxonomy.Roles.Select(r => r.Slug))}."];
+        foreach (var skill in (TargetLevels ?? []).Keys.Where(s => !taxonomy.Contains(s)))
+            errors[$"target.levels.{Shorten(skill)}"] = [$"'{Shorten(skill)}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
+        if (errors.Count == 0 && Targets(taxonomy) is { Count: > 0 } targets && targets.Values.All(t => t is null))
+            errors["target"] = ["Pick at least one skill you want to learn."];
         return errors;
     }
 
@@ -69,8 +79,33 @@ public sealed class ProfileInput
         if (StartWithinWeeks is < 0 or > MaxStartWithinWeeks) Fail("startWithinWeeks", $"When you want to start must be between 0 and {MaxStartWithinWeeks} weeks from now.");
         if (!EnumText.TryParse<PacingPreference>(Pacing, out _)) Fail("pacing", "Choose self-paced, scheduled or any.");
         if (Language is not { Length: 2 } || !Language.All(char.IsAsciiLetterLower)) Fail("language", "Use a two-letter language code such as en.");
+        foreach (var (skill, level) in (TargetLevels ?? []).Where(t => t.Value is < 0 or > Skill.MaxLevel))
+            Fail($"target.levels.{Shorten(skill)}", $"Pick a target level from 0 to {Skill.MaxLevel}, or null for not interested.");
+        if (TargetLevels is { Count: > 100 }) Fail("target.levels", "Give at most one target level per skill.");
         return errors;
     }
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    /// <summary>
+    /// The target level per skill of the taxonomy (null: not interested): the role's levels (the goal's default role when
+    /// neither a role nor levels were given), overridden by the levels set by hand. Empty when the role is not in the
+    /// catalog (plans then want every skill, as before targets).
+    /// </summary>
+    public Dictionary<string, int?> Targets(SkillTaxonomy taxonomy)
+    {
+        var roleSlug = TargetRole ?? (TargetLevels is null ? DefaultRole() : null);
+        var role = taxonomy.Role(roleSlug);
+        if (role is null && TargetLevels is null) return [];
+        return taxonomy.Skills.ToDictionary(s => s.Slug, s =>
+            TargetLevels is not null && TargetLevels.TryGetValue(s.Slug, out var set) ? set
+            : role?.Targets.GetValueOrDefault(s.Slug)?.Level);
+    }
+
+    private string DefaultRole() => Learners.TargetRole.DefaultFor(EnumText.TryParse<Goal>(Goal, out var g) ? g : Learners.Goal.Curiosity);
+
+    /// <summary>The role the target came from (given, or the goal's default), when it exists.</summary>
+    public string? RoleOf(SkillTaxonomy taxonomy) => taxonomy.Role(TargetRole ?? (TargetLevels is null ? DefaultRole() : null))?.Slug;
 
     /// <summary>The trusted profile, with a level for every skill of the taxonomy; call only when <see cref="Validate"/> found nothing.</summary>
     public LearnerProfile ToProfile(SkillTaxonomy taxonomy) => new()
@@ -89,6 +124,8 @@ public sealed class ProfileInput
         Pacing = EnumText.TryParse<PacingPreference>(Pacing, out var p) ? p : PacingPreference.Any,
         Language = Language,
         WantsCertificate = WantsCertificate,
+        TargetRole = RoleOf(taxonomy),
+        Targets = Targets(taxonomy),
     };
 
     /// <summary>Stored answers as the form edits them, with every skill the taxonomy has now.</summary>
@@ -98,5 +135,9 @@ public sealed class ProfileInput
         Goal = p.Goal.ToKebab(), BudgetAmount = p.BudgetAmount, BudgetCurrency = p.BudgetCurrency, BudgetStrict = p.BudgetStrict,
         Format = p.Format.ToKebab(), City = p.City, Country = p.Country, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
         StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
+        TargetRole = p.TargetRole,
+        // A role's levels are not repeated as hand-set ones; answers from before targets keep none (the goal's role then).
+        TargetLevels = p.Targets.Count == 0 || (p.TargetRole is not null && taxonomy.Role(p.TargetRole) is { } role
+            && p.Targets.All(t => role.Targets.GetValueOrDefault(t.Key)?.Level == t.Value)) ? null : new(p.Targets),
     };
 }

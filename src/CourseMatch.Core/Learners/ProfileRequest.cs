@@ -20,6 +20,10 @@ public sealed record ProfileRequest
     public string? Pacing { get; init; }
     public string? Language { get; init; }
     public bool? WantsCertificate { get; init; }
+    /// <summary>Where the learner wants to get: <c>{"role": "data-scientist"}</c>, <c>{"levels": {"calculus": 3, "discrete-math": null}}</c>, or both.</summary>
+    public TargetRequest? Target { get; init; }
+
+    public sealed record TargetRequest(string? Role, Dictionary<string, int?>? Levels);
 
     public sealed record BudgetRequest(decimal? Amount, string? Currency, bool? Strict);
 
@@ -59,6 +63,8 @@ public sealed record ProfileRequest
         input.Pacing = Pacing ?? input.Pacing;
         input.Language = Language?.ToLowerInvariant() ?? input.Language;
         input.WantsCertificate = WantsCertificate ?? false;
+        input.TargetRole = string.IsNullOrWhiteSpace(Target?.Role) ? null : Target.Role.Trim().ToLowerInvariant();
+        input.TargetLevels = Target?.Levels;
         return input;
     }
 
@@ -79,6 +85,10 @@ public sealed record ProfileRequest
             "skills" => "skills must be an object of skill → level (0–4).",
             _ when field.StartsWith("skills.", StringComparison.Ordinal) => $"{named} must be a whole number from 0 to 4.",
             "budget" => "budget must be an object with amount, currency and strict.",
+            "target" => "target must be an object with role and/or levels.",
+            "target.role" => "target.role must be text, the slug of a role.",
+            "target.levels" => "target.levels must be an object of skill → target level (0–4, or null for not interested).",
+            _ when field.StartsWith("target.levels.", StringComparison.Ordinal) => $"{named} must be a whole number from 0 to 4, or null for not interested.",
             "location" => "location must be an object with city, country and radiusKm.",
             "budget.amount" => "budget.amount must be a number.",
             "hoursPerWeek" or "startWithinWeeks" or "location.radiusKm" => $"{named} must be a whole number.",

@@ -63,7 +63,8 @@ public sealed class LearnerSimulator(double noise = 0.25)
         double gained = 0;
         foreach (var (skill, taught) in course.Teaches)
         {
-            var gap = Math.Max(0, taught - learner.Level(skill));
+            // Only what the learner wants counts: up to their target, nothing in a skill they are not interested in.
+            var gap = learner.Want(skill) is int want ? Math.Max(0, Math.Min(taught, want) - learner.Level(skill)) : 0;
             var absorbed = Math.Min(gap, 2) + 0.3 * Math.Max(0, gap - 2);
             gained += Relevance(learner.Goal, skill) * absorbed;
         }

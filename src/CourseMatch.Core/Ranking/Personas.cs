@@ -62,6 +62,22 @@ public sealed record Persona(string Key, string Name, string Description)
             profile.BudgetCurrency = currency;
             if (city.Length > 0) (profile.City, profile.Country) = (city, country);
         }
+        // Targets, drawn last so the draws above stay as they were: mostly the goal's role, sometimes another, and a
+        // quarter set by hand from it (one wanted skill dropped, one target moved a level), as learners answer.
+        if (taxonomy.Roles.Count > 0)
+        {
+            var role = rng.NextDouble() < 0.6 ? taxonomy.Role(TargetRole.DefaultFor(profile.Goal)) ?? taxonomy.Roles[0] : taxonomy.Roles[rng.Next(taxonomy.Roles.Count)];
+            profile.TargetRole = role.Slug;
+            profile.Targets = taxonomy.Slugs.ToDictionary(s => s, s => role.Targets.GetValueOrDefault(s)?.Level);
+            if (rng.NextDouble() < 0.25)
+            {
+                profile.TargetRole = null;
+                var wanted = profile.Targets.Where(t => t.Value is not null).Select(t => t.Key).ToList();
+                if (wanted.Count > 1) profile.Targets[wanted[rng.Next(wanted.Count)]] = null;
+                var moved = taxonomy.Skills[rng.Next(taxonomy.Skills.Count)].Slug;
+                profile.Targets[moved] = Math.Clamp((profile.Targets[moved] ?? profile.Level(moved)) + (rng.Next(2) * 2 - 1), 0, Skill.MaxLevel);
+            }
+        }
         return profile;
     }
 }

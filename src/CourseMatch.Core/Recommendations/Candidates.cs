@@ -27,11 +27,20 @@ public sealed class Candidates(ReadDatabase reads)
     public sealed record Context(double? Latitude, double? Longitude, decimal? BudgetUsd, decimal? UsdPerBudgetUnit, int[]? ExcludedCourseIds = null);
 
     public Task<List<CandidateCourse>> FindAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct = default) =>
-        reads.ReadAsync(() => FindOnceAsync(learner, context, today, ct));
+        reads.ReadAsync(() => FindOnceAsync(Sql, learner, context, today, [], ct));
 
-    private async Task<List<CandidateCourse>> FindOnceAsync(LearnerProfile learner, Context context, DateOnly today, CancellationToken ct)
+    /// <summary>
+    /// The courses <paramref name="slugs"/> as candidates for <paramref name="learner"/>, whatever the filters would say
+    /// (budget, format, distance, language): for measuring rankers on a judged list of courses.
+    /// </summary>
+    public Task<List<CandidateCourse>> ForCoursesAsync(LearnerProfile learner, Context context, DateOnly today, string[] slugs, CancellationToken ct = default) =>
+        reads.ReadAsync(() => FindOnceAsync(GivenSql, learner, context, today, slugs, ct));
+
+    private async Task<List<CandidateCourse>> FindOnceAsync(string sql, LearnerProfile learner, Context context, DateOnly today, string[] given, CancellationToken ct)
     {
-        await using var cmd = reads.DataSource.CreateCommand(Sql);
+        await using var cmd = reads.DataSource.CreateCommand(sql);
+        cmd.Parameters.Add(new("slugs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = given });
+        cmd.Parameters.Add(new("has_place", NpgsqlDbType.Boolean) { Value = context.Latitude is not null });
         var slugs = learner.Skills.Keys.ToArray();
         cmd.Parameters.Add(new("skill_slugs", NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = slugs });
         cmd.Parameters.Add(new("skill_levels", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = slugs.Select(s => learner.Skills[s]).ToArray() });
@@ -74,6 +83,32 @@ public sealed class Candidates(ReadDatabase reads)
         }
         return list;
     }
+
+    /// <summary>What is read of each picked course (the CTE <c>picked</c>), in the order the reader above takes it.</summary>
+    private const string Columns = $$"""
+        SELECT c.id, c.slug, c.title, pr.name, c.kind, c.format, c.pacing, c.price, c.currency, c.price_budget,
+               c.free_to_audit, c.level, c.language, c.certificate, c.rating, c.rating_count, c.duration_weeks,
+               c.hours_per_week, c.effort_hours, c.city, c.country, c.km,
+               (SELECT min(s.start_date) FROM course_sessions s WHERE s.course_id = c.id AND s.start_date >= @today),
+               EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id),
+               coalesce((SELECT json_object_agg(sk.slug, cs.level) FROM course_skills cs JOIN skills sk ON sk.id = cs.skill_id WHERE cs.course_id = c.id), '{}')::text,
+               coalesce((SELECT json_object_agg(sk.slug, cp.min_level) FROM course_prerequisites cp JOIN skills sk ON sk.id = cp.skill_id WHERE cp.course_id = c.id), '{}')::text,
+               ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id),
+               c.paid_unlisted, c.skills_status
+        FROM picked c JOIN providers pr ON pr.id = c.provider_id
+        """;
+
+    /// <summary>The given courses (<c>@slugs</c>), with their price in the budget's currency and their distance when both places are known.</summary>
+    private const string GivenSql = $$"""
+        WITH picked AS (
+            SELECT c.*, c.price * coalesce(er.usd_per_unit, CASE WHEN c.price = 0 THEN 1 END) / @usd_per_budget_unit AS price_budget,
+                   CASE WHEN @has_place AND p.id IS NOT NULL THEN 2 * 6371 * asin(least(1, sqrt(
+                       power(sin(radians(p.latitude - @lat) / 2), 2) +
+                       cos(radians(@lat)) * cos(radians(p.latitude)) * power(sin(radians(p.longitude - @lon) / 2), 2)))) END AS km
+            FROM courses c LEFT JOIN exchange_rates er ON er.currency = c.currency LEFT JOIN places p ON p.id = c.place_id
+            WHERE c.slug = ANY(@slugs))
+        {{Columns}}
+        """;
 
     private const string Sql = $$"""
         WITH learner AS (
@@ -122,15 +157,6 @@ public sealed class Candidates(ReadDatabase reads)
              WHERE @online_ok AND e.format = '{{nameof(CourseFormat.Online)}}' AND e.price = 0
              ORDER BY e.rating_count DESC, e.id LIMIT @per_track)
         )
-        SELECT c.id, c.slug, c.title, pr.name, c.kind, c.format, c.pacing, c.price, c.currency, c.price_budget,
-               c.free_to_audit, c.level, c.language, c.certificate, c.rating, c.rating_count, c.duration_weeks,
-               c.hours_per_week, c.effort_hours, c.city, c.country, c.km,
-               (SELECT min(s.start_date) FROM course_sessions s WHERE s.course_id = c.id AND s.start_date >= @today),
-               EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id),
-               coalesce((SELECT json_object_agg(sk.slug, cs.level) FROM course_skills cs JOIN skills sk ON sk.id = cs.skill_id WHERE cs.course_id = c.id), '{}')::text,
-               coalesce((SELECT json_object_agg(sk.slug, cp.min_level) FROM course_prerequisites cp JOIN skills sk ON sk.id = cp.skill_id WHERE cp.course_id = c.id), '{}')::text,
-               ARRAY(SELECT pc.required_course_id FROM course_prerequisite_courses pc WHERE pc.course_id = c.id),
-               c.paid_unlisted, c.skills_status
-        FROM picked c JOIN providers pr ON pr.id = c.provider_id
+        {{Columns}}
         """;
 }

@@ -10,11 +10,11 @@ namespace CourseMatch.Recommendations;
 /// </summary>
 public static class FeatureVector
 {
-    public const int SkillGapCoverage = 0;     // how much of the learner's gaps (below level 4) the course closes, 0–1
+    public const int SkillGapCoverage = 0;     // how much of the learner's wanted gaps (target − level) the course closes, 0–1
     public const int PrerequisiteReadiness = 1; // share of expected skills the learner has at the expected level, 1 when none
     public const int PrerequisiteMargin = 2;    // worst (learner level − expected level), −4…+4 scaled to 0–1; 1 when none
     public const int LevelOvershoot = 3;        // how far the course goes beyond the learner's next level, 0–1
-    public const int Redundancy = 4;            // share of taught skills the learner already has at that level, 0–1
+    public const int Redundancy = 4;            // share of taught skills that gain the learner nothing they want, 0–1
     public const int PriceToBudget = 5;         // price ÷ budget (1 = all of it, capped at 2, 0 when free), /2
     public const int Free = 6;                  // 1 when the price is 0
     public const int FreeToAudit = 7;           // 1 when auditing is free
@@ -42,14 +42,16 @@ public static class FeatureVector
     {
         var f = new float[Count];
 
-        // Skill gaps: what the course teaches above what the learner has, against all they could still learn.
+        // Skill gaps: what the course teaches towards the learner's targets, against all they want to gain. A skill the
+        // learner does not want, or has at target, gains nothing and counts as redundant.
         double closed = 0, possible = 0, already = 0, overshoot = 0;
-        foreach (var (skill, level) in learner.Skills) possible += Math.Max(0, 4 - level);
+        foreach (var (skill, _) in learner.Skills) possible += learner.Gap(skill);
         foreach (var (skill, taught) in course.Teaches)
         {
             var have = learner.Level(skill);
-            closed += Math.Max(0, taught - have);
-            if (have >= taught) already++;
+            var gained = learner.Want(skill) is int want ? Math.Max(0, Math.Min(taught, want) - have) : 0;
+            closed += gained;
+            if (gained == 0) already++;
             overshoot = Math.Max(overshoot, taught - have - 1);
         }
         f[SkillGapCoverage] = possible == 0 ? 0 : (float)Math.Min(1, closed / Math.Min(possible, 8));

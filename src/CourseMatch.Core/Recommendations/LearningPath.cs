@@ -12,7 +12,10 @@ public static class LearningPath
     /// raises a skill it expects from below the expected level to it. Among courses that are ready, easier
     /// and better-scored ones come first. Skill-derived orderings that would form a cycle are dropped.
     /// </summary>
-    public static List<CandidateCourse> Order(IReadOnlyList<(CandidateCourse Course, double Score)> picks, IReadOnlyDictionary<string, int> learnerLevels)
+    /// <param name="foundation">With targets: how foundational a course's step is (lower first), so the path starts with the
+    /// most foundational wanted gap before easier-looking but less basic courses.</param>
+    public static List<CandidateCourse> Order(IReadOnlyList<(CandidateCourse Course, double Score)> picks, IReadOnlyDictionary<string, int> learnerLevels,
+        Func<CandidateCourse, int>? foundation = null)
     {
         var chosen = picks.OrderByDescending(p => p.Score).Take(MaxSteps).ToList();
         var ids = chosen.Select(p => p.Course.Id).ToHashSet();
@@ -37,12 +40,20 @@ public static class LearningPath
             var ready = chosen.Select(p => p.Course.Id).Where(id => !done.Contains(id) && before[id].All(done.Contains)).ToList();
             // Prerequisite courses form no cycles (the catalog rejects them), so this only guards against bad data.
             if (ready.Count == 0) ready = chosen.Select(p => p.Course.Id).Where(id => !done.Contains(id)).ToList();
-            var next = ready.OrderBy(id => LevelRank(byId[id].Level)).ThenByDescending(id => score[id]).First();
+            var next = ready.OrderBy(id => foundation?.Invoke(byId[id]) ?? 0).ThenBy(id => LevelRank(byId[id].Level)).ThenByDescending(id => score[id]).First();
             done.Add(next);
             ordered.Add(byId[next]);
         }
         return ordered;
     }
+
+    /// <summary>
+    /// The learner's lowest current level among the wanted skills the course raises (a course starting calculus from 0
+    /// comes before one taking linear algebra from 2 to 3); courses raising nothing wanted last.
+    /// </summary>
+    public static int Foundation(Learners.LearnerProfile learner, CandidateCourse course) =>
+        course.Teaches.Where(t => learner.Want(t.Key) is int want && Math.Min(t.Value, want) > learner.Level(t.Key))
+            .Select(t => learner.Level(t.Key)).DefaultIfEmpty(Skill.MaxLevel + 1).Min();
 
     private static bool DependsOn(Dictionary<int, HashSet<int>> before, int course, int on)
     {

@@ -7,18 +7,30 @@ namespace CourseMatch.Recommendations;
 /// <summary>Plain-words reasons for a pick, built from the same facts the ranker's features come from.</summary>
 public static class Reasons
 {
-    public static string[] For(LearnerProfile learner, CandidateCourse c, IReadOnlyDictionary<string, string> skillNames, string? placeName)
+    /// <param name="roleName">The name of the role the learner aims at, when their target came from one.</param>
+    public static string[] For(LearnerProfile learner, CandidateCourse c, IReadOnlyDictionary<string, string> skillNames, string? placeName, string? roleName = null)
     {
         var reasons = new List<string>();
         string Name(string slug) => skillNames.TryGetValue(slug, out var n) ? n.ToLowerInvariant() is var l && l == "python programming" ? "Python" : n : slug;
 
         // Skills the tagger inferred are said as such, until a person reviews them.
         var (teaches, expects) = c.SkillsInferred ? ("Probably teaches", "Probably expects") : ("Teaches", "Expects");
-        foreach (var (skill, taught) in c.Teaches.Where(t => t.Value > learner.Level(t.Key)).OrderByDescending(t => t.Value - learner.Level(t.Key)).Take(2))
-            reasons.Add($"{teaches} {Name(skill)} to level {taught}; you are at {learner.Level(skill)}");
-        var already = c.Teaches.Where(t => t.Value <= learner.Level(t.Key)).Select(t => Name(t.Key)).ToList();
-        if (already.Count > 0 && already.Count == c.Teaches.Count)
+        // What it teaches towards the learner's targets, most first; the target is named where the learner set one.
+        int Gain(KeyValuePair<string, int> t) => learner.Want(t.Key) is int want ? Math.Max(0, Math.Min(t.Value, want) - learner.Level(t.Key)) : 0;
+        foreach (var (skill, taught) in c.Teaches.Where(t => Gain(t) > 0).OrderByDescending(Gain).Take(2))
+        {
+            var have = learner.Level(skill);
+            var target = learner.Targets.GetValueOrDefault(skill);
+            reasons.Add(learner.Targets.Count == 0 ? $"{teaches} {Name(skill)} to level {taught}; you are at {have}"
+                : target <= have ? $"{teaches} {Name(skill)} to level {taught}: further than your target of {target}; you are at {have}"
+                : roleName is not null ? $"{teaches} {Name(skill)} to level {taught}; you want level {target} ({roleName}); you are at {have}"
+                : $"{teaches} {Name(skill)} to level {taught}; you want level {target}; you are at {have}");
+        }
+        var unwanted = c.Teaches.Keys.Where(k => learner.Want(k) is null).Select(Name).ToList();
+        var already = c.Teaches.Where(t => learner.Want(t.Key) is not null && Gain(t) == 0).Select(t => Name(t.Key)).ToList();
+        if (already.Count > 0 && already.Count + unwanted.Count == c.Teaches.Count)
             reasons.Add($"Mostly revision: you already know {string.Join(" and ", already)} at this level");
+        if (unwanted.Count > 0) reasons.Add($"Also covers {string.Join(" and ", unwanted)}, which you did not ask for");
 
         if (c.SkillsInferred) reasons.Add("Skills inferred from its description, not yet reviewed");
         if (c.Requires.Count == 0) reasons.Add("No prerequisites listed");

@@ -63,6 +63,8 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
         timing.CandidatesRead(found.Count);
+        // A course that takes the learner nowhere they want to go is no pick, however well it fits otherwise.
+        found.RemoveAll(c => !c.Teaches.Any(t => profile.Want(t.Key) is int want && Math.Min(t.Value, want) > profile.Level(t.Key)));
 
         var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
@@ -82,10 +84,11 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
             recommendation.Items.AddRange(picks.Select((p, i) => new RecommendationItem
             {
                 CourseId = p.Course.Id, Track = track, Rank = i + 1, Position = i + 1, Score = Math.Round(p.Score, 4),
-                Reasons = Reasons.For(profile, p.Course, context.Taxonomy.Names, context.Place?.Name), Features = p.Features,
+                Reasons = Reasons.For(profile, p.Course, context.Taxonomy.Names, context.Place?.Name, context.Taxonomy.Role(profile.TargetRole)?.Name), Features = p.Features,
             }));
 
-        var path = LearningPath.Order(tracks.Values.SelectMany(t => t).Select(p => (p.Course, p.Score)).DistinctBy(p => p.Course.Id).ToList(), profile.Skills);
+        var path = LearningPath.Order(tracks.Values.SelectMany(t => t).Select(p => (p.Course, p.Score)).DistinctBy(p => p.Course.Id).ToList(), profile.Skills,
+            profile.Targets.Count == 0 ? null : course => LearningPath.Foundation(profile, course));
         recommendation.Path = path.Select(c => c.Id).ToArray();
         recommendation.Reaches = profile.Skills.ToDictionary(s => s.Key,
             s => Math.Max(s.Value, path.Select(c => c.Teaches.GetValueOrDefault(s.Key)).DefaultIfEmpty(0).Max()));

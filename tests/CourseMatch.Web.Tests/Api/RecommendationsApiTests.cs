@@ -40,6 +40,19 @@ public class RecommendationsApiTests(WebAppFactory app) : IClassFixture<WebAppFa
     }
 
     [Fact]
+    public async Task ATargetRoleOrHandSetLevelsAreTakenAndNamedInTheReasons()
+    {
+        var body = Profile();
+        body["target"] = JsonNode.Parse("""{"role":"data-analyst","levels":{"machine-learning":null}}""");
+        var response = await Post(body.ToJsonString());
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var plan = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var reasons = plan.GetProperty("tracks").EnumerateObject().SelectMany(t => t.Value.EnumerateArray())
+            .SelectMany(i => i.GetProperty("reasons").EnumerateArray().Select(r => r.GetString()!)).ToList();
+        Assert.Contains(reasons, r => r.Contains("(Data analyst)"));
+    }
+
+    [Fact]
     public async Task SkillsNotGivenCountAsZeroAndLocationIsOptionalOnline()
     {
         var response = await Post("""{"goal":"curiosity","format":"online"}""");
@@ -65,6 +78,12 @@ public class RecommendationsApiTests(WebAppFactory app) : IClassFixture<WebAppFa
     [InlineData("location", """{"city":"Atlantis","country":"US","radiusKm":50}""", "location.city")]
     [InlineData("location", """{"city":"London","country":"GBR","radiusKm":50}""", "location.country")]
     [InlineData("location", """{"city":"London","country":"GB","radiusKm":0}""", "location.radiusKm")]
+    [InlineData("target", """{"role":"astronaut"}""", "target.role")]
+    [InlineData("target", """{"levels":{"calculus":5}}""", "target.levels.calculus")]
+    [InlineData("target", """{"levels":{"astrology":2}}""", "target.levels.astrology")]
+    [InlineData("target", """{"levels":{"calculus":"lots"}}""", "target.levels.calculus")]
+    [InlineData("target", """{"levels":{"calculus":null,"python":null}}""", "target")]
+    [InlineData("target", "\"data scientist\"", "target")]
     public async Task EveryInvalidFieldIsNamedIn400ProblemDetails(string property, string value, string errorKey)
     {
         var body = Profile();

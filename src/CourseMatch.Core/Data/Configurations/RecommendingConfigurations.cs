@@ -45,11 +45,25 @@ public class ExchangeRateConfiguration : IEntityTypeConfiguration<ExchangeRate>
     }
 }
 
+public class TargetRoleConfiguration : IEntityTypeConfiguration<TargetRole>
+{
+    public void Configure(EntityTypeBuilder<TargetRole> b)
+    {
+        b.HasIndex(r => r.Slug).IsUnique();
+        b.Property(r => r.Slug).HasMaxLength(Limits.ReferenceSlug);
+        b.Property(r => r.Name).HasMaxLength(Limits.SkillName);
+        b.Property(r => r.Summary).HasMaxLength(Limits.SearchText);
+        b.Property(r => r.Targets).AsJsonb();
+    }
+}
+
 public class LearnerProfileConfiguration : IEntityTypeConfiguration<LearnerProfile>
 {
     public void Configure(EntityTypeBuilder<LearnerProfile> b)
     {
         b.Property(p => p.Skills).AsJsonb();
+        b.Property(p => p.Targets).AsJsonb();
+        b.Property(p => p.TargetRole).HasMaxLength(Limits.ReferenceSlug);
         b.Property(p => p.BudgetAmount).HasPrecision(12, 2);
         b.Property(p => p.BudgetCurrency).HasMaxLength(Limits.CurrencyCode);
         b.Property(p => p.Country).HasMaxLength(Limits.CountryCode);

@@ -1,4 +1,5 @@
 using CourseMatch.Catalog;
+using CourseMatch.Learners;
 using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Data.Seed;
@@ -29,6 +30,9 @@ public static class CatalogSeeder
                 row.Category = Parse<SkillCategory>(s.Category, $"skill {s.Slug} category");
                 if (!row.LevelDescriptors.SequenceEqual(s.Levels)) row.LevelDescriptors = [.. s.Levels];
             }, ct);
+        // Target roles: added when missing, never overwritten (admins edit them).
+        var roles = await db.TargetRoles.Select(r => r.Slug).ToListAsync(ct);
+        db.TargetRoles.AddRange(TargetRole.Seed().Where(r => !roles.Contains(r.Slug)));
         await db.SaveChangesAsync(ct);
 
         var slugs = seed.Courses.Select(c => c.Slug).ToList();
