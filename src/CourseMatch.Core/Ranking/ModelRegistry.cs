@@ -67,7 +67,7 @@ public sealed record ModelComparison(int CandidateId, int? ActiveId, RankingMetr
 /// so the log and the registry cannot disagree. A refused promotion or rollback changes nothing and writes no entry:
 /// the log records writes, and the refusal reason is shown to whoever asked.
 /// </remarks>
-public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseMatchDb> dbs, SyntheticLearners synthetic)
+public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseMatchDb> dbs, SyntheticLearners synthetic, Recommendations.Candidates candidates)
 {
     /// <summary>The stored name of the active status, for the hand-written SQL below.</summary>
     private const string Active = nameof(ModelStatus.Active);
@@ -199,6 +199,16 @@ public sealed class ModelRegistry(NpgsqlDataSource db, IDbContextFactory<CourseM
             refusal = $"Not promoted: {mine:0.000} is below the rubric's {rubric:0.000} ({on}).";
         else if (current is double c && mine < c)
             refusal = $"Not promoted: {mine:0.000} is below active version {active!.Id}'s {c:0.000} ({on}).";
+        // The judged set (an advisor's orders, never trained on) has the last word between two models: a candidate that
+        // orders its courses further from the advisor than the active model does is not promoted either.
+        if (refusal is null && activeModel is not null)
+        {
+            var judged = await JudgedSet.MeasureAsync(db, candidates,
+                [new("candidate", candidateModel.Score), new("active", activeModel.Score)], SettingsOf(candidate).Today, ct: ct);
+            var (judgedMine, judgedActive) = (judged.Rankers[0].At5, judged.Rankers[1].At5);
+            if (judgedMine < judgedActive)
+                refusal = $"Not promoted: {judgedMine:0.000} is below active version {active!.Id}'s {judgedActive:0.000} on the judged set (NDCG@{PromotionK}, {judged.Profiles} profiles an advisor ranked), though it measured {mine:0.000} ({on}).";
+        }
         return new(candidateId, active?.Id, comparison, refusal)
         {
             Model = mine, Rubric = rubric, Active = current, Labels = deciding.Labels, Groups = deciding.Groups, On = on, ActiveNote = activeNote,

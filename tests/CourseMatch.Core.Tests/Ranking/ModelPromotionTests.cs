@@ -41,6 +41,13 @@ public class ModelPromotionTests(DatabaseFixture fixture) : IClassFixture<Databa
         // The worse model is now also compared with the active one, and still refused; the active one stays.
         Assert.False((await registry.PromoteAsync(worse.Id, heldOut)).Promoted);
 
+        // Held-out labels that reward it (upside down too) do not make it: the judged set, an advisor's orders, refuses it.
+        var flipped = heldOut.Select(g => g with { Labels = [.. g.Labels.Select(l => 4 - l)] }).ToList();
+        var judged = await registry.PromoteAsync(worse.Id, flipped);
+        Assert.False(judged.Promoted);
+        Assert.Contains("on the judged set", judged.Reason);
+        Assert.Equal([good.Id], (await VersionsAsync()).Where(v => v.Status == ModelStatus.Active).Select(v => v.Id));
+
         // An equally good model (same data and seed) is "at least as good": it replaces the active one, which retires.
         var next = await SaveAsync(RankerTrainer.Train((await RankingTestData.GroupsAsync()).Train, RankingTestData.Settings));
         var replaced = await registry.PromoteAsync(next.Id); // held-out groups regenerated from its stored settings
