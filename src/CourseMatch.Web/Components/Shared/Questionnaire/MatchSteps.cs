@@ -17,15 +17,15 @@ public static class MatchSteps
     public static string Intro(int step) => step switch
     {
         1 => "For each subject, pick the sentence that sounds most like you today. Be honest: it decides where your plan starts.",
-        2 => "What you want from learning changes what we suggest: cohorts and certificates, or depth, or just the fun of it.",
+        2 => "What you want from learning, and where you want to get: we close the gaps that matter for your target first.",
         _ => "Money, time and place. We only suggest courses that fit these.",
     };
 
     public static bool Asks(int step, string field) => step switch
     {
         1 => field.StartsWith("skills.", StringComparison.Ordinal),
-        2 => field == "goal",
-        _ => !field.StartsWith("skills.", StringComparison.Ordinal) && field != "goal",
+        2 => field == "goal" || field.StartsWith("target", StringComparison.Ordinal),
+        _ => !field.StartsWith("skills.", StringComparison.Ordinal) && field != "goal" && !field.StartsWith("target", StringComparison.Ordinal),
     };
 
     /// <summary>The step that asks for <paramref name="field"/>, so a service error can send the learner back to it.</summary>
@@ -43,7 +43,7 @@ public static class MatchSteps
         Skills = new(a.Skills), Goal = a.Goal, BudgetAmount = a.BudgetAmount, BudgetCurrency = a.BudgetCurrency,
         BudgetStrict = a.BudgetStrict, Format = a.Format, City = null, Country = null, RadiusKm = a.RadiusKm,
         HoursPerWeek = a.HoursPerWeek, StartWithinWeeks = a.StartWithinWeeks, Pacing = a.Pacing, Language = a.Language,
-        WantsCertificate = a.WantsCertificate,
+        WantsCertificate = a.WantsCertificate, TargetRole = a.TargetRole, TargetLevels = a.TargetLevels is null ? null : new(a.TargetLevels),
     };
 
     /// <summary>The problems with one step's answers, keyed like the API ("hoursPerWeek", "location.city").</summary>
@@ -68,6 +68,8 @@ public static class MatchSteps
     {
         _ when field.StartsWith("skills.", StringComparison.Ordinal) => $"skill-{field["skills.".Length..]}-0",
         "goal" => "goal-career-switch",
+        "target" or "target.role" or "target.levels" => "target-role",
+        _ when field.StartsWith("target.levels.", StringComparison.Ordinal) => $"target-{field["target.levels.".Length..]}",
         "budget.amount" => "budget-amount", "budget.currency" => "budget-currency", "format" => "format-in-person",
         "location.city" => "city", "location.country" => "country", "location.radiusKm" => "radius",
         "hoursPerWeek" => "hours", "startWithinWeeks" => "start", "pacing" => "pacing-self-paced", "language" => "language",
@@ -75,14 +77,14 @@ public static class MatchSteps
     };
 
     /// <summary>What the questionnaire needs from the catalog: the skills with their descriptors, and the currencies we can convert.</summary>
-    public sealed record Choices(List<Skill> Skills, List<string> Currencies)
+    public sealed record Choices(List<Skill> Skills, List<string> Currencies, List<TargetRole> Roles)
     {
         /// <summary>Read for /match and for an advisor's copy of the questionnaire alike.</summary>
         public static async Task<Choices> LoadAsync(CatalogReader catalog)
         {
-            var skills = (await catalog.SkillsAsync()).Skills.ToList();
+            var taxonomy = await catalog.SkillsAsync();
             var currencies = await catalog.CurrenciesAsync();
-            return new(skills, [.. OrderCurrencies(currencies.Append("USD"))]);
+            return new([.. taxonomy.Skills], [.. OrderCurrencies(currencies.Append("USD"))], [.. taxonomy.Roles]);
         }
     }
 
@@ -102,6 +104,8 @@ public static class MatchSteps
         answers.Format ??= "any";
         answers.Pacing ??= "any";
         answers.Language ??= "en";
+        answers.TargetLevels = answers.TargetLevels is null ? null
+            : skills.ToDictionary(s => s.Slug, s => answers.TargetLevels.GetValueOrDefault(s.Slug) is int l ? Math.Clamp(l, 0, Skill.MaxLevel) : (int?)null);
         return new(Math.Clamp(draft.Step, 1, Count), answers);
     }
 
