@@ -170,6 +170,15 @@ public class MatchJourneys(BrowserApp app)
         await page.AssertAccessibleAsync("questionnaire step 1 on a phone");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Choose(page, "goal-upskill");
+        // The goal's role is suggested; the learner aims at data analysis instead and drops machine learning.
+        await Assertions.Expect(page.Locator("#target-role")).ToHaveValueAsync("ml-engineer");
+        await page.GetByLabel("Aim at").SelectOptionAsync("data-analyst");
+        await Assertions.Expect(page.Locator("#target-statistics")).ToHaveValueAsync("3");
+        await page.Locator("#target-machine-learning").SelectOptionAsync("");
+        await Assertions.Expect(page.Locator("#target-machine-learning-why")).ToHaveTextAsync("Left out of your plan.");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the target scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("match-target-phone.png"), FullPage = true });
+        await page.AssertAccessibleAsync("questionnaire step 2 with a target, on a phone");
         await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
         await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the constraints step scrolls sideways on a phone");
@@ -177,6 +186,7 @@ public class MatchJourneys(BrowserApp app)
         await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
         await page.WaitForURLAsync("**/plans/*");
         await Assertions.Expect(page.Locator("h2", new() { HasText = "Your learning path" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("ol.picks li", new() { HasText = "(Data analyst)" }).First).ToBeVisibleAsync();
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the plan scrolls sideways on a phone");
         await WaitForCircuit(page);
         await page.AssertAccessibleAsync("plan on a phone");
