@@ -89,7 +89,7 @@ public sealed class BaselinePlan
                 plan.AddSearch(spec, spec.Sql.Contains("pg_current_snapshot", StringComparison.Ordinal) ? "index poll (snapshot, parsed query, changes since)"
                     : spec.Sql.Contains("WITH ORDINALITY", StringComparison.Ordinal) ? "the page's cards by id"
                     : spec.Sql.StartsWith("EXPLAIN", StringComparison.Ordinal) ? "planner's guess at the matches (EXPLAIN)"
-                    : spec.Sql.Contains("TABLESAMPLE", StringComparison.Ordinal) ? "estimate from a block sample (and the page in index order)"
+                    : spec.Sql.Contains("TABLESAMPLE", StringComparison.Ordinal) ? "estimate from a row sample (and the page in index order)"
                     : "counted search (exact total, facets and page)");
             else if (step.Corrected is { } text)
             {

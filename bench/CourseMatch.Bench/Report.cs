@@ -269,7 +269,7 @@ public sealed class Report(BenchOptions options)
             sb.AppendLine();
             sb.AppendLine("The API answers every class above from the catalog index: its counts are exact. The SQL search it falls back on (while a large " +
                           $"catalog's index loads, and for quoted phrases, `or` and `-word`) counts exactly up to {new CountBudget().Exact:#,0} matches and above that " +
-                          $"estimates from a block sample of about {new CountBudget().SampleRows:#,0} rows. Here that SQL search is run for each class over the budget " +
+                          $"estimates from a row sample of about {new CountBudget().SampleRows:#,0} rows. Here that SQL search is run for each class over the budget " +
                           $"and counted again without a budget. Target: within ±{EstimateError.MaxError:P0}.");
             sb.AppendLine();
             if (estimates.Count == 0) sb.AppendLine("No class was over the budget at these sizes.");

@@ -278,7 +278,7 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CatalogIndex? inde
     }
 
     /// <summary>
-    /// The estimating statement, for sets of matches over the budget: counts from a block sample of
+    /// The estimating statement, for sets of matches over the budget: counts from a row sample (BERNOULLI: rows stored together are alike, so a block sample was off by more than its size promised) of
     /// <paramref name="percent"/>% of the table, scaled up, and (when all matches are over) the page read in the sort's
     /// index order over every match, so the cheapest of all matches comes first and deep pages exist.
     /// </summary>
@@ -301,7 +301,7 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CatalogIndex? inde
         var sql = $"""
             WITH s AS MATERIALIZED (
                 SELECT {string.Join(", ", FacetSql.All.SelectMany(f => f.Needs).Prepend("id").Distinct().Select(n => "c." + n))}{string.Concat(filters.Select(f => $", {f.Value} AS ok_{f.Key}"))}
-                FROM courses c TABLESAMPLE SYSTEM (@percent) REPEATABLE (0)
+                FROM courses c TABLESAMPLE BERNOULLI (@percent) REPEATABLE (0)
                 WHERE {Published} AND {match})
             SELECT json_build_object(
               'total', {(total ? $"(SELECT {FacetSql.Scaled(null)} FROM s WHERE TRUE{Passing(null)})" : "0")},
@@ -485,7 +485,7 @@ public sealed partial class CatalogSearch(ReadDatabase reads, CatalogIndex? inde
 
         public static string Counted(string? condition) => condition is null ? "count(*)" : $"count(*) FILTER (WHERE {condition})";
 
-        /// <summary>A count over the block sample, scaled to the whole table.</summary>
+        /// <summary>A count over the row sample, scaled to the whole table.</summary>
         public static string Scaled(string? condition) => $"round({Counted(condition)} * 100.0 / @percent)::int";
     }
 
