@@ -10,7 +10,8 @@ namespace CourseMatch.Catalog;
 /// search's cost; the sample bounds an estimate's. At 1M courses 150,000 rows is 15% of the table: a facet value holding
 /// 7% of 300,000 matches is then seen about 3,000 times, a relative error near 2%, where 30,000 rows (the first choice)
 /// and a block sample (SYSTEM, whose stored neighbours are alike) left single facet values up to 11% off. A row sample
-/// reads every block: about a second a fallback search at 1M courses.
+/// reads every block of the table: the slow path, taken only while a large catalog's index loads and for phrase, `or` and
+/// `-word` searches.
 /// See docs/decisions/0015-true-counts-and-disjunctive-facets.md.
 /// </remarks>
 public sealed record CountBudget(int Exact = 50_000, int SampleRows = 150_000);
