@@ -67,6 +67,12 @@ public class LearnerProfile
     /// <summary>How many levels the learner wants to gain in <paramref name="skill"/> (0 when not interested or at target).</summary>
     public int Gap(string skill) => Want(skill) is int want ? Math.Max(0, want - Level(skill)) : 0;
 
+    /// <summary>How many wanted levels a course teaching <paramref name="skill"/> to <paramref name="taught"/> gives the learner.</summary>
+    public int Gain(string skill, int taught) => Want(skill) is int want ? Math.Max(0, Math.Min(taught, want) - Level(skill)) : 0;
+
+    /// <summary>True when a course teaching <paramref name="teaches"/> takes the learner somewhere they want to go.</summary>
+    public bool Gains(IReadOnlyDictionary<string, int> teaches) => teaches.Any(t => Gain(t.Key, t.Value) > 0);
+
     /// <summary>True when every wanted target is already reached (see <see cref="Want"/>).</summary>
     public bool KeepsGoing => Targets.Count > 0 && Targets.All(t => t.Value is not int target || target <= Level(t.Key));
 }

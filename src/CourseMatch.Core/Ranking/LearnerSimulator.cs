@@ -64,7 +64,7 @@ public sealed class LearnerSimulator(double noise = 0.25)
         foreach (var (skill, taught) in course.Teaches)
         {
             // Only what the learner wants counts: up to their target, nothing in a skill they are not interested in.
-            var gap = learner.Want(skill) is int want ? Math.Max(0, Math.Min(taught, want) - learner.Level(skill)) : 0;
+            var gap = learner.Gain(skill, taught);
             var absorbed = Math.Min(gap, 2) + 0.3 * Math.Max(0, gap - 2);
             gained += Relevance(learner.Goal, skill) * absorbed;
         }

@@ -49,7 +49,7 @@ public static class FeatureVector
         foreach (var (skill, taught) in course.Teaches)
         {
             var have = learner.Level(skill);
-            var gained = learner.Want(skill) is int want ? Math.Max(0, Math.Min(taught, want) - have) : 0;
+            var gained = learner.Gain(skill, taught);
             closed += gained;
             if (gained == 0) already++;
             overshoot = Math.Max(overshoot, taught - have - 1);

@@ -52,7 +52,7 @@ public static class LearningPath
     /// comes before one taking linear algebra from 2 to 3); courses raising nothing wanted last.
     /// </summary>
     public static int Foundation(Learners.LearnerProfile learner, CandidateCourse course) =>
-        course.Teaches.Where(t => learner.Want(t.Key) is int want && Math.Min(t.Value, want) > learner.Level(t.Key))
+        course.Teaches.Where(t => learner.Gain(t.Key, t.Value) > 0)
             .Select(t => learner.Level(t.Key)).DefaultIfEmpty(Skill.MaxLevel + 1).Min();
 
     private static bool DependsOn(Dictionary<int, HashSet<int>> before, int course, int on)

@@ -16,7 +16,7 @@ public static class Reasons
         // Skills the tagger inferred are said as such, until a person reviews them.
         var (teaches, expects) = c.SkillsInferred ? ("Probably teaches", "Probably expects") : ("Teaches", "Expects");
         // What it teaches towards the learner's targets, most first; the target is named where the learner set one.
-        int Gain(KeyValuePair<string, int> t) => learner.Want(t.Key) is int want ? Math.Max(0, Math.Min(t.Value, want) - learner.Level(t.Key)) : 0;
+        int Gain(KeyValuePair<string, int> t) => learner.Gain(t.Key, t.Value);
         foreach (var (skill, taught) in c.Teaches.Where(t => Gain(t) > 0).OrderByDescending(Gain).Take(2))
         {
             var have = learner.Level(skill);

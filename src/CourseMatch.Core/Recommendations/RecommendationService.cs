@@ -64,7 +64,7 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
         timing.CandidatesRead(found.Count);
         // A course that takes the learner nowhere they want to go is no pick, however well it fits otherwise.
-        found.RemoveAll(c => !c.Teaches.Any(t => profile.Want(t.Key) is int want && Math.Min(t.Value, want) > profile.Level(t.Key)));
+        found.RemoveAll(c => !profile.Gains(c.Teaches));
 
         var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
