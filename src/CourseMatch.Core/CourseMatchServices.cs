@@ -34,6 +34,7 @@ public static class CourseMatchServices
         // Recommendations
         services.AddSingleton<Candidates>();
         services.AddSingleton<RecommendationService>();
+        services.AddSingleton<WhatIf>();
         services.AddSingleton<IRankerSource, ModelRankerSource>();
         // Ranking
         services.AddSingleton<ModelRegistry>();

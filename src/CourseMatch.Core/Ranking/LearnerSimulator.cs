@@ -97,7 +97,7 @@ public sealed class LearnerSimulator(double noise = 0.25)
 
         // 4. Time. Weekly load against the hours they have; total weeks at their pace. Time-poor learners
         //    (≤ 4 h a week) drop anything needing more than 12 weeks or half again their weekly hours.
-        var weekly = course.HoursPerWeek ?? (course.EffortHours is decimal e && course.DurationWeeks is int w && w > 0 ? e / w : null);
+        var weekly = course.WeeklyHours;
         var effort = course.EffortHours ?? (course.DurationWeeks is int dw && weekly is decimal wk ? dw * wk : null);
         var hours = Math.Max(1, learner.HoursPerWeek);
         double? weeksNeeded = effort is decimal total ? (double)total / hours : null;

@@ -43,6 +43,9 @@ public sealed record CandidateCourse
     public decimal? HoursPerWeek { get; init; }
     public decimal? EffortHours { get; init; }
 
+    /// <summary>Hours a week the course asks: as listed, else its total effort spread over its weeks; null when neither is known.</summary>
+    public decimal? WeeklyHours => HoursPerWeek ?? (EffortHours is decimal e && DurationWeeks is int w && w > 0 ? e / w : null);
+
     /// <summary>Skill slug → level the course takes a learner to.</summary>
     public IReadOnlyDictionary<string, int> Teaches { get; init; } = new Dictionary<string, int>();
     /// <summary>Skill slug → minimum level expected.</summary>

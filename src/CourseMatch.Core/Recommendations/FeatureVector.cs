@@ -95,7 +95,7 @@ public static class FeatureVector
             ? (float)Math.Clamp(1 - d / Math.Max(1, learner.RadiusKm), 0, 1)
             : 0.5f;
 
-        var weekly = course.HoursPerWeek ?? (course.EffortHours is decimal e && course.DurationWeeks is int w && w > 0 ? e / w : null);
+        var weekly = course.WeeklyHours;
         f[WeeklyFit] = weekly is decimal h && h > 0 ? (float)Math.Min(1, learner.HoursPerWeek / (double)h) : 0.75f;
         var effort = course.EffortHours ?? (course.DurationWeeks is int weeks ? weeks * (decimal)learner.HoursPerWeek : null);
         var weeksNeeded = effort is decimal eff && learner.HoursPerWeek > 0 ? (double)eff / learner.HoursPerWeek : (double?)null;

@@ -61,7 +61,7 @@ public static class Reasons
         else reasons.Add($"Costs {Money(c.Price.Value, c.Currency ?? "USD")}");
         if (c.FreeToAudit && c.Price is > 0) reasons.Add("Free to audit without the certificate");
 
-        var weekly = c.HoursPerWeek ?? (c.EffortHours is decimal e && c.DurationWeeks is int w && w > 0 ? Math.Round(e / w, 1) : null);
+        var weekly = c.HoursPerWeek ?? (c.WeeklyHours is decimal w ? Math.Round(w, 1) : null);
         if (weekly is decimal h)
             reasons.Add(h <= learner.HoursPerWeek
                 ? $"Fits {learner.HoursPerWeek} hours a week (needs about {Num(h)})"

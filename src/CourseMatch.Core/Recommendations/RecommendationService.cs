@@ -57,27 +57,65 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
     public async Task<PlanDocument> GenerateAsync(LearnerProfile profile, CancellationToken ct = default) =>
         (await RankAndStoreAsync(profile, await LearnerContext.ReadAsync(db, profile, ct: ct), storeProfile: false, ct)).Plan;
 
-    private async Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct)
+    private Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, bool storeProfile, CancellationToken ct) =>
+        RankAndStoreAsync(profile, context, context.ForCandidates(profile), storeProfile, ct);
+
+    /// <summary>Ranks with the candidate filters given and stores the plan (with the profile when it is new).</summary>
+    internal async Task<(PlanDocument Plan, int Id)> RankAndStoreAsync(LearnerProfile profile, LearnerContext context, Candidates.Context where, bool storeProfile,
+        CancellationToken ct)
     {
         using var timing = CourseMatchTelemetry.StartRecommendation();
+        var ranked = await RankAsync(profile, context, where, timing, ct);
+        var recommendation = ranked.Recommendation;
+        await using (var store = await dbs.CreateDbContextAsync(ct))
+        {
+            if (storeProfile) recommendation.Profile = profile;
+            else recommendation.ProfileId = profile.Id;
+            store.Recommendations.Add(recommendation);
+            await store.SaveChangesAsync(ct);
+        }
+        var document = ranked.Document(profile, context.Taxonomy);
+        timing.Stored(recommendation.Id);
+        return (document, recommendation.Id);
+    }
+
+    /// <summary>A plan ranked and not yet stored: the recommendation to store, and the candidates each track chose from.</summary>
+    /// <param name="Found">Every candidate that takes the learner somewhere they want to go.</param>
+    /// <param name="Tracks">Each track's picks in rank order.</param>
+    internal sealed record Ranked(Recommendation Recommendation, List<CandidateCourse> Found, IReadOnlyDictionary<Track, List<CandidateCourse>> Tracks)
+    {
+        public PlanDocument Document(LearnerProfile profile, SkillTaxonomy taxonomy)
+        {
+            var byId = Found.ToDictionary(c => c.Id);
+            return PlanDocument.From(Recommendation, profile.LearnerId is not null, profile.Skills, taxonomy, id =>
+            {
+                var c = byId[id];
+                return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country);
+            });
+        }
+    }
+
+    /// <summary>Candidates → features → ranker → tracks → path → reasons, for a plan that is stored or only looked at (what-if).</summary>
+    internal async Task<Ranked> RankAsync(LearnerProfile profile, LearnerContext context, Candidates.Context where, CourseMatchTelemetry.RecommendationTiming? timing, CancellationToken ct)
+    {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        var found = await candidates.FindAsync(profile, context.ForCandidates(profile), today, ct);
-        timing.CandidatesRead(found.Count);
+        var found = await candidates.FindAsync(profile, where, today, ct);
+        timing?.CandidatesRead(found.Count);
         // A course that takes the learner nowhere they want to go is no pick, however well it fits otherwise.
         found.RemoveAll(c => !profile.Gains(c.Teaches));
 
         var features = found.Select(c => FeatureVector.Compute(profile, c, today)).ToList();
         var ranker = await rankers.GetAsync(ct);
         var scores = features.Count == 0 ? [] : ranker.Score(features);
-        
+
         var ranked = found.Select((c, i) => (Course: c, Score: (double)scores[i], Features: features[i])).ToList();
         var tracks = new Dictionary<Track, List<(CandidateCourse Course, double Score, float[] Features)>>
         {
-            [Track.InPerson] = Top(ranked.Where(r => r.Course.IsInPerson && !r.Course.IsFree)),
-            [Track.Online] = Top(ranked.Where(r => r.Course.Format == CourseFormat.Online && !r.Course.IsFree)),
-            [Track.Free] = Top(ranked.Where(r => r.Course.IsFree)),
+            [Track.InPerson] = Top(ranked.Where(r => InTrack(r.Course, Track.InPerson))),
+            [Track.Online] = Top(ranked.Where(r => InTrack(r.Course, Track.Online))),
+            [Track.Free] = Top(ranked.Where(r => InTrack(r.Course, Track.Free))),
         };
-        timing.Ranked(ranker.Kind, ranker.ModelVersionId);
+        timing?.Ranked(ranker.Kind, ranker.ModelVersionId);
 
         var recommendation = new Recommendation { Token = NewToken(), Ranker = ranker.Kind, ModelVersionId = ranker.ModelVersionId };
         foreach (var (track, picks) in tracks)
@@ -94,31 +132,23 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
             s => Math.Max(s.Value, path.Select(c => c.Teaches.GetValueOrDefault(s.Key)).DefaultIfEmpty(0).Max()));
         foreach (var track in tracks.Where(t => t.Value.Count == 0).Select(t => t.Key))
             recommendation.EmptyReasons[TrackKey(track)] = WhyEmpty(track, profile);
-
-        await using (var store = await dbs.CreateDbContextAsync(ct))
-        {
-            if (storeProfile) recommendation.Profile = profile;
-            else recommendation.ProfileId = profile.Id;
-            store.Recommendations.Add(recommendation);
-            await store.SaveChangesAsync(ct);
-        }
-
-        var byId = found.ToDictionary(c => c.Id);
-        var document = PlanDocument.From(recommendation, profile.LearnerId is not null, profile.Skills, context.Taxonomy, id =>
-        {
-            var c = byId[id];
-            return new PlanCourse(c.Slug, c.Title, c.Provider, c.Format, c.Price, c.Currency, c.FreeToAudit, c.PaidUnlisted, c.City, c.Country);
-        });
-        timing.Stored(recommendation.Id);
-        return (document, recommendation.Id);
+        return new Ranked(recommendation, found, tracks.ToDictionary(t => t.Key, t => t.Value.Select(p => p.Course).ToList()));
     }
+
+    /// <summary>Which track a candidate can be picked in: in person (paid, in a classroom or hybrid), online (paid) or free.</summary>
+    internal static bool InTrack(CandidateCourse c, Track track) => track switch
+    {
+        Track.InPerson => c.IsInPerson && !c.IsFree,
+        Track.Online => c.Format == CourseFormat.Online && !c.IsFree,
+        _ => c.IsFree,
+    };
 
     private static List<(CandidateCourse Course, double Score, float[] Features)> Top(IEnumerable<(CandidateCourse Course, double Score, float[] Features)> rows) =>
         rows.OrderByDescending(r => r.Score).ThenBy(r => r.Course.Id).Take(PerTrack).ToList();
 
     public static string TrackKey(Track t) => t switch { Track.InPerson => "inPerson", Track.Online => "online", _ => "free" };
 
-    private static string WhyEmpty(Track track, LearnerProfile p)
+    internal static string WhyEmpty(Track track, LearnerProfile p)
     {
         var budget = p.BudgetStrict && p.BudgetAmount is decimal b ? $" within your {Reasons.Money(b, p.BudgetCurrency)} budget" : "";
         return track switch

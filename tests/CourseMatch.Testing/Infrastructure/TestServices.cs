@@ -10,6 +10,10 @@ public static class TestServices
     /// <summary>The recommender with a ranker of the test's choosing (the rubric unless told otherwise).</summary>
     public static RecommendationService Recommender(this TestDb db, IRankerSource? rankers = null) =>
         new(db.Get<IDbContextFactory<CourseMatchDb>>(), db.Source, db.Get<Candidates>(), rankers ?? new RubricOnly());
+
+    /// <summary>What-if over the recommender above (the rubric ranks, so the plans do not depend on a trained model).</summary>
+    public static WhatIf WhatIf(this TestDb db) =>
+        new(db.Get<IDbContextFactory<CourseMatchDb>>(), db.Source, db.Recommender(), db.Get<Candidates>());
 }
 
 /// <summary>Facts of the seeded demo catalog that tests build profiles from (the app reads the taxonomy from the database).</summary>
