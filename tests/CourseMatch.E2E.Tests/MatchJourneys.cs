@@ -193,6 +193,58 @@ public class MatchJourneys(BrowserApp app)
     }
 
     [Fact]
+    public async Task AWhatIfShowsWhatABiggerBudgetWouldChangeAndKeepsItOnlyWhenAsked()
+    {
+        // A plan with a strict budget of nothing, in New York: no paid course, so the in-person track is empty.
+        var page = await app.NewPageAsync();
+        var made = await page.APIRequest.PostAsync("/api/recommendations", new()
+        {
+            DataObject = new
+            {
+                skills = new Dictionary<string, int> { ["python"] = 1, ["statistics"] = 1 },
+                goal = "career-switch", hoursPerWeek = 6, format = "any",
+                budget = new { amount = 0, currency = "USD", strict = true },
+                location = new { city = "New York", country = "US", radiusKm = 50 },
+            },
+        });
+        Assert.Equal(201, made.Status);
+        var token = (await made.JsonAsync())!.Value.GetProperty("token").GetString()!;
+        await page.GotoAsync($"/plans/{token}");
+        await WaitForCircuit(page);
+        await Assertions.Expect(page.Locator("section.track-inPerson .empty")).ToBeVisibleAsync();
+
+        // A wrong value is named beside the field, and nothing is shown or kept.
+        var panel = page.Locator("section.what-if");
+        await panel.GetByLabel("Change").SelectOptionAsync("hours");
+        await panel.GetByLabel("Hours a week").FillAsync("0");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "See what changes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#what-if-error")).ToContainTextAsync("Hours a week must be between 1 and 80.");
+        await Assertions.Expect(panel.GetByLabel("Hours a week")).ToHaveAttributeAsync("aria-invalid", "true");
+
+        await panel.GetByLabel("Change").SelectOptionAsync("budget");
+        await panel.GetByLabel("Budget in USD").FillAsync("5000");
+        await panel.GetByRole(AriaRole.Button, new() { Name = "See what changes" }).ClickAsync();
+        var result = panel.Locator(".what-if-result");
+        await Assertions.Expect(result.Locator(".summary")).ToContainTextAsync("With a budget of $5,000, ");
+        var comeIn = result.Locator("section[aria-labelledby=what-if-inPerson] li.in");
+        await Assertions.Expect(comeIn.First).ToContainTextAsync("it fits: it costs $");
+        var title = await comeIn.First.Locator("a").InnerTextAsync();
+        // The plan itself has not changed.
+        await Assertions.Expect(page.Locator("section.track-inPerson .empty")).ToBeVisibleAsync();
+        await page.Mouse.MoveAsync(0, 0);
+        await panel.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("what-if.png") });
+        await page.AssertAccessibleAsync("plan with a what-if result");
+
+        await result.GetByRole(AriaRole.Button, new() { Name = "Keep this plan" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/plans/") && !url.EndsWith(token));
+        await Assertions.Expect(page.Locator("section.track-inPerson h4", new() { HasText = title })).ToBeVisibleAsync();
+
+        // The first plan is still there as it was.
+        await page.GotoAsync($"/plans/{token}");
+        await Assertions.Expect(page.Locator("section.track-inPerson .empty")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task HomeLeadsToTheQuestionnaire()
     {
         var page = await app.NewPageAsync();

@@ -20,6 +20,15 @@ public sealed record WhatIfResult(string Change, string Summary, IReadOnlyList<W
     public bool Changes => Tracks.Any(t => t.In.Count > 0 || t.Out.Count > 0) || PathStart is not null;
 }
 
+/// <summary>The answers a what-if starts from: the ones it can change, as the plan's learner gave them.</summary>
+/// <param name="Budget">The budget amount, or null for none.</param>
+/// <param name="Format">in-person, online or any.</param>
+/// <param name="Targets">Every skill: its name, the level now and the level wanted (null: not interested).</param>
+public sealed record WhatIfAnswers(decimal? Budget, string Currency, bool BudgetStrict, int HoursPerWeek, string Format, bool HasPlace,
+    IReadOnlyList<WhatIfSkill> Targets);
+
+public sealed record WhatIfSkill(string Slug, string Name, int Now, int? Target);
+
 /// <summary>For an empty track: what keeps it empty (the answers that, relaxed alone, would fill it).</summary>
 /// <param name="Binds">One sentence per answer that binds, e.g. "Budget: without the $100 limit, 4 courses would fill it."</param>
 public sealed record EmptyTrackCause(string Key, IReadOnlyList<string> Binds, string Summary);
@@ -66,6 +75,16 @@ public sealed class WhatIf(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSourc
         var pathStart = plan.Path.Count > 0 && now.Recommendation.Path[0] != wasStart ? plan.Path[0].Title : null;
         var phrase = change.Phrase(before, context.Taxonomy);
         return new(new WhatIfResult(phrase, Summarise(phrase, tracks), tracks, pathStart, plan), []);
+    }
+
+    /// <summary>The answers the plan was made from, as a what-if changes them; null when no plan has the token.</summary>
+    public async Task<WhatIfAnswers?> AnswersAsync(string token, CancellationToken ct = default)
+    {
+        if (await StartAsync(token, null, ct) is not { } start) return null;
+        var p = start.Before;
+        return new WhatIfAnswers(p.BudgetAmount, p.BudgetCurrency, p.BudgetStrict, p.HoursPerWeek, p.Format.ToKebab(), start.Context.Place is not null,
+            [.. start.Context.Taxonomy.Skills.Select(s => new WhatIfSkill(s.Slug, s.Name, p.Level(s.Slug),
+                p.Targets.Count == 0 ? Skill.MaxLevel : p.Targets.GetValueOrDefault(s.Slug)))]);
     }
 
     /// <summary>

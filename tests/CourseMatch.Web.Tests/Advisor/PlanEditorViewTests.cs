@@ -54,6 +54,23 @@ public class PlanEditorViewTests : BunitContext
         pick.QuerySelector("textarea")!.GetAttribute("value") ?? pick.QuerySelector("textarea")!.TextContent;
 
     [Fact]
+    public void AnEmptyTrackSaysWhichAnswerKeepsItEmpty()
+    {
+        var cut = Render<PlanEditorView>(p =>
+        {
+            Parameters(p, Plan(), null);
+            p.Add(x => x.EmptyCauses, [new EmptyTrackCause("inPerson", ["Format: with in-person courses allowed, 3 courses would fill it."], "One answer keeps it empty.")]);
+        });
+
+        var track = cut.Find("section[aria-labelledby=editor-track-InPerson]");
+        Assert.Contains("You asked for online courses only.", track.QuerySelector(".empty")!.TextContent);
+        Assert.Equal("What keeps it empty. One answer keeps it empty.", track.QuerySelector(".binds p")!.TextContent.Trim());
+        Assert.Equal("Format: with in-person courses allowed, 3 courses would fill it.", track.QuerySelector(".binds li")!.TextContent);
+        // Tracks with picks say nothing of the kind.
+        Assert.Single(cut.FindAll(".binds"));
+    }
+
+    [Fact]
     public void PicksAreInTheAdvisorsOrderWithExcludedOnesLastShowingTheirReasonAndRestore()
     {
         var cut = View(Plan());
