@@ -53,6 +53,7 @@ public static class CourseMatchServices
         services.AddSingleton<CourseEditor>();
         services.AddSingleton<ProviderEditor>();
         services.AddSingleton<SkillEditor>();
+        services.AddSingleton<RoleEditor>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Tagging.TextEmbedder>();
         services.AddSingleton<Tagging.TaggerTraining>();
