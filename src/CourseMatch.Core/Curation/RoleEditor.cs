@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using CourseMatch.Catalog;
 using CourseMatch.Data;
 using CourseMatch.Learners;
@@ -39,6 +40,7 @@ public sealed record RoleValues(string Slug, string Name, string Summary, IReadO
     public static RoleValues Of(TargetRole r) => new(r.Slug, r.Name, r.Summary, new Dictionary<string, RoleTarget>(r.Targets));
 
     /// <summary>How many skills the role wants a level in.</summary>
+    [JsonIgnore]
     public int Targeted => Targets.Values.Count(t => t.Level is not null);
 
     public TargetRole ApplyTo(TargetRole row)
