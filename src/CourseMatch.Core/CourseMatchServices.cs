@@ -54,6 +54,7 @@ public static class CourseMatchServices
         services.AddSingleton<CourseEditor>();
         services.AddSingleton<ProviderEditor>();
         services.AddSingleton<SkillEditor>();
+        services.AddSingleton<RoleEditor>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<Tagging.TextEmbedder>();
         services.AddSingleton<Tagging.TaggerTraining>();

@@ -21,6 +21,10 @@ public static class Limits
     public const int SkillName = 120;
     public const int SkillDescriptor = 300;
 
+    // Target roles (name and summary are columns sized by SkillName and SearchText)
+    /// <summary>Why a role wants a level in a skill: one line, kept inside the role's jsonb targets.</summary>
+    public const int RoleReason = 300;
+
     // Addresses and codes
     public const int Url = 2000;
     /// <summary>ISO 3166-1 alpha-2.</summary>

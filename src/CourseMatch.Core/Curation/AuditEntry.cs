@@ -10,10 +10,10 @@ public class AuditEntry
     public DateTimeOffset At { get; set; } = DateTimeOffset.UtcNow;
     /// <summary>The signed-in user's email, or "cli:{os user}" for the command line.</summary>
     public required string Actor { get; set; }
-    /// <summary>Course, Provider, Skill, Import, ModelVersion, ImportMapping, User.</summary>
+    /// <summary>Course, Provider, Skill, TargetRole, Import, ModelVersion, ImportMapping, User.</summary>
     public required string Entity { get; set; }
     public required string EntityId { get; set; }
-    /// <summary>Created, Updated, Published, Unpublished, Archived, Duplicated, Merged, AliasAdded, AliasRemoved, Imported, Promoted, RolledBack, Deleted.</summary>
+    /// <summary>Created, Updated, Published, Unpublished, Archived, Duplicated, Merged, Moved, AliasAdded, AliasRemoved, Imported, Promoted, RolledBack, Deleted.</summary>
     public required string Action { get; set; }
     public string? Summary { get; set; }
     /// <summary>JSON of the record before the write (null for a create).</summary>

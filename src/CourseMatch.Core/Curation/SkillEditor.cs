@@ -52,9 +52,10 @@ public sealed record SkillMergePreview(int TaughtBy, int RequiredBy, int Courses
 /// A merge moves what the duplicate's courses teach and require onto the survivor.
 /// </summary>
 /// <remarks>
-/// Learner profiles and plans keep levels keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>). A rename
-/// or a merge moves those keys to the slug that stays (<see cref="SlugChangedAsync"/>), in the same transaction, so an
-/// old profile keeps its answers and its plans their "where the plan takes you".
+/// Learner profiles and plans keep levels keyed by skill slug (<see cref="Learners.LearnerProfile.Skills"/>), and so do
+/// their targets and the target roles. A rename or a merge moves those keys to the slug that stays
+/// (<see cref="SlugChangedAsync"/>), in the same transaction, so an old profile keeps its answers and targets, its plans
+/// their "where the plan takes you", and a role its target in the skill.
 /// </remarks>
 public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
     : ReferenceEditor<Skill, SkillValues, SkillForm>(dbs, "Skill", Limits.SkillName, "linear-algebra")
@@ -181,15 +182,25 @@ public sealed class SkillEditor(IDbContextFactory<CourseMatchDb> dbs)
     /// <summary>
     /// Stored answers and plans key levels by skill slug (they are read back as the learner gave them), so when a slug
     /// goes away (renamed, or merged into another skill) its levels move to the slug that stays. A learner who rated
-    /// both skills of a merge keeps the higher level: it is one skill now, and they knew it at least that well.
+    /// both skills of a merge keeps the higher level: it is one skill now, and they knew it at least that well. Their
+    /// targets likewise: the higher one, and "not interested" only if they wanted neither. A target role keeps the
+    /// target (level and reason) with the higher level, the survivor's on a tie.
     /// </summary>
     protected override async Task SlugChangedAsync(CourseMatchDb db, string from, string to, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""
             UPDATE learner_profiles SET skills = (skills - {from}) || jsonb_build_object({to},
                 GREATEST(coalesce((skills ->> {to})::int, 0), (skills ->> {from})::int))
               WHERE jsonb_exists(skills, {from});
+            UPDATE learner_profiles SET targets = (targets - {from}) || jsonb_build_object({to},
+                GREATEST((targets ->> {to})::int, (targets ->> {from})::int))
+              WHERE jsonb_exists(targets, {from});
             UPDATE recommendations SET reaches = (reaches - {from}) || jsonb_build_object({to},
                 GREATEST(coalesce((reaches ->> {to})::int, 0), (reaches ->> {from})::int))
               WHERE jsonb_exists(reaches, {from});
+            UPDATE target_roles SET targets = (targets - {from}) || CASE
+                WHEN NOT jsonb_exists(targets, {to})
+                  OR coalesce((targets -> {from} ->> 'Level')::int, -1) > coalesce((targets -> {to} ->> 'Level')::int, -1)
+                THEN jsonb_build_object({to}, targets -> {from}) ELSE jsonb_build_object() END
+              WHERE jsonb_exists(targets, {from});
             """, ct);
 }

@@ -38,6 +38,7 @@ public class AdminProvidersSkillsAuditPageTests(WebAppFactory app) : IClassFixtu
         Assert.Equal("Name", edit.QuerySelector("label[for=name]")!.TextContent);
         Assert.Contains("Merge a duplicate", edit.QuerySelector("#merge-title")!.TextContent);
         Assert.Contains(edit.QuerySelectorAll("#merge-duplicate option"), o => o.TextContent.StartsWith("MIT OpenCourseWare"));
+        Assert.Equal($"/admin/audit?entity=Provider&id={id}", edit.QuerySelector("p.meta a")!.GetAttribute("href"));
     }
 
     [Fact]
@@ -56,6 +57,7 @@ public class AdminProvidersSkillsAuditPageTests(WebAppFactory app) : IClassFixtu
         Assert.Equal(5, levels.Length);
         Assert.Equal(["level0", "level1", "level2", "level3", "level4"], levels.Select(t => t.Id));
         Assert.Contains("eigen", levels[3].TextContent);
+        Assert.Equal($"/admin/audit?entity=Skill&id={id}", edit.QuerySelector("p.meta a")!.GetAttribute("href"));
     }
 
     [Fact]
