@@ -913,6 +913,11 @@ namespace CourseMatch.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("learner_id");
 
+                    b.Property<string>("Measured")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("measured");
+
                     b.Property<string>("OwnerId")
                         .HasColumnType("text")
                         .HasColumnName("owner_id");
@@ -1448,6 +1453,160 @@ namespace CourseMatch.Migrations
                         .HasDatabaseName("ix_recommendation_items_recommendation_id");
 
                     b.ToTable("recommendation_items", (string)null);
+                });
+
+            modelBuilder.Entity("CourseMatch.SkillChecks.CheckItem", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("Answer")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("answer");
+
+                    b.PrimitiveCollection<string[]>("Choices")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("choices");
+
+                    b.Property<string>("Descriptor")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("descriptor");
+
+                    b.Property<string>("Explanation")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("explanation");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("prompt");
+
+                    b.Property<bool>("Retired")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retired");
+
+                    b.Property<int>("SkillId")
+                        .HasColumnType("integer")
+                        .HasColumnName("skill_id");
+
+                    b.Property<decimal>("Tolerance")
+                        .HasPrecision(12, 6)
+                        .HasColumnType("numeric(12,6)")
+                        .HasColumnName("tolerance");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_check_items");
+
+                    b.HasIndex("Key")
+                        .IsUnique()
+                        .HasDatabaseName("ix_check_items_key");
+
+                    b.HasIndex("SkillId", "Level")
+                        .HasDatabaseName("ix_check_items_skill_id_level");
+
+                    b.ToTable("check_items", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_check_items_level", "level BETWEEN 1 AND 4");
+                        });
+                });
+
+            modelBuilder.Entity("CourseMatch.SkillChecks.SkillCheck", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answers")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("answers");
+
+                    b.Property<double?>("Confidence")
+                        .HasColumnType("double precision")
+                        .HasColumnName("confidence");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<int?>("CurrentItemId")
+                        .HasColumnType("integer")
+                        .HasColumnName("current_item_id");
+
+                    b.Property<int?>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
+                    b.Property<int?>("SelfRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("self_rating");
+
+                    b.Property<int>("SkillId")
+                        .HasColumnType("integer")
+                        .HasColumnName("skill_id");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("token");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_skill_checks");
+
+                    b.HasIndex("SkillId")
+                        .HasDatabaseName("ix_skill_checks_skill_id");
+
+                    b.HasIndex("Token")
+                        .IsUnique()
+                        .HasDatabaseName("ix_skill_checks_token");
+
+                    b.ToTable("skill_checks", (string)null);
                 });
 
             modelBuilder.Entity("CourseMatch.Tagging.CourseEmbedding", b =>
@@ -2020,6 +2179,30 @@ namespace CourseMatch.Migrations
                         .HasConstraintName("fk_recommendation_items_recommendations_recommendation_id");
 
                     b.Navigation("Course");
+                });
+
+            modelBuilder.Entity("CourseMatch.SkillChecks.CheckItem", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Skill", "Skill")
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_check_items_skills_skill_id");
+
+                    b.Navigation("Skill");
+                });
+
+            modelBuilder.Entity("CourseMatch.SkillChecks.SkillCheck", b =>
+                {
+                    b.HasOne("CourseMatch.Catalog.Skill", "Skill")
+                        .WithMany()
+                        .HasForeignKey("SkillId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_skill_checks_skills_skill_id");
+
+                    b.Navigation("Skill");
                 });
 
             modelBuilder.Entity("CourseMatch.Tagging.CourseEmbedding", b =>

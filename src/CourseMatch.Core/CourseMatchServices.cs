@@ -35,6 +35,7 @@ public static class CourseMatchServices
         services.AddSingleton<Candidates>();
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<WhatIf>();
+        services.AddSingleton<SkillChecks.SkillChecker>();
         services.AddSingleton<IRankerSource, ModelRankerSource>();
         // Ranking
         services.AddSingleton<ModelRegistry>();

@@ -25,6 +25,11 @@ public static class Limits
     /// <summary>Why a role wants a level in a skill: one line, kept inside the role's jsonb targets.</summary>
     public const int RoleReason = 300;
 
+    // Skills check items
+    public const int ItemKey = 120;
+    /// <summary>A prompt, a choice or an explanation of an item (markup included).</summary>
+    public const int ItemMarkup = 4000;
+
     // Addresses and codes
     public const int Url = 2000;
     /// <summary>ISO 3166-1 alpha-2.</summary>

@@ -40,6 +40,8 @@ public class CourseMatchDb(DbContextOptions<CourseMatchDb> options) : IdentityDb
     public DbSet<Tagging.SkillProposal> SkillProposals => Set<Tagging.SkillProposal>();
     public DbSet<Tagging.CourseEmbedding> CourseEmbeddings => Set<Tagging.CourseEmbedding>();
     public DbSet<Tagging.TaggerModel> TaggerModels => Set<Tagging.TaggerModel>();
+    public DbSet<SkillChecks.CheckItem> CheckItems => Set<SkillChecks.CheckItem>();
+    public DbSet<SkillChecks.SkillCheck> SkillChecks => Set<SkillChecks.SkillCheck>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<Operations.AuthSession> AuthSessions => Set<Operations.AuthSession>();
     public DbSet<Operations.JobRun> JobRuns => Set<Operations.JobRun>();

@@ -48,6 +48,15 @@ public class LearnerProfile
     /// </summary>
     public Dictionary<string, int?> Targets { get; set; } = [];
 
+    /// <summary>
+    /// Skill slug → what a skills check measured, for the skills the learner checked. <see cref="Skills"/> holds the level
+    /// the plan uses: the measured one when the learner accepted it, their own when they overrode it.
+    /// </summary>
+    public Dictionary<string, MeasuredLevel> Measured { get; set; } = [];
+
+    /// <summary>True when the level the plan uses in <paramref name="skill"/> is the measured one.</summary>
+    public bool IsMeasured(string skill) => Measured.TryGetValue(skill, out var m) && m.Level == Level(skill);
+
     public int Level(string skill) => Skills.TryGetValue(skill, out var l) ? l : 0;
 
     /// <summary>
@@ -76,3 +85,7 @@ public class LearnerProfile
     /// <summary>True when every wanted target is already reached (see <see cref="Want"/>).</summary>
     public bool KeepsGoing => Targets.Count > 0 && Targets.All(t => t.Value is not int target || target <= Level(t.Key));
 }
+
+/// <summary>A skills check's result for one skill: the level, how sure the estimate is, what the learner had said, and the check.</summary>
+/// <param name="Check">The check's token, so answers edited later (advisors, what-if) keep citing it.</param>
+public sealed record MeasuredLevel(int Level, double Confidence, int? SelfRated, string? Check = null);

@@ -33,6 +33,13 @@ public sealed class ProfileInput
     /// <summary>Target levels set by hand (null: not interested); with a role they override its levels, alone they are the whole target.</summary>
     public Dictionary<string, int?>? TargetLevels { get; set; }
 
+    /// <summary>
+    /// Skill slug → the token of a finished skills check for it. The check's level is stored with the answers as measured
+    /// (<see cref="LearnerProfile.Measured"/>); <see cref="Skills"/> says which level the plan uses (the page sets it to
+    /// the measured one when the learner accepts it).
+    /// </summary>
+    public Dictionary<string, string>? Checks { get; set; }
+
     public bool WantsInPerson => Format == "in-person";
 
     /// <summary>Every problem with the answers, keyed by field; empty when they can be used.</summary>
@@ -82,6 +89,7 @@ public sealed class ProfileInput
         foreach (var (skill, level) in (TargetLevels ?? []).Where(t => t.Value is < 0 or > Skill.MaxLevel))
             Fail($"target.levels.{Shorten(skill)}", $"Pick a target level from 0 to {Skill.MaxLevel}, or null for not interested.");
         if (TargetLevels is { Count: > 100 }) Fail("target.levels", "Give at most one target level per skill.");
+        if (Checks is { Count: > 100 }) Fail("checks", "Give at most one skills check per skill.");
         return errors;
     }
 
@@ -136,6 +144,7 @@ public sealed class ProfileInput
         Format = p.Format.ToKebab(), City = p.City, Country = p.Country, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
         StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing.ToKebab(), Language = p.Language, WantsCertificate = p.WantsCertificate,
         TargetRole = p.TargetRole,
+        Checks = p.Measured.Count == 0 ? null : p.Measured.Where(m => m.Value.Check is not null).ToDictionary(m => m.Key, m => m.Value.Check!),
         // A role's levels are not repeated as hand-set ones; answers from before targets keep none (the goal's role then).
         TargetLevels = p.Targets.Count == 0 || (p.TargetRole is not null && taxonomy.Role(p.TargetRole) is { } role
             && p.Targets.All(t => role.Targets.GetValueOrDefault(t.Key)?.Level == t.Value)) ? null : new(p.Targets),

@@ -22,6 +22,8 @@ public sealed record ProfileRequest
     public bool? WantsCertificate { get; init; }
     /// <summary>Where the learner wants to get: <c>{"role": "data-scientist"}</c>, <c>{"levels": {"calculus": 3, "discrete-math": null}}</c>, or both.</summary>
     public TargetRequest? Target { get; init; }
+    /// <summary>Finished skills checks whose levels the answers use: <c>{"linear-algebra": "check token"}</c>.</summary>
+    public Dictionary<string, string>? Checks { get; init; }
 
     public sealed record TargetRequest(string? Role, Dictionary<string, int?>? Levels);
 
@@ -65,6 +67,7 @@ public sealed record ProfileRequest
         input.WantsCertificate = WantsCertificate ?? false;
         input.TargetRole = string.IsNullOrWhiteSpace(Target?.Role) ? null : Target.Role.Trim().ToLowerInvariant();
         input.TargetLevels = Target?.Levels;
+        input.Checks = Checks;
         return input;
     }
 

@@ -21,10 +21,12 @@ public static class Reasons
         {
             var have = learner.Level(skill);
             var target = learner.Targets.GetValueOrDefault(skill);
-            reasons.Add(learner.Targets.Count == 0 ? $"{teaches} {Name(skill)} to level {taught}; you are at {have}"
-                : target <= have ? $"{teaches} {Name(skill)} to level {taught}: further than your target of {target}; you are at {have}"
-                : roleName is not null ? $"{teaches} {Name(skill)} to level {taught}; you want level {target} ({roleName}); you are at {have}"
-                : $"{teaches} {Name(skill)} to level {taught}; you want level {target}; you are at {have}");
+            // A level the skills check measured is said as such: the learner can trust it, or check again.
+            var now = learner.IsMeasured(skill) ? $"measured: level {have} in {Name(skill)}" : $"you are at {have}";
+            reasons.Add(learner.Targets.Count == 0 ? $"{teaches} {Name(skill)} to level {taught}; {now}"
+                : target <= have ? $"{teaches} {Name(skill)} to level {taught}: further than your target of {target}; {now}"
+                : roleName is not null ? $"{teaches} {Name(skill)} to level {taught}; you want level {target} ({roleName}); {now}"
+                : $"{teaches} {Name(skill)} to level {taught}; you want level {target}; {now}");
         }
         var unwanted = c.Teaches.Keys.Where(k => learner.Want(k) is null).Select(Name).ToList();
         var already = c.Teaches.Where(t => learner.Want(t.Key) is not null && Gain(t) == 0).Select(t => Name(t.Key)).ToList();

@@ -33,6 +33,13 @@ public sealed class RecommendationService(IDbContextFactory<CourseMatchDb> dbs, 
         if (errors.Count > 0) return new(null, errors);
 
         var profile = input.ToProfile(context.Taxonomy);
+        if (input.Checks is { Count: > 0 } checks)
+        {
+            await using var store = await dbs.CreateDbContextAsync(ct);
+            var (measured, wrong) = await SkillChecks.SkillChecker.MeasuredAsync(store, checks, context.Taxonomy, ct);
+            if (wrong.Count > 0) return new(null, wrong);
+            profile.Measured = measured;
+        }
         profile.OwnerId = ownerId;
         profile.LearnerId = learnerId;
         if (profile.City is { } askedCity && profile.Country is { } askedCountry)

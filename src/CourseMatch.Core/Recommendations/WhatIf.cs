@@ -207,7 +207,7 @@ public sealed class WhatIf(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSourc
     private static LearnerProfile Answers(ProfileInput input, LearnerProfile stored, SkillTaxonomy taxonomy)
     {
         var p = input.ToProfile(taxonomy);
-        (p.OwnerId, p.LearnerId, p.PlaceId, p.City) = (stored.OwnerId, stored.LearnerId, stored.PlaceId, stored.City);
+        (p.OwnerId, p.LearnerId, p.PlaceId, p.City, p.Measured) = (stored.OwnerId, stored.LearnerId, stored.PlaceId, stored.City, stored.Measured);
         return p;
     }
 

@@ -21,6 +21,15 @@ internal static class JsonColumn
                 (a, b) => a!.Count == b!.Count && !a.Except(b).Any(),
                 v => v.Aggregate(0, (h, kv) => HashCode.Combine(h, kv.Key, kv.Value)),
                 v => new Dictionary<string, T>(v)));
+
+    private static readonly JsonSerializerOptions Named = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+    /// <summary>Stores a list of records as a jsonb array (enums by name), compared by content so edits are detected.</summary>
+    public static PropertyBuilder<List<T>> AsJsonb<T>(this PropertyBuilder<List<T>> p) =>
+        p.HasColumnType("jsonb").HasConversion(
+            v => JsonSerializer.Serialize(v, Named),
+            s => JsonSerializer.Deserialize<List<T>>(s, Named) ?? new(),
+            new ValueComparer<List<T>>((a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, x) => HashCode.Combine(h, x)), v => new List<T>(v)));
 }
 
 public class PlaceConfiguration : IEntityTypeConfiguration<Place>
@@ -63,6 +72,7 @@ public class LearnerProfileConfiguration : IEntityTypeConfiguration<LearnerProfi
     {
         b.Property(p => p.Skills).AsJsonb();
         b.Property(p => p.Targets).AsJsonb();
+        b.Property(p => p.Measured).AsJsonb();
         b.Property(p => p.TargetRole).HasMaxLength(Limits.ReferenceSlug);
         b.Property(p => p.BudgetAmount).HasPrecision(12, 2);
         b.Property(p => p.BudgetCurrency).HasMaxLength(Limits.CurrencyCode);

@@ -34,6 +34,8 @@ public static class CatalogSeeder
         var roles = await db.TargetRoles.Select(r => r.Slug).ToListAsync(ct);
         db.TargetRoles.AddRange(TargetRole.Seed().Where(r => !roles.Contains(r.Slug)));
         await db.SaveChangesAsync(ct);
+        // The skills check's items: the same rule (added when missing, never overwritten).
+        await SkillChecks.ItemBank.SeedAsync(db, ct);
 
         var slugs = seed.Courses.Select(c => c.Slug).ToList();
         var stored = db.Courses.Where(c => slugs.Contains(c.Slug))

@@ -44,6 +44,7 @@ public static class MatchSteps
         BudgetStrict = a.BudgetStrict, Format = a.Format, City = null, Country = null, RadiusKm = a.RadiusKm,
         HoursPerWeek = a.HoursPerWeek, StartWithinWeeks = a.StartWithinWeeks, Pacing = a.Pacing, Language = a.Language,
         WantsCertificate = a.WantsCertificate, TargetRole = a.TargetRole, TargetLevels = a.TargetLevels is null ? null : new(a.TargetLevels),
+        Checks = a.Checks is null ? null : new(a.Checks),
     };
 
     /// <summary>The problems with one step's answers, keyed like the API ("hoursPerWeek", "location.city").</summary>
@@ -104,6 +105,8 @@ public static class MatchSteps
         answers.Format ??= "any";
         answers.Pacing ??= "any";
         answers.Language ??= "en";
+        answers.Checks = answers.Checks?.Where(c => skills.Any(s => s.Slug == c.Key) && c.Value is { Length: > 0 and <= SkillChecks.SkillChecker.MaxTokenLength })
+            .ToDictionary(c => c.Key, c => c.Value);
         answers.TargetLevels = answers.TargetLevels is null ? null
             : skills.ToDictionary(s => s.Slug, s => answers.TargetLevels.GetValueOrDefault(s.Slug) is int l ? Math.Clamp(l, 0, Skill.MaxLevel) : (int?)null);
         return new(Math.Clamp(draft.Step, 1, Count), answers);
