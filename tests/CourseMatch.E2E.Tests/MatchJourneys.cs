@@ -245,6 +245,66 @@ public class MatchJourneys(BrowserApp app)
     }
 
     [Fact]
+    public async Task OnAPhoneALearnerChecksTwoSkillsAcceptsOneKeepsTheOtherAndThePlanSaysMeasured()
+    {
+        var page = await app.NewPageAsync(width: 390, height: 844);
+        await page.GotoAsync("/match");
+        await WaitForCircuit(page);
+        await Choose(page, "skill-linear-algebra-2");
+        await Choose(page, "skill-calculus-3");
+
+        // Linear algebra: the learner does not know the answers, and takes the suggestion.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check my level in Linear algebra" }).ClickAsync();
+        var check = page.Locator("section.check");
+        await Assertions.Expect(check.Locator(".prompt")).ToBeVisibleAsync();
+        await Assertions.Expect(check.Locator(".progress-note")).ToContainTextAsync("Question 1 of at most 6");
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the check scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("check-phone.png"), FullPage = false });
+        await page.AssertAccessibleAsync("a skills check question on a phone");
+        // Answering without choosing is named beside the answer.
+        await check.GetByRole(AriaRole.Button, new() { Name = "Answer", Exact = true }).ClickAsync();
+        await Assertions.Expect(check.Locator(".field-error")).ToContainTextAsync("or choose \"I don't know\"");
+        await DontKnowUntilDoneAsync(check);
+        await Assertions.Expect(check.Locator(".result")).ToContainTextAsync("You said 2; the check suggests level 0");
+        await Assertions.Expect(page.Locator("#skill-linear-algebra-0")).ToBeCheckedAsync();
+        await page.AssertAccessibleAsync("a skills check result on a phone");
+
+        // Calculus: the same answers, but the learner keeps their own 3.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Check my level in Calculus" }).ClickAsync();
+        var second = page.Locator("section.check", new() { HasText = "Calculus" });
+        await DontKnowUntilDoneAsync(second);
+        var measured = page.Locator("fieldset.skill", new() { HasText = "Calculus" }).Locator(".measured");
+        await measured.GetByRole(AriaRole.Button, new() { Name = "Keep my 3" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#skill-calculus-3")).ToBeCheckedAsync();
+        await Assertions.Expect(measured.GetByRole(AriaRole.Button, new() { Name = "Keep my 3" })).ToHaveAttributeAsync("aria-pressed", "true");
+        await page.Locator("fieldset.skill", new() { HasText = "Linear algebra" }).Locator(".measured").ScrollIntoViewIfNeededAsync();
+        await page.Locator("section.check", new() { HasText = "Calculus" }).ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("check-result-phone.png") });
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Choose(page, "goal-academic");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Next" }).ClickAsync();
+        await Assertions.Expect(Heading(page)).ToHaveTextAsync("What fits your life");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Get my plan" }).ClickAsync();
+        await page.WaitForURLAsync("**/plans/*");
+        await Assertions.Expect(page.Locator("ol.picks li", new() { HasText = "measured: level 0 in Linear algebra" }).First).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("ol.picks li", new() { HasText = "measured: level" }).Filter(new() { HasText = "Calculus; measured" })).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Says "I don't know" to every question until the check shows its result.</summary>
+    private static async Task DontKnowUntilDoneAsync(ILocator check)
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            if (await check.Locator(".result").CountAsync() > 0) return;
+            var note = await check.Locator(".progress-note").InnerTextAsync();
+            await check.GetByRole(AriaRole.Button, new() { Name = "I don't know" }).ClickAsync();
+            // The next question (or the result) replaces this one.
+            await Assertions.Expect(check.Locator(".progress-note, .result").First).Not.ToHaveTextAsync(note);
+        }
+        await Assertions.Expect(check.Locator(".result")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task HomeLeadsToTheQuestionnaire()
     {
         var page = await app.NewPageAsync();
