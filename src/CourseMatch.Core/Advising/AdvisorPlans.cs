@@ -124,6 +124,12 @@ public sealed class AdvisorPlans(IDbContextFactory<CourseMatchDb> dbs, Caseload 
         var answers = new List<AnswerChange>();
         foreach (var s in skills)
             if (a.Level(s.Slug) != b.Level(s.Slug)) answers.Add(new(s.Name, $"level {a.Level(s.Slug)}", $"level {b.Level(s.Slug)}"));
+        // What the skills check measured moves on its own: a learner may keep their own level while the check's changes.
+        foreach (var s in skills)
+        {
+            var (x, y) = (Measured(a, s.Slug), Measured(b, s.Slug));
+            if (x != y) answers.Add(new($"{s.Name} (measured)", x, y));
+        }
         void Diff(string field, string x, string y) { if (x != y) answers.Add(new(field, x, y)); }
         Diff("Goal", a.Goal.ToKebab(), b.Goal.ToKebab());
         Diff("Budget", Budget(a), Budget(b));
@@ -150,6 +156,9 @@ public sealed class AdvisorPlans(IDbContextFactory<CourseMatchDb> dbs, Caseload 
             .ToListAsync(ct);
         return [.. rows.Select(r => new ReactionRow(r.Course.Slug, r.Course.Title, r.Kind, r.CreatedAt, r.RecommendationId))];
     }
+
+    private static string Measured(LearnerProfile p, string skill) =>
+        p.Measured.TryGetValue(skill, out var m) ? $"level {m.Level} ({Math.Round(m.Confidence * 100):0}% sure)" : "not checked";
 
     private static string Budget(LearnerProfile p) =>
         p.BudgetAmount is decimal b ? $"{Reasons.Money(b, p.BudgetCurrency)}{(p.BudgetStrict ? " (strict)" : "")}" : "none given";

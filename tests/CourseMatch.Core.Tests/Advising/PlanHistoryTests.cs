@@ -16,6 +16,31 @@ public class PlanHistoryTests(DatabaseFixture fixture, Xunit.Abstractions.ITestO
     private static void Saved(PlanEditor.Result result) => Assert.True(result.Outcome == PlanEditor.Outcome.Saved, $"{result.Outcome} {result.Field}: {result.Message}");
 
     [Fact]
+    public async Task TheComparisonShowsAMeasuredLevelEvenWhenTheLearnerKeptTheirOwn()
+    {
+        var advisor = await AdvisorAsync(Db, "measured");
+        var learner = await LearnerAsync(Db, advisor, "Checks her level");
+        var (older, _) = await PlanAsync(Db, advisor, learner.Id);
+
+        // A check of linear algebra answered with "I don't know" throughout; the learner keeps the level they gave.
+        var checker = Db.Get<CourseMatch.SkillChecks.SkillChecker>();
+        var check = (await checker.StartAsync("linear-algebra", 1)).Check!;
+        while (!check.Done) check = (await checker.AnswerAsync(check.Token, check.Current!.Id, null)).Check!;
+        var answers = OnlineUpskill();
+        answers.Checks = new() { ["linear-algebra"] = check.Token };
+        var (newer, _) = await PlanAsync(Db, advisor, learner.Id, answers);
+
+        var comparison = (await AdvisorPlans.CompareAsync(advisor, learner.Id, older, newer))!;
+        var change = Assert.Single(comparison.Answers, a => a.Field == "Linear algebra (measured)");
+        Assert.Equal("not checked", change.Before);
+        Assert.StartsWith("level 0 (", change.After);
+        Assert.DoesNotContain(comparison.Answers, a => a.Field == "Linear algebra");
+        // The answers the advisor edits next carry the check, so a new plan keeps citing it.
+        var current = (await Caseload.CurrentProfileAsync(advisor, learner.Id))!;
+        Assert.Equal(check.Token, CourseMatch.Learners.ProfileInput.FromProfile(current, CourseMatch.Tests.Infrastructure.DemoCatalog.Taxonomy).Checks!["linear-algebra"]);
+    }
+
+    [Fact]
     public async Task ANewGenerationIsListedFirstAndTheComparisonShowsWhatChangedInTheAnswersAndThePicks()
     {
         var advisor = await AdvisorAsync(Db, "history");

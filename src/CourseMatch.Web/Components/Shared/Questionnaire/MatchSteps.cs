@@ -35,17 +35,26 @@ public static class MatchSteps
     public static bool AsksLocation(ProfileInput answers) => answers.Format != "online";
 
     /// <summary>
-    /// The answers as they are sent: a city typed earlier and then hidden by choosing "online" is not sent,
-    /// so a field the learner cannot see never blocks them.
+    /// The answers as they are sent: a city typed earlier and then hidden by choosing "online" is not sent, so a field
+    /// the learner cannot see never blocks them; and only the skills checks in <paramref name="finished"/> are sent (one
+    /// left half-way is as if it had not been started, and stays in the draft).
     /// </summary>
-    public static ProfileInput ForSubmit(ProfileInput a) => AsksLocation(a) ? a : new ProfileInput
+    public static ProfileInput ForSubmit(ProfileInput a, IReadOnlyDictionary<string, SkillChecks.CheckView>? finished = null) => new()
     {
         Skills = new(a.Skills), Goal = a.Goal, BudgetAmount = a.BudgetAmount, BudgetCurrency = a.BudgetCurrency,
-        BudgetStrict = a.BudgetStrict, Format = a.Format, City = null, Country = null, RadiusKm = a.RadiusKm,
-        HoursPerWeek = a.HoursPerWeek, StartWithinWeeks = a.StartWithinWeeks, Pacing = a.Pacing, Language = a.Language,
+        BudgetStrict = a.BudgetStrict, Format = a.Format, City = AsksLocation(a) ? a.City : null, Country = AsksLocation(a) ? a.Country : null,
+        RadiusKm = a.RadiusKm, HoursPerWeek = a.HoursPerWeek, StartWithinWeeks = a.StartWithinWeeks, Pacing = a.Pacing, Language = a.Language,
         WantsCertificate = a.WantsCertificate, TargetRole = a.TargetRole, TargetLevels = a.TargetLevels is null ? null : new(a.TargetLevels),
-        Checks = a.Checks is null ? null : new(a.Checks),
+        Checks = a.Checks?.Where(c => finished is not null && finished.TryGetValue(c.Key, out var v) && v.Token == c.Value)
+            .ToDictionary(c => c.Key, c => c.Value),
     };
+
+    /// <summary>The finished checks among the answers' tokens, read back from the server into <paramref name="into"/> (after a reload, or for stored answers).</summary>
+    public static async Task ReadChecksAsync(SkillChecks.SkillChecker checker, ProfileInput answers, Dictionary<string, SkillChecks.CheckView> into)
+    {
+        foreach (var (skill, token) in answers.Checks ?? [])
+            if (await checker.GetAsync(token) is { Done: true } done && done.Skill == skill) into[skill] = done;
+    }
 
     /// <summary>The problems with one step's answers, keyed like the API ("hoursPerWeek", "location.city").</summary>
     public static Dictionary<string, string[]> Errors(ProfileInput answers, int step) =>
