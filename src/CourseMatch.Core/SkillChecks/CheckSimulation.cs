@@ -47,7 +47,7 @@ public static class CheckSimulation
         g.Average(l => l.Items), g.Max(l => l.Items));
 
     /// <summary>One check as <see cref="SkillChecker"/> runs it: the next level from the estimator, an unasked item at it, until done.</summary>
-    private static (int Level, int Items) TakeCheck(List<(int Level, int Options)> items, int truth, Random rng)
+    internal static (int Level, int Items) TakeCheck(List<(int Level, int Options)> items, int truth, Random rng)
     {
         var dontKnowRate = 0.2 + 0.6 * rng.NextDouble();
         var left = Enumerable.Range(0, items.Count).ToList();
@@ -73,7 +73,7 @@ public static class CheckSimulation
         return options > 0 && rng.Next(options) == 0 ? Response.Right : Response.Wrong;
     }
 
-    private static int SelfRating(int truth, Random rng)
+    internal static int SelfRating(int truth, Random rng)
     {
         var rated = truth + (truth <= 1 ? 1 : truth >= 3 ? -1 : 0);
         var r = rng.NextDouble();
