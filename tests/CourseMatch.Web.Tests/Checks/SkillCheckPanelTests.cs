@@ -1,7 +1,7 @@
 using Bunit;
 using CourseMatch.SkillChecks;
 using CourseMatch.Tests.Infrastructure;
-using CourseMatch.Web.Features.Checks;
+using CourseMatch.Web.Components.Shared.Checks;
 using Microsoft.EntityFrameworkCore;
 
 namespace CourseMatch.Web.Tests.Checks;
