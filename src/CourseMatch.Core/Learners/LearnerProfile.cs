@@ -57,6 +57,9 @@ public class LearnerProfile
     /// <summary>True when the level the plan uses in <paramref name="skill"/> is the measured one.</summary>
     public bool IsMeasured(string skill) => Measured.TryGetValue(skill, out var m) && m.Level == Level(skill);
 
+    /// <summary>A copy to change (what-if, simulations): its dictionaries are shared until replaced, so replace them, never edit them.</summary>
+    public LearnerProfile Copy() => (LearnerProfile)MemberwiseClone();
+
     public int Level(string skill) => Skills.TryGetValue(skill, out var l) ? l : 0;
 
     /// <summary>

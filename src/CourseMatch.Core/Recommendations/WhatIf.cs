@@ -158,13 +158,7 @@ public sealed class WhatIf(IDbContextFactory<CourseMatchDb> dbs, NpgsqlDataSourc
 
     private static LearnerProfile Copy(LearnerProfile p, Action<LearnerProfile> change)
     {
-        var copy = new LearnerProfile
-        {
-            Id = p.Id, Skills = p.Skills, Goal = p.Goal, BudgetAmount = p.BudgetAmount, BudgetCurrency = p.BudgetCurrency, BudgetStrict = p.BudgetStrict,
-            Format = p.Format, City = p.City, Country = p.Country, PlaceId = p.PlaceId, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek,
-            StartWithinWeeks = p.StartWithinWeeks, Pacing = p.Pacing, Language = p.Language, WantsCertificate = p.WantsCertificate,
-            OwnerId = p.OwnerId, LearnerId = p.LearnerId, TargetRole = p.TargetRole, Targets = p.Targets,
-        };
+        var copy = p.Copy();
         change(copy);
         return copy;
     }

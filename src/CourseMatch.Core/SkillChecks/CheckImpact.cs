@@ -65,11 +65,10 @@ public static class CheckImpact
             .Select(i => (i, Score: p.Gains(courses[i].Teaches) ? Rubric.Score(FeatureVector.Compute(p, courses[i], today)) : float.MinValue))
             .OrderByDescending(x => x.Score).ThenBy(x => courses[x.i].Id).Select(x => x.i);
 
-    private static LearnerProfile With(LearnerProfile p, Func<string, int> level) => new()
+    private static LearnerProfile With(LearnerProfile p, Func<string, int> level)
     {
-        Id = p.Id, Skills = p.Skills.ToDictionary(s => s.Key, s => level(s.Key)), Goal = p.Goal, BudgetAmount = p.BudgetAmount,
-        BudgetCurrency = p.BudgetCurrency, BudgetStrict = p.BudgetStrict, Format = p.Format, City = p.City, Country = p.Country,
-        PlaceId = p.PlaceId, RadiusKm = p.RadiusKm, HoursPerWeek = p.HoursPerWeek, StartWithinWeeks = p.StartWithinWeeks,
-        Pacing = p.Pacing, Language = p.Language, WantsCertificate = p.WantsCertificate, TargetRole = p.TargetRole, Targets = p.Targets,
-    };
+        var copy = p.Copy();
+        copy.Skills = p.Skills.ToDictionary(s => s.Key, s => level(s.Key));
+        return copy;
+    }
 }
