@@ -203,6 +203,12 @@ public class ItemEditorTests(DatabaseFixture fixture) : IClassFixture<DatabaseFi
         Assert.DoesNotContain(rows, r => r.Text.Contains('<'));
     }
 
+    [Theory]
+    [InlineData("<p>Let</p><math display=\"block\"><mi>A</mi><mo>=</mo><mn>2</mn></math><p>What is <math><mi>A</mi><mi>B</mi></math>?</p>", "Let A=2 What is AB?")]
+    [InlineData("<p>What does this print?</p><pre><code>x = 7\nprint(x)</code></pre>", "What does this print? x = 7 print(x)")]
+    [InlineData("<p>Broken <b>", "<p>Broken <b>")]
+    public void AListShowsAPromptAsWordsApart(string markup, string text) => Assert.Equal(text, ItemMarkup.Text(markup));
+
     [Fact]
     public async Task AnExportImportedBackChangesNothing()
     {
