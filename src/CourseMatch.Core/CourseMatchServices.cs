@@ -36,6 +36,7 @@ public static class CourseMatchServices
         services.AddSingleton<RecommendationService>();
         services.AddSingleton<WhatIf>();
         services.AddSingleton<SkillChecks.SkillChecker>();
+        services.AddSingleton<SkillChecks.ItemEditor>();
         services.AddSingleton<IRankerSource, ModelRankerSource>();
         // Ranking
         services.AddSingleton<ModelRegistry>();

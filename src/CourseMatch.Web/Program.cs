@@ -4,6 +4,7 @@ using CourseMatch.Web.Components;
 using CourseMatch.Web.Features.Account;
 using CourseMatch.Web.Features.Checks;
 using CourseMatch.Web.Features.Admin.Import;
+using CourseMatch.Web.Features.Admin.Skills;
 using CourseMatch.Web.Features.Advisor;
 using CourseMatch.Web.Features.Catalog;
 using CourseMatch.Web.Features.Match;
@@ -49,6 +50,7 @@ app.MapRecommendationsApi();
 app.MapChecksApi();
 app.MapAccountEndpoints();
 app.MapExportApi();
+app.MapQuestionsApi();
 app.MapAdvisorApi();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = null); // ours (SecurityHeaders) says frame-ancestors 'none': one CSP header
 

@@ -251,4 +251,35 @@ public class AdminJourneys(BrowserApp app)
         Assert.Equal(known.Title, (await db.Courses.AsNoTracking().SingleAsync(c => c.Id == known.Id)).Title);
         File.Delete(file);
     }
+
+    [Fact]
+    public async Task OnAPhoneAnAdminPreviewsAQuestionTriesItsAnswerAndCannotRetireAQuestionALevelNeeds()
+    {
+        var page = await app.SignedInPageAsync(Roles.Admin, width: 390, height: 844);
+        await page.GotoAsync("/admin/skills/questions?skill=linear-algebra");
+        await WaitForCircuit(page);
+        await Expect(page.Locator("table.items tr.item")).ToHaveCountAsync(16);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the question list scrolls sideways on a phone");
+        await page.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-questions-phone.png") });
+        await page.AssertAccessibleAsync("the question list on a phone");
+
+        // Every level has the four questions a check needs: retiring one is refused, and says why.
+        var first = page.Locator("table.items tr.item").First;
+        var key = await first.Locator("code").InnerTextAsync();
+        await first.GetByRole(AriaRole.Button, new() { Name = $"Retire {key}" }).ClickAsync();
+        await Expect(page.Locator(".notice[role=alert]")).ToContainTextAsync("would leave Linear algebra level 1 with 3 active items");
+        await Expect(first).Not.ToHaveClassAsync(new Regex("retired"));
+
+        await page.Locator("table.items tr.item", new() { Has = page.GetByText("linear-algebra-1-matrix-product-2x2", new() { Exact = true }) }).Locator("td.question a").ClickAsync();
+        await WaitForCircuit(page);
+        var preview = page.Locator("aside.preview");
+        await Expect(preview.Locator(".prompt math").First).ToBeVisibleAsync();
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390, "the question editor scrolls sideways on a phone");
+        await page.AssertAccessibleAsync("the question editor on a phone");
+        var right = await page.Locator("input[name=right-answer]").EvaluateAllAsync<int>("rs => rs.findIndex(r => r.checked)");
+        await preview.Locator("label.choice").Nth(right).ClickAsync();
+        await preview.GetByRole(AriaRole.Button, new() { Name = "Answer", Exact = true }).ClickAsync();
+        await Expect(preview.Locator(".try-result")).ToContainTextAsync("Right:");
+        await preview.ScreenshotAsync(new() { Path = BrowserApp.ScreenshotPath("admin-question-preview-phone.png") });
+    }
 }

@@ -105,7 +105,8 @@ public static class ItemBank
         }
     }
 
-    private static decimal? Number(JsonElement e) => e.ValueKind switch
+    /// <summary>The number a file's answer holds, written as a JSON number or as a string; null when it holds none.</summary>
+    internal static decimal? Number(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Number when e.TryGetDecimal(out var d) => d,
         JsonValueKind.String when decimal.TryParse(e.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,

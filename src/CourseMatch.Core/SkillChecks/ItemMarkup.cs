@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using System.Xml;
 using System.Xml.Linq;
 
@@ -8,7 +10,7 @@ namespace CourseMatch.SkillChecks;
 /// and screen readers read it). Checked by parsing, against an allow-list of elements and one attribute, so a page can
 /// render an item as markup without anything in it being able to run, load or restyle.
 /// </summary>
-public static class ItemMarkup
+public static partial class ItemMarkup
 {
     private static readonly HashSet<string> Elements =
     [
@@ -45,10 +47,25 @@ public static class ItemMarkup
         return null;
     }
 
+    /// <summary>The elements whose text reads as a separate word or line: their text is kept apart from what comes before.</summary>
+    private static readonly HashSet<string> Apart = ["p", "pre", "br", "li", "math", "mtr", "mtd"];
+
     /// <summary>The text a screen reader or a search would see, without the markup (for lists and audit summaries).</summary>
     public static string Text(string markup)
     {
-        try { return XElement.Parse($"<r>{markup}</r>").Value; }
+        XElement root;
+        try { root = XElement.Parse($"<r>{markup}</r>", LoadOptions.PreserveWhitespace); }
         catch (XmlException) { return markup; }
+        // "<p>Let</p><math>…" reads "Let A = …", not "LetA=…".
+        var text = new StringBuilder();
+        foreach (var node in root.DescendantNodes())
+        {
+            if (node is XText t) text.Append(t.Value);
+            else if (node is XElement e && Apart.Contains(e.Name.LocalName)) text.Append(' ');
+        }
+        return Spaces().Replace(text.ToString(), " ").Trim();
     }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 }

@@ -134,7 +134,7 @@ public sealed class SkillChecker(IDbContextFactory<CourseMatchDb> dbs)
     }
 
     /// <summary>True, false, or null when <paramref name="given"/> is not an answer this item can take.</summary>
-    internal static bool? Score(CheckItem item, string given)
+    public static bool? Score(CheckItem item, string given)
     {
         if (item.Kind == ItemKind.Choice)
             return int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < item.Choices.Length

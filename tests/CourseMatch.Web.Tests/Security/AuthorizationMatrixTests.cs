@@ -56,7 +56,7 @@ public partial class AuthorizationMatrixTests(WebAppFactory app) : IClassFixture
         var routes = ProtectedRoutes();
         var paths = routes.Select(r => r.Path).ToHashSet();
         Assert.True(routes.Count >= 10, $"only {routes.Count} protected routes found: {string.Join(", ", paths)}");
-        foreach (var expected in new[] { "/admin", "/admin/courses", "/admin/import", "/admin/models", "/admin/audit", "/admin/providers", "/admin/skills", "/admin/skills/roles", "/admin/skills/roles/new", "/admin/skills/roles/1", "/admin/tagging" })
+        foreach (var expected in new[] { "/admin", "/admin/courses", "/admin/import", "/admin/models", "/admin/audit", "/admin/providers", "/admin/skills", "/admin/skills/roles", "/admin/skills/roles/new", "/admin/skills/roles/1", "/admin/skills/questions", "/admin/skills/questions/new", "/admin/skills/questions/1", "/api/admin/skills/questions/export", "/admin/tagging" })
             Assert.Contains(expected, paths);
     }
 
