@@ -74,3 +74,40 @@ public class SkillCheckPanelTests(DatabaseFixture fixture) : BunitContext, IClas
         Assert.All(cut.FindAll(".review .given"), g => Assert.StartsWith("Your answer: I don't know", g.TextContent.Trim()));
     }
 }
+
+/// <summary>"Check all" on the skills step: every skill rated above 0, one after the other, each result kept beside its levels.</summary>
+public class CheckAllTests(DatabaseFixture fixture) : BunitContext, IClassFixture<DatabaseFixture>
+{
+    [Fact]
+    public async Task CheckAllChecksTheSkillsRatedAboveZeroInTurnAndUsesWhatItMeasures()
+    {
+        Services.AddCourseMatchCore(fixture.Db.Source);
+        await using var db = fixture.Db.Context();
+        var skills = await db.Skills.OrderBy(s => s.Id).ToListAsync();
+        var answers = new CourseMatch.Learners.ProfileInput { Skills = skills.ToDictionary(s => s.Slug, s => s.Slug is "linear-algebra" ? 2 : s.Slug is "python" ? 1 : 0) };
+        var results = new Dictionary<string, CheckView>();
+        var cut = Render<CourseMatch.Web.Components.Shared.Questionnaire.SkillsStep>(p => p.Add(x => x.Answers, answers).Add(x => x.Skills, skills).Add(x => x.Results, results));
+
+        Assert.Contains("(2)", cut.Find(".check-all button").TextContent);
+        cut.Find(".check-all button").Click();
+
+        foreach (var skill in new[] { "linear-algebra", "python" })
+        {
+            cut.WaitForElement($"section.check[aria-labelledby=check-title-{skill}] .prompt");
+            while (!results.ContainsKey(skill))
+            {
+                var note = cut.Find($"section.check[aria-labelledby=check-title-{skill}] .progress-note").TextContent;
+                cut.Find($"section.check[aria-labelledby=check-title-{skill}] button.secondary").Click();
+                cut.WaitForAssertion(() => Assert.True(results.ContainsKey(skill)
+                    || cut.Find($"section.check[aria-labelledby=check-title-{skill}] .progress-note").TextContent != note));
+            }
+        }
+
+        Assert.Equal(["linear-algebra", "python"], results.Keys.Order());
+        Assert.Equal(0, answers.Skills["linear-algebra"]);
+        Assert.Equal(0, answers.Skills["python"]);
+        Assert.Equal(results["python"].Token, answers.Checks!["python"]);
+        Assert.Equal(2, cut.FindAll(".measured").Count);
+        Assert.Empty(cut.FindAll(".check-all"));
+    }
+}
