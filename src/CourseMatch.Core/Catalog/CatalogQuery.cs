@@ -61,7 +61,7 @@ public sealed record CatalogQuery
             foreach (var raw in Values(get, name))
             {
                 if (EnumText.TryParse<T>(raw, out var v)) { if (!list.Contains(v)) list.Add(v); }
-                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", EnumText.Names<T>())}.");
+                else Fail(name, $"'{Echoed.Short(raw)}' is not a valid {name}; use one of: {string.Join(", ", EnumText.Names<T>())}.");
             }
             return list;
         }
@@ -72,7 +72,7 @@ public sealed record CatalogQuery
             foreach (var raw in Values(get, name))
             {
                 if (Bands.Find(bands, raw) is { } band) { if (!list.Contains(band.Value)) list.Add(band.Value); }
-                else Fail(name, $"'{Shorten(raw)}' is not a valid {name}; use one of: {string.Join(", ", bands.Select(b => b.Key))}.");
+                else Fail(name, $"'{Echoed.Short(raw)}' is not a valid {name}; use one of: {string.Join(", ", bands.Select(b => b.Key))}.");
             }
             return list;
         }
@@ -85,7 +85,7 @@ public sealed record CatalogQuery
                 var v = raw.ToLowerInvariant();
                 if (v.Length <= maxLength && Slugs.IsValid(v))
                 { if (!list.Contains(v)) list.Add(v); }
-                else Fail(name, $"'{Shorten(raw)}' is not a valid {name} identifier.");
+                else Fail(name, $"'{Echoed.Short(raw)}' is not a valid {name} identifier.");
             }
             return list;
         }
@@ -95,7 +95,7 @@ public sealed record CatalogQuery
             var raw = get(name).LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
             if (raw is null) return fallback;
             if (!int.TryParse(raw, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n))
-            { Fail(name, $"'{Shorten(raw)}' is not a whole number."); return fallback; }
+            { Fail(name, $"'{Echoed.Short(raw)}' is not a whole number."); return fallback; }
             if (n < min || n > max) { Fail(name, $"{name} must be between {min} and {max}."); return Math.Clamp(n, min, max); }
             return n;
         }
@@ -106,13 +106,13 @@ public sealed record CatalogQuery
         {
             var hit = SortNames.FirstOrDefault(kv => string.Equals(kv.Value, sortRaw, StringComparison.OrdinalIgnoreCase));
             if (hit.Value is not null) sort = hit.Key;
-            else Fail("sort", $"'{Shorten(sortRaw)}' is not a valid sort; use one of: {string.Join(", ", SortNames.Values)}.");
+            else Fail("sort", $"'{Echoed.Short(sortRaw)}' is not a valid sort; use one of: {string.Join(", ", SortNames.Values)}.");
         }
 
         var verbatimRaw = get("verbatim").LastOrDefault(v => !string.IsNullOrWhiteSpace(v));
         var verbatim = string.Equals(verbatimRaw, "true", StringComparison.OrdinalIgnoreCase);
         if (verbatimRaw is not null && !verbatim && !string.Equals(verbatimRaw, "false", StringComparison.OrdinalIgnoreCase))
-            Fail("verbatim", $"'{Shorten(verbatimRaw)}' is not true or false.");
+            Fail("verbatim", $"'{Echoed.Short(verbatimRaw)}' is not true or false.");
 
         var query = new CatalogQuery
         {
@@ -141,8 +141,6 @@ public sealed record CatalogQuery
         get(name).Where(v => !string.IsNullOrWhiteSpace(v))
                  .SelectMany(v => v!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
                  .Take(50);
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>The query as query-string pairs, for links that keep the current search.</summary>
     public IEnumerable<KeyValuePair<string, string>> ToQueryPairs()

@@ -181,14 +181,12 @@ public sealed class RoleEditor(IDbContextFactory<CourseMatchDb> dbs)
             .Concat(form.Reasons.Where(r => ReferenceEdits.Trim(r.Value) is not null).Select(r => r.Key))
             .Where(s => !taxonomy.Contains(s)).Distinct().Order(StringComparer.Ordinal).ToList();
         foreach (var skill in unknown)
-            errors.Add(new FieldError(TargetsField, $"There is no skill \"{Shorten(skill)}\": a role sets targets only for the skills the catalog has."));
+            errors.Add(new FieldError(TargetsField, $"There is no skill \"{Echoed.Short(skill)}\": a role sets targets only for the skills the catalog has."));
         if (!anyLevel && unknown.Count == 0)
             errors.Add(new FieldError(TargetsField, "A role needs a target level in at least one skill."));
 
         return errors.Count > 0 ? (null, errors) : (new RoleValues(slug!, name!, summary!, targets), errors);
     }
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     public async Task<ReferenceEditOutcome<RoleValues>> CreateAsync(RoleForm form, string actor, CancellationToken ct = default)
     {

@@ -49,9 +49,9 @@ public sealed class ProfileInput
         foreach (var skill in Skills.Keys.Where(s => !taxonomy.Contains(s)))
             errors[$"skills.{skill}"] = [$"'{skill}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
         if (TargetRole is not null && taxonomy.Role(TargetRole) is null)
-            errors["target.role"] = [$"'{Shorten(TargetRole)}' is not a role; use one of: {string.Join(", ", taxonomy.Roles.Select(r => r.Slug))}."];
+            errors["target.role"] = [$"'{Echoed.Short(TargetRole)}' is not a role; use one of: {string.Join(", ", taxonomy.Roles.Select(r => r.Slug))}."];
         foreach (var skill in (TargetLevels ?? []).Keys.Where(s => !taxonomy.Contains(s)))
-            errors[$"target.levels.{Shorten(skill)}"] = [$"'{Shorten(skill)}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
+            errors[$"target.levels.{Echoed.Short(skill)}"] = [$"'{Echoed.Short(skill)}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
         if (errors.Count == 0 && Targets(taxonomy) is { Count: > 0 } targets && targets.Values.All(t => t is null))
             errors["target"] = ["Pick at least one skill you want to learn."];
         return errors;
@@ -87,13 +87,11 @@ public sealed class ProfileInput
         if (!EnumText.TryParse<PacingPreference>(Pacing, out _)) Fail("pacing", "Choose self-paced, scheduled or any.");
         if (Language is not { Length: 2 } || !Language.All(char.IsAsciiLetterLower)) Fail("language", "Use a two-letter language code such as en.");
         foreach (var (skill, level) in (TargetLevels ?? []).Where(t => t.Value is < 0 or > Skill.MaxLevel))
-            Fail($"target.levels.{Shorten(skill)}", $"Pick a target level from 0 to {Skill.MaxLevel}, or null for not interested.");
+            Fail($"target.levels.{Echoed.Short(skill)}", $"Pick a target level from 0 to {Skill.MaxLevel}, or null for not interested.");
         if (TargetLevels is { Count: > 100 }) Fail("target.levels", "Give at most one target level per skill.");
         if (Checks is { Count: > 100 }) Fail("checks", "Give at most one skills check per skill.");
         return errors;
     }
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>
     /// The target level per skill of the taxonomy (null: not interested): the role's levels (the goal's default role when

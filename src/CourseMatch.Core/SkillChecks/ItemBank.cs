@@ -61,7 +61,7 @@ public static class ItemBank
 
         var key = r.Key?.Trim();
         if (string.IsNullOrEmpty(key)) Fail("key", "is required, like \"linear-algebra-1-matrix-product\".");
-        else if (key.Length > Limits.ItemKey || !Slugs.IsValid(key)) Fail("key", $"'{Short(key)}' must be lower-case letters, digits and hyphens, at most {Limits.ItemKey} characters.");
+        else if (key.Length > Limits.ItemKey || !Slugs.IsValid(key)) Fail("key", $"'{Echoed.Short(key)}' must be lower-case letters, digits and hyphens, at most {Limits.ItemKey} characters.");
         if (r.Level is < 1 or > Skill.MaxLevel) Fail("level", $"{r.Level} is not a level an item can test: use 1 to {Skill.MaxLevel}.");
         var descriptor = r.Descriptor?.Trim();
         if (string.IsNullOrEmpty(descriptor)) Fail("descriptor", "is required: the level descriptor the item tests.");
@@ -71,7 +71,7 @@ public static class ItemBank
 
         ItemKind kind = default;
         string? answer = null;
-        if (!EnumText.TryParse(r.Kind, out kind)) Fail("kind", $"'{Short(r.Kind)}' must be choice or number.");
+        if (!EnumText.TryParse(r.Kind, out kind)) Fail("kind", $"'{Echoed.Short(r.Kind)}' must be choice or number.");
         else if (kind == ItemKind.Choice)
         {
             var choices = r.Choices ?? [];
@@ -112,8 +112,6 @@ public static class ItemBank
         JsonValueKind.String when decimal.TryParse(e.GetString(), NumberStyles.Number, CultureInfo.InvariantCulture, out var d) => d,
         _ => null,
     };
-
-    private static string Short(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..40] + "…";
 
     /// <summary>Each level of each skill with fewer than <see cref="PerLevel"/> active items: "Calculus level 3 has 2 items".</summary>
     public static List<string> Gaps(IEnumerable<CheckItem> items, IEnumerable<Skill> skills)

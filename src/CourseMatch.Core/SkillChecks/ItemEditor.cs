@@ -287,7 +287,7 @@ public sealed class ItemEditor(IDbContextFactory<CourseMatchDb> dbs)
         var errors = new List<string>();
         for (var f = 0; f < files.Count; f++)
             if (!bySlug.ContainsKey(files[f].Skill))
-                errors.Add($"{(files.Count > 1 ? $"[{f}]." : "")}skill: '{Short(files[f].Skill)}' is not one of the skills: {string.Join(", ", skills.Select(s => s.Slug))}.");
+                errors.Add($"{(files.Count > 1 ? $"[{f}]." : "")}skill: '{Echoed.Short(files[f].Skill)}' is not one of the skills: {string.Join(", ", skills.Select(s => s.Slug))}.");
         if (errors.Count > 0) return ItemImportReport.Refused(errors);
 
         var touched = files.Select(f => bySlug[f.Skill]).DistinctBy(s => s.Id).ToList();

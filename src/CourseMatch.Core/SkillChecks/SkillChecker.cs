@@ -45,7 +45,7 @@ public sealed class SkillChecker(IDbContextFactory<CourseMatchDb> dbs)
         if (skill is null)
         {
             var slugs = await db.Skills.OrderBy(s => s.Id).Select(s => s.Slug).ToListAsync(ct);
-            return CheckOutcome.Refused("skill", $"'{Short(skillSlug)}' is not one of the skills: {string.Join(", ", slugs)}.");
+            return CheckOutcome.Refused("skill", $"'{Echoed.Short(skillSlug)}' is not one of the skills: {string.Join(", ", slugs)}.");
         }
         var check = new SkillCheck { Token = NewToken(), SkillId = skill.Id, Skill = skill, SelfRating = selfRating };
         var items = await ActiveItemsAsync(db, skill.Id, ct);
@@ -87,7 +87,8 @@ public sealed class SkillChecker(IDbContextFactory<CourseMatchDb> dbs)
                 : "That is not the question this check asked; answer the one shown.");
 
         var items = await ActiveItemsAsync(db, check.SkillId, ct);
-        var item = await db.CheckItems.AsNoTracking().FirstAsync(i => i.Id == itemId, ct);
+        // Read on its own only when retired since it was asked.
+        var item = items.FirstOrDefault(i => i.Id == itemId) ?? await db.CheckItems.AsNoTracking().FirstAsync(i => i.Id == itemId, ct);
         Response response;
         if (given is null) response = Response.DontKnow;
         else if (Score(item, given) is { } right) response = right ? Response.Right : Response.Wrong;
@@ -119,7 +120,7 @@ public sealed class SkillChecker(IDbContextFactory<CourseMatchDb> dbs)
     {
         var errors = new Dictionary<string, string[]>();
         foreach (var skill in checks.Keys.Where(s => !taxonomy.Contains(s)))
-            errors[$"checks.{Short(skill)}"] = [$"'{Short(skill)}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
+            errors[$"checks.{Echoed.Short(skill)}"] = [$"'{Echoed.Short(skill)}' is not one of the skills: {string.Join(", ", taxonomy.Slugs)}."];
         var tokens = checks.Values.Where(t => t is { Length: > 0 and <= MaxTokenLength }).Distinct().ToArray();
         var found = await db.SkillChecks.AsNoTracking().Where(c => tokens.Contains(c.Token) && c.State == CheckState.Done)
             .Select(c => new { c.Token, c.Skill.Slug, c.Level, c.Confidence, c.SelfRating }).ToDictionaryAsync(c => c.Token, ct);
@@ -191,5 +192,4 @@ public sealed class SkillChecker(IDbContextFactory<CourseMatchDb> dbs)
 
     private static string NewToken() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 
-    private static string Short(string? s) => s is null ? "" : s.Length <= 40 ? s : s[..40] + "…";
 }

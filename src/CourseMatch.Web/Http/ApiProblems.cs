@@ -11,7 +11,7 @@ namespace CourseMatch.Web.Http;
 public static partial class ApiProblems
 {
     public const int MaxErrors = 20;
-    public const int MaxEcho = 40;
+    public const int MaxEcho = CourseMatch.Catalog.Echoed.Max;
     private const int MaxMessage = 300;
 
     /// <summary>A 400 naming each bad field; past <see cref="MaxErrors"/> entries the rest are only counted ("moreErrors").</summary>
@@ -38,8 +38,7 @@ public static partial class ApiProblems
         TypedResults.Problem(statusCode: statusCode, title: title, detail: detail is null ? null : Message(detail));
 
     /// <summary>A value from the request, short enough to quote back.</summary>
-    public static string Echo(string? value, int max = MaxEcho) =>
-        value is null ? "" : value.Length <= max ? value : value[..max] + "…";
+    public static string Echo(string? value, int max = MaxEcho) => CourseMatch.Catalog.Echoed.Short(value, max);
 
     /// <summary>Messages quote input between single quotes; a long quote is cut, and so is a long message.</summary>
     private static string Message(string message)
